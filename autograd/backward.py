@@ -1,0 +1,78 @@
+"""Reverse mode: the one loop that applies the chain rule to a whole graph."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd import modes
+from autograd.errors import AutogradError, DomainError
+from autograd.graph import topological_order
+from autograd.value import _MATH_ERRORS, Value, _check_finite
+
+
+def backward(root: Value, create_graph: bool = False) -> None:
+    """Set ``node.grad = ∂root/∂node`` for every node ``root`` depends on.
+
+    For each node in reverse topological order and each parent ``p``:
+    ``p.grad += node.grad · ∂node/∂p``, the partial taken from the op table.
+    Interior gradients start from 0 on every call; leaves accumulate. A node
+    whose data is a single number but whose gradient came back as a batch
+    (a parameter used on a batch of samples) gets the batch summed, here and
+    nowhere else.
+    """
+    order = topological_order(root)
+    for node in order:
+        if node._op is not None:
+            node.grad = 0.0
+    seed = Value(1.0) if create_graph else 1.0
+    root.grad = seed if root._op is not None else root.grad + seed
+    if create_graph:
+        with modes.enable_grad():
+            _reverse(order, create_graph=True)
+    else:
+        _reverse(order, create_graph=False)
+
+
+def _reverse(order: list[Value], create_graph: bool) -> None:
+    anomaly = modes.anomaly
+    node = order[-1]
+    try:
+        for node in reversed(order):
+            g = node.grad
+            if g.__class__ is not float and _is_batch_of(g, node.data):
+                g = node.grad = g.sum() if create_graph else float(g.sum())
+            op = node._op
+            if op is None:
+                continue
+            parents = node.parents
+            if create_graph:
+                partials = op.partials(*parents, node)
+            elif len(parents) == 2:
+                a, b = parents
+                partials = op.partials(a.data, b.data, node.data)
+            elif len(parents) == 1:
+                partials = op.partials(parents[0].data, node.data)
+            else:
+                partials = op.partials(*[p.data for p in parents], node.data)
+            for parent, partial in zip(parents, partials):
+                parent.grad += g * partial
+            if anomaly:
+                for parent in parents:
+                    _check_finite(parent, "backward", parent.grad)
+    except AutogradError:
+        raise
+    except _MATH_ERRORS as exc:
+        operands = ", ".join(repr(p.data) for p in node.parents)
+        raise DomainError(
+            f"backward through {node.op}({operands}): the local derivative is undefined "
+            f"there ({exc or type(exc).__name__}); {node.op} is differentiable for "
+            f"{node._op.domain if node._op else 'its domain'}"
+        ) from None
+
+
+def _is_batch_of(grad: Any, data: Any) -> bool:
+    """True when a batch-shaped gradient reached a node holding a single number."""
+    g = grad.data if isinstance(grad, Value) else grad
+    return isinstance(g, np.ndarray) and not isinstance(data, np.ndarray)

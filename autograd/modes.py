@@ -1,0 +1,85 @@
+"""Global switches: gradient recording, anomaly detection and the current node group.
+
+The flags are module attributes read on every op, so they live here, in one
+place, and are changed only through the context managers below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NamedTuple
+
+
+class NodeInfo(NamedTuple):
+    """What a node carries besides numbers: its label, its group, where it was created."""
+
+    label: str = ""
+    group: str = ""
+    site: str | None = None
+
+
+grad_enabled: bool = True
+"""When False, ops produce leaf nodes: no parents are kept and nothing is recorded."""
+
+anomaly: bool = False
+"""When True, every new node is checked for NaN/inf and remembers where it was created."""
+
+info: NodeInfo | None = None
+"""Shared by every node created now: carries the current group name (``nn`` sets it)."""
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Compute values without recording a graph (like ``torch.no_grad``)."""
+    global grad_enabled
+    previous, grad_enabled = grad_enabled, False
+    try:
+        yield
+    finally:
+        grad_enabled = previous
+
+
+@contextmanager
+def enable_grad() -> Iterator[None]:
+    """Record the graph again inside a ``no_grad`` block."""
+    global grad_enabled
+    previous, grad_enabled = grad_enabled, True
+    try:
+        yield
+    finally:
+        grad_enabled = previous
+
+
+def is_grad_enabled() -> bool:
+    """Return whether ops currently record the graph."""
+    return grad_enabled
+
+
+@contextmanager
+def detect_anomaly() -> Iterator[None]:
+    """Raise :class:`AnomalyError` as soon as a NaN or inf appears, naming the node.
+
+    Nodes created inside the block also remember the file and line that created
+    them, so the error can point at your code. It costs time: use it to debug.
+    """
+    global anomaly
+    previous, anomaly = anomaly, True
+    try:
+        yield
+    finally:
+        anomaly = previous
+
+
+@contextmanager
+def node_group(name: str) -> Iterator[None]:
+    """Stamp ``name`` on every node created inside the block (nested names join with '.')."""
+    global info
+    previous = info
+    outer = previous.group if previous is not None else ""
+    group = f"{outer}.{name}" if outer and name else name
+    info = NodeInfo(group=group) if group else None
+    try:
+        yield
+    finally:
+        info = previous

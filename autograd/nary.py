@@ -1,0 +1,45 @@
+"""n-ary nodes: a whole sum or dot product as one node with many parents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from autograd import ops
+from autograd.value import Value, _constant, apply
+
+
+def sum(values: Iterable[Any]) -> Value:  # noqa: A001 - mirrors builtins.sum on purpose
+    """``x₁ + … + xₙ`` as one node with n parents;  ∂/∂xᵢ = 1.
+
+    Plain numbers are wrapped as constant leaves. An empty sum is an error
+    (there would be no node to attach a gradient to).
+    """
+    inputs = tuple(_constant(v) for v in values)
+    if not inputs:
+        raise ValueError("autograd.sum needs at least one value, got an empty iterable")
+    return apply(ops.SUM, inputs)
+
+
+def mean(values: Iterable[Any]) -> Value:
+    """The mean of several Values: ``sum(values) / n`` (two nodes)."""
+    inputs = tuple(values)
+    return sum(inputs) / len(inputs)
+
+
+def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Value:
+    """``Σ wᵢ·xᵢ (+ b)`` as one node with parents ``(w₁…wₙ, x₁…xₙ[, b])``.
+
+    ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1. This is how a neuron's pre-activation
+    is recorded by default: 2n+1 edges into one node instead of 2n nodes.
+    """
+    if len(weights) != len(inputs):
+        raise ValueError(
+            f"autograd.dot needs as many weights as inputs, got {len(weights)} and {len(inputs)}"
+        )
+    if not weights:
+        raise ValueError("autograd.dot needs at least one weight and input")
+    parents = tuple(_constant(v) for v in (*weights, *inputs))
+    if bias is not None:
+        parents += (_constant(bias),)
+    return apply(ops.DOT, parents)

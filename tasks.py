@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Set up and run chainrule's jobs with nothing but Python 3.10+ and pip.
+
+    python3 tasks.py tour      # the main job: the guided tour, figures in out/tour
+    python3 tasks.py test      # the test suite, then ruff and mypy
+    python3 tasks.py figures   # regenerate the images checked in under docs/
+    python3 tasks.py bench     # the side-by-side benchmarks (installs micrograd)
+
+Each job first makes sure ``.venv`` exists and holds the project installed in
+editable mode with the extras it needs; it reinstalls only when pyproject.toml
+changed. If the interpreter cannot make a virtual environment (no ensurepip),
+it installs into the running interpreter instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+
+
+def _venv_python() -> Path:
+    scripts = "Scripts" if os.name == "nt" else "bin"
+    return VENV / scripts / ("python.exe" if os.name == "nt" else "python")
+
+
+def _python() -> str:
+    """Return the interpreter to run jobs with, creating .venv when possible."""
+    if not _venv_python().exists():
+        try:
+            venv.EnvBuilder(with_pip=True).create(VENV)
+        except Exception as exc:  # no ensurepip on some system Pythons
+            print(f"tasks.py: could not create .venv ({exc}); using {sys.executable}")
+            return sys.executable
+    return str(_venv_python())
+
+
+def _install(python: str, extras: str) -> None:
+    """pip install -e .[extras] unless this exact pyproject and extras set is already in."""
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / f".installed-{extras.replace(',', '-')}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    cmd = [python, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]"]
+    print("tasks.py:", " ".join(cmd[1:]), flush=True)
+    subprocess.run(cmd, cwd=ROOT, check=True)
+    if VENV.exists():
+        stamp.write_text(digest)
+
+
+def _run(*cmd: str) -> int:
+    print("tasks.py: running", " ".join(cmd[1:]), flush=True)
+    env = dict(os.environ, MPLBACKEND=os.environ.get("MPLBACKEND", "Agg"))
+    return subprocess.run(cmd, cwd=ROOT, env=env).returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("job", choices=["tour", "test", "figures", "bench", "lint"])
+    parser.add_argument("args", nargs=argparse.REMAINDER, help="passed on to the job")
+    ns = parser.parse_args(argv)
+    python = _python()
+    if ns.job == "tour":
+        _install(python, "dev")
+        return _run(python, "-m", "demos.tour", "--out", "out/tour", *ns.args)
+    if ns.job == "figures":
+        _install(python, "dev")
+        return _run(python, "-m", "demos.figures", *ns.args)
+    if ns.job == "bench":
+        _install(python, "dev,bench")
+        return _run(python, "-m", "benchmarks", *ns.args)
+    _install(python, "dev")
+    lint = [
+        _run(python, "-m", "ruff", "check", "."),
+        _run(python, "-m", "ruff", "format", "--check", "."),
+        _run(python, "-m", "mypy"),
+    ]
+    if ns.job == "lint":
+        return max(lint)
+    tests = _run(python, "-m", "pytest", "-q", *ns.args)
+    return tests or max(lint)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
