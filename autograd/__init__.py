@@ -1,24 +1,51 @@
-"""chainrule's engine: scalar reverse-mode autodiff you can read, step through and check."""
+"""chainrule's engine: scalar reverse-mode autodiff you can read, step through and check.
 
+The public API, re-exported here:
+
+* :class:`Value` — a node of the graph (ops, ``backward``, ``detach``);
+* :func:`sum`, :func:`mean`, :func:`dot` — n-ary nodes;
+* :class:`Backprop`, :class:`Forward`, :func:`wengert_table` — stepping in a REPL;
+* :func:`gradcheck`, :func:`gradgradcheck` — finite-difference checks
+  (hypothesis strategies in :mod:`autograd.testing`);
+* :func:`grad`, :func:`value_and_grad`, :func:`hessian`, :func:`jvp` — function transforms;
+* :func:`no_grad`, :func:`enable_grad`, :func:`detect_anomaly`, :func:`node_group` — modes;
+* :mod:`autograd.ops` — the op table, one entry per primitive.
+"""
+
+from autograd import ops
 from autograd.errors import AnomalyError, AutogradError, DomainError, GradcheckError
+from autograd.functional import grad, hessian, jvp, value_and_grad
+from autograd.gradcheck import gradcheck, gradgradcheck
 from autograd.graph import topological_order
-from autograd.nary import dot, mean, sum
 from autograd.modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, node_group
+from autograd.nary import dot, mean, sum
+from autograd.stepping import Backprop, Forward, Step, wengert_table
 from autograd.value import Value
 
 __all__ = [
     "AnomalyError",
     "AutogradError",
+    "Backprop",
     "DomainError",
+    "Forward",
     "GradcheckError",
+    "Step",
     "Value",
     "detect_anomaly",
     "dot",
-    "mean",
-    "sum",
     "enable_grad",
+    "grad",
+    "gradcheck",
+    "gradgradcheck",
+    "hessian",
     "is_grad_enabled",
+    "jvp",
+    "mean",
     "no_grad",
     "node_group",
+    "ops",
+    "sum",
     "topological_order",
+    "value_and_grad",
+    "wengert_table",
 ]

@@ -22,17 +22,34 @@ def backward(root: Value, create_graph: bool = False) -> None:
     (a parameter used on a batch of samples) gets the batch summed, here and
     nowhere else.
     """
+    order = prepare(root, create_graph)
+    if create_graph:
+        with modes.enable_grad():
+            _reverse(order, create_graph=True)
+    else:
+        _reverse(order, create_graph=False)
+
+
+def prepare(root: Value, create_graph: bool = False) -> list[Value]:
+    """Start a backward pass: reset interior gradients, seed ``root.grad`` with 1.
+
+    Returns the topological order (parents first). Shared by :func:`backward`
+    and the stepper, so both start from the same state.
+    """
     order = topological_order(root)
     for node in order:
         if node._op is not None:
             node.grad = 0.0
     seed = Value(1.0) if create_graph else 1.0
     root.grad = seed if root._op is not None else root.grad + seed
-    if create_graph:
-        with modes.enable_grad():
-            _reverse(order, create_graph=True)
-    else:
-        _reverse(order, create_graph=False)
+    return order
+
+
+def local_partials(node: Value) -> tuple[Any, ...]:
+    """``∂node/∂parent`` for each parent, evaluated at the recorded data."""
+    if node._op is None:
+        raise ValueError("a leaf has no local partials: no op produced it")
+    return tuple(node._op.partials(*[p.data for p in node.parents], node.data))
 
 
 def _reverse(order: list[Value], create_graph: bool) -> None:

@@ -9,7 +9,7 @@ from autograd import ops
 from autograd.value import Value, _constant, apply
 
 
-def sum(values: Iterable[Any]) -> Value:  # noqa: A001 - mirrors builtins.sum on purpose
+def sum(values: Iterable[Any]) -> Value:
     """``x₁ + … + xₙ`` as one node with n parents;  ∂/∂xᵢ = 1.
 
     Plain numbers are wrapped as constant leaves. An empty sum is an error

@@ -201,7 +201,7 @@ ABS = Op(
 )  # fmt: skip
 POWV = Op(
     "powv", "**", 2, _powv_forward,
-    lambda a, b, out: (b * a ** (b - 1.0), out * call(LOG, a)),
+    lambda a, b, out: (b * a ** (b - 1.0), out * call(TABLE['log'], a)),
     ("{1}·{0}^({1}-1)", "{out}·ln {0}"),
     "a ** b for a Value exponent;  ∂/∂a = b·a^(b-1),  ∂/∂b = aᵇ·ln a",
     domain="a > 0 (a Value exponent needs a positive base)",
@@ -243,7 +243,7 @@ RELU = Op(
     array_forward=lambda x: np.maximum(x, 0.0), kinks=(0.0,), smooth_second=False,
 )  # fmt: skip
 SIN = Op(
-    "sin", "sin", 1, math.sin, lambda a, out: (call(COS, a),), ("cos({0})",),
+    "sin", "sin", 1, math.sin, lambda a, out: (call(TABLE['cos'], a),), ("cos({0})",),
     "sin a;  ∂/∂a = cos a",
     array_forward=np.sin,
 )  # fmt: skip
@@ -303,8 +303,27 @@ def leaky_relu(alpha: float) -> Op:
 
 TABLE: dict[str, Op] = {
     op.name: op
-    for op in (ADD, MUL, DIV, NEG, ABS, POWV, EXP, LOG, SQRT, TANH, SIGMOID, SOFTPLUS, RELU)
-    + (SIN, COS, SUM, DOT, BATCH_MEAN, BATCH_SUM)
+    for op in (
+        ADD,
+        MUL,
+        DIV,
+        NEG,
+        ABS,
+        POWV,
+        EXP,
+        LOG,
+        SQRT,
+        TANH,
+        SIGMOID,
+        SOFTPLUS,
+        RELU,
+        SIN,
+        COS,
+        SUM,
+        DOT,
+        BATCH_MEAN,
+        BATCH_SUM,
+    )
 }
 """Every fixed primitive, by name."""
 
@@ -317,6 +336,4 @@ FAMILIES: dict[str, tuple[Callable[[float], Op], tuple[float, ...]]] = {
 
 def table() -> list[Op]:
     """Every op to test: the fixed primitives and each family at its representative params."""
-    return list(TABLE.values()) + [
-        make(p) for make, params in FAMILIES.values() for p in params
-    ]
+    return list(TABLE.values()) + [make(p) for make, params in FAMILIES.values() for p in params]

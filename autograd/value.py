@@ -15,7 +15,7 @@ from autograd.errors import AnomalyError, DomainError
 from autograd.modes import NodeInfo
 from autograd.ops import Op
 
-Data = Union[float, np.ndarray]
+Data = Union[float, np.ndarray]  # noqa: UP007 - a runtime alias, valid on 3.10
 Operand = Union["Value", float, int, np.ndarray]
 
 _MATH_ERRORS = (ValueError, ZeroDivisionError, OverflowError, FloatingPointError)
@@ -111,15 +111,15 @@ def _binary_method(op: Op) -> Callable[[Value, Operand], Value]:
         if other.__class__ is not Value:
             other = _constant(other)
         x = self.data
-        y = other.data  # type: ignore[union-attr]
+        y = other.data
         try:
             if x.__class__ is float and y.__class__ is float:
                 out = forward(x, y)
             else:
                 out = _on_arrays(array_forward, x, y)
         except _MATH_ERRORS as exc:
-            raise _domain_error(op, (self, other), exc) from None  # type: ignore[arg-type]
-        return _node(out, (self, other), op)  # type: ignore[arg-type]
+            raise _domain_error(op, (self, other), exc) from None
+        return _node(out, (self, other), op)
 
     method.__name__ = f"__{op.name}__"
     method.__doc__ = op.doc
@@ -331,7 +331,8 @@ def apply(op: Op, inputs: tuple[Value, ...]) -> Value:
 
 
 def _on_arrays(fn: Callable[..., Any] | None, *xs: Any) -> Any:
-    assert fn is not None  # Op.__post_init__ fills it in
+    if fn is None:
+        raise TypeError("this op has no array form")
     with np.errstate(divide="raise", over="raise", invalid="raise", under="ignore"):
         out = fn(*xs)
     if isinstance(out, np.ndarray) and np.iscomplexobj(out):
@@ -349,10 +350,11 @@ def _describe(v: Value) -> str:
 
 def _domain_error(op: Op, inputs: tuple[Value, ...], exc: BaseException) -> DomainError:
     operands = ", ".join(_describe(v) for v in inputs)
-    why = {
-        ZeroDivisionError: "division by zero",
-        OverflowError: "the result is too large for a float",
-    }.get(type(exc), str(exc) or type(exc).__name__)
+    why = str(exc) or type(exc).__name__
+    if isinstance(exc, ZeroDivisionError):
+        why = "division by zero"
+    elif isinstance(exc, OverflowError):
+        why = "the result is too large for a float"
     if why == "math domain error":
         why = "outside the domain"
     site = next((f" (created at {v.creation_site})" for v in inputs if v.creation_site), "")
@@ -395,7 +397,6 @@ def _check_finite(v: Value, phase: str, value: Any = None) -> None:
         msg = f"backward pass: the gradient of {node} (op {v.op or 'leaf'!r}) became {what}"
     site = v.creation_site
     raise AnomalyError(msg + (f", created at {site}" if site else ""))
-
 
 
 def _fmt(x: Any) -> str:

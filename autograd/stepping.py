@@ -1,0 +1,255 @@
+"""Step through a forward or backward pass in the REPL, one node at a time.
+
+>>> from autograd import Value, Backprop
+>>> x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
+>>> q = x + y; q.label = "q"
+>>> f = q * z; f.label = "f"
+>>> bp = Backprop(f)
+>>> print(bp.step())
+step 1/2  f = q * z = 3.0 * -4.0 = -12.0   (f.grad = 1.0)
+  ∂f/∂q = z = -4.0  →  q.grad += 1.0 × -4.0 = -4.0
+  ∂f/∂z = q = 3.0  →  z.grad += 1.0 × 3.0 = 3.0
+
+The numbers are the ones :meth:`Value.backward` produces: both use the op
+table's partials and start from :func:`autograd.backward.prepare`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from autograd.backward import local_partials, prepare
+from autograd.graph import topological_order
+from autograd.value import Value, _fmt
+
+_INFIX = {"+", "*", "/", "**"}
+
+
+def num(x: Any) -> str:
+    """A number as the stepper prints it: ``3.0``, ``-0.25``, ``0.731059``, ``1.23457e-07``."""
+    if isinstance(x, Value):
+        x = x.data
+    if isinstance(x, float):
+        short = repr(x)
+        return short if len(short) <= 8 else f"{x:.6g}"
+    return _fmt(x)
+
+
+def node_names(order: list[Value]) -> dict[Value, str]:
+    """A readable name per node: its label, else a constant's value, else ``v1, v2, …``."""
+    names: dict[Value, str] = {}
+    counter = 0
+    for node in order:
+        if node.label:
+            names[node] = node.label
+        elif node.is_leaf:
+            names[node] = num(node.data)
+        else:
+            counter += 1
+            names[node] = f"v{counter}"
+    return names
+
+
+def expression(node: Value, names: dict[Value, str], values: bool = False) -> str:
+    """``q + z`` or ``tanh(q)``: how ``node`` is computed from its parents (or their data)."""
+    args = [num(p.data) if values else names[p] for p in node.parents]
+    if node.op in _INFIX and len(args) == 2:
+        return f"{args[0]} {node.op} {args[1]}"
+    if node.op.startswith("**"):
+        return f"{args[0]} {node.op}"
+    return f"{node.op}({', '.join(args)})"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One chain-rule product: ``parent.grad += upstream × partial``."""
+
+    parent: Value
+    formula: str
+    partial: Any
+    upstream: Any
+    contribution: Any
+    grad_after: Any
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one backward step did at ``node``; ``str()`` explains it with numbers."""
+
+    index: int
+    total: int
+    node: Value
+    terms: tuple[Term, ...]
+    names: dict[Value, str]
+
+    def __str__(self) -> str:
+        name = self.names[self.node]
+        lines = [
+            f"step {self.index}/{self.total}  {name} = {expression(self.node, self.names)}"
+            f" = {expression(self.node, self.names, values=True)} = {num(self.node.data)}"
+            f"   ({name}.grad = {num(self.node.grad)})"
+        ]
+        for t in self.terms:
+            parent = self.names[t.parent]
+            shown = t.formula if t.formula == num(t.partial) else f"{t.formula} = {num(t.partial)}"
+            lines.append(
+                f"  ∂{name}/∂{parent} = {shown}  →  {parent}.grad += {num(t.upstream)} × "
+                f"{num(t.partial)} = {num(t.grad_after)}"
+            )
+        return "\n".join(lines)
+
+
+class Backprop:
+    """Perform ``root.backward()`` one node at a time, explaining each chain-rule step.
+
+    ``order`` lists the nodes in processing order (``root`` first, leaves
+    skipped: they have nothing to pass on); ``position`` counts the steps done;
+    ``current`` is the node the next :meth:`step` processes. Gradients on the
+    Values change live, exactly as :meth:`Value.backward` changes them.
+    """
+
+    def __init__(self, root: Value) -> None:
+        if not isinstance(root, Value):
+            raise TypeError(f"Backprop needs a Value, got {type(root).__name__}")
+        self.root = root
+        forward_order = prepare(root)
+        self.names = node_names(forward_order)
+        self.order = [n for n in reversed(forward_order) if not n.is_leaf]
+        self.position = 0
+
+    @property
+    def current(self) -> Value | None:
+        """The node the next step processes, or None when the pass is finished."""
+        return self.order[self.position] if self.position < len(self.order) else None
+
+    @property
+    def finished(self) -> bool:
+        """True once every node has passed its gradient on."""
+        return self.position >= len(self.order)
+
+    @property
+    def processed(self) -> list[Value]:
+        """The nodes already processed, in order."""
+        return self.order[: self.position]
+
+    def step(self) -> Step:
+        """Apply the chain rule at the current node and return what happened."""
+        node = self.current
+        if node is None:
+            raise RuntimeError("the backward pass is finished; every gradient is known")
+        g = node.grad
+        terms = []
+        partials = local_partials(node)
+        op = node.op_entry
+        arg_names = [self.names[p] for p in node.parents]
+        for i, (parent, partial) in enumerate(zip(node.parents, partials)):
+            contribution = g * partial
+            if isinstance(contribution, np.ndarray) and not isinstance(parent.data, np.ndarray):
+                contribution = float(contribution.sum())  # a parameter used on a batch
+            parent.grad += contribution
+            formula = op.explain(i, arg_names, self.names[node]) if op else ""
+            terms.append(Term(parent, formula, partial, g, contribution, parent.grad))
+        self.position += 1
+        return Step(self.position, len(self.order), node, tuple(terms), self.names)
+
+    def run(self) -> list[Step]:
+        """Finish the pass; return the remaining steps."""
+        return list(self)
+
+    def __iter__(self) -> Iterator[Step]:
+        while not self.finished:
+            yield self.step()
+
+    def __repr__(self) -> str:
+        done = f"{self.position}/{len(self.order)} steps done"
+        node = self.current
+        if node is None:
+            return f"<Backprop of {self.names[self.root]}: {done}, finished>"
+        name = self.names[node]
+        return (
+            f"<Backprop of {self.names[self.root]}: {done}; next: {name} = "
+            f"{expression(node, self.names)} with {name}.grad = {num(node.grad)}>"
+        )
+
+    def table(self) -> str:
+        """The graph's Wengert list: order, name, op, inputs, data, grad."""
+        return wengert_table(self.root, self.names)
+
+
+@dataclass(frozen=True)
+class ForwardStep:
+    """One node of the forward replay."""
+
+    index: int
+    total: int
+    node: Value
+    names: dict[Value, str]
+
+    def __str__(self) -> str:
+        name = self.names[self.node]
+        if self.node.is_leaf:
+            return f"step {self.index}/{self.total}  {name} = {num(self.node.data)}   (input)"
+        return (
+            f"step {self.index}/{self.total}  {name} = {expression(self.node, self.names)}"
+            f" = {expression(self.node, self.names, values=True)} = {num(self.node.data)}"
+        )
+
+
+class Forward:
+    """Replay the forward pass that built ``root``: each node computed from its parents."""
+
+    def __init__(self, root: Value) -> None:
+        self.root = root
+        self.order = topological_order(root)
+        self.names = node_names(self.order)
+        self.position = 0
+
+    @property
+    def current(self) -> Value | None:
+        """The node the next step shows, or None at the end."""
+        return self.order[self.position] if self.position < len(self.order) else None
+
+    @property
+    def finished(self) -> bool:
+        return self.position >= len(self.order)
+
+    def step(self) -> ForwardStep:
+        """Show the next node being computed."""
+        node = self.current
+        if node is None:
+            raise RuntimeError("the forward replay is finished")
+        self.position += 1
+        return ForwardStep(self.position, len(self.order), node, self.names)
+
+    def run(self) -> list[ForwardStep]:
+        """Finish the replay; return the remaining steps."""
+        return list(self)
+
+    def __iter__(self) -> Iterator[ForwardStep]:
+        while not self.finished:
+            yield self.step()
+
+    def __repr__(self) -> str:
+        return (
+            f"<Forward of {self.names[self.root]}: {self.position}/{len(self.order)} nodes shown>"
+        )
+
+
+def wengert_table(root: Value, names: dict[Value, str] | None = None) -> str:
+    """The Wengert list of ``root``'s graph as an aligned text table."""
+    order = topological_order(root)
+    names = names or node_names(order)
+    rows = [("#", "name", "op", "inputs", "data", "grad")]
+    for i, node in enumerate(order, 1):
+        inputs = ", ".join(names[p] for p in node.parents)
+        rows.append(
+            (str(i), names[node], node.op or "leaf", inputs, num(node.data), num(node.grad))
+        )
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)

@@ -1,0 +1,163 @@
+"""Hypothesis strategies for property-testing gradients: yours and the engine's.
+
+>>> from hypothesis import given
+>>> from autograd import gradcheck
+>>> from autograd.testing import expressions
+>>> @given(expressions())
+... def test_my_engine(expr):
+...     assert gradcheck(expr, *expr.inputs)
+
+* :func:`op_instances` draws an entry of the op table (families with a parameter
+  included);
+* :func:`op_inputs` draws inputs where that op is smooth, derivatives of order one,
+  at least ``margin`` away from its kinks;
+* :func:`expressions` draws whole random expression graphs over every op, each
+  operand squashed into its op's safe domain, as a callable :class:`Expression`.
+
+Requires hypothesis (in the ``dev`` extra); the engine itself does not import this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+
+from autograd import ops
+from autograd.ops import Interval, Op
+from autograd.value import Value, apply
+
+KINK_MARGIN = 1e-3
+
+
+def _pieces(op: Op, interval: Interval, margin: float) -> list[Interval]:
+    """Split ``interval`` at the op's kinks, keeping ``margin`` away from each."""
+    pieces = [interval]
+    for k in op.kinks:
+        split: list[Interval] = []
+        for lo, hi in pieces:
+            if lo < k < hi:
+                split += [(lo, k - margin), (k + margin, hi)]
+            else:
+                split.append((lo, hi))
+        pieces = split
+    return [(lo, hi) for lo, hi in pieces if hi - lo > 0]
+
+
+def safe_intervals(op: Op, position: int, margin: float = KINK_MARGIN) -> list[Interval]:
+    """The intervals an input at ``position`` may be drawn from (n-ary ops share one spec)."""
+    spec = op.sample[min(position, len(op.sample) - 1)]
+    return [piece for interval in spec for piece in _pieces(op, interval, margin)]
+
+
+def op_instances() -> st.SearchStrategy[Op]:
+    """Any op of the table: fixed primitives and parametrised families at their params."""
+    return st.sampled_from(ops.table())
+
+
+def _arity(op: Op) -> st.SearchStrategy[int]:
+    if op.arity:
+        return st.just(op.arity)
+    return st.integers(1, 3).map(lambda n: 2 * n) | st.integers(1, 3).map(lambda n: 2 * n + 1)
+
+
+@st.composite
+def _point(draw: st.DrawFn, intervals: list[Interval]) -> float:
+    lo, hi = draw(st.sampled_from(intervals))
+    return draw(st.floats(lo, hi, allow_nan=False, allow_infinity=False))
+
+
+def op_inputs(op: Op, margin: float = KINK_MARGIN) -> st.SearchStrategy[list[float]]:
+    """A valid input list for ``op`` (its arity; 2–7 inputs for n-ary ops)."""
+    return _arity(op).flatmap(
+        lambda n: st.tuples(*(_point(safe_intervals(op, i, margin)) for i in range(n))).map(list)
+    )
+
+
+def _squash(v: Value, interval: Interval) -> Value:
+    """Map any value smoothly into ``interval``: lo + (hi - lo)·σ(v)."""
+    lo, hi = interval
+    return v.sigmoid() * (hi - lo) + lo
+
+
+@dataclass(frozen=True)
+class Node:
+    """One drawn op application: the op and, per operand, (earlier node index, interval)."""
+
+    op: Op
+    operands: tuple[tuple[int, Interval], ...]
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A random expression graph: call it with Values (or use ``inputs``) to build it."""
+
+    inputs: tuple[Any, ...]
+    nodes: tuple[Node, ...]
+
+    def __call__(self, *xs: Value) -> Value:
+        values: list[Value] = list(xs)
+        for node in self.nodes:
+            args = tuple(_squash(values[i], interval) for i, interval in node.operands)
+            values.append(apply(node.op, args))
+        return values[-1]
+
+    def __repr__(self) -> str:
+        names = [f"x{i}" for i in range(len(self.inputs))]
+        for node in self.nodes:
+            args = ", ".join(f"sq({names[i]}→[{lo:g},{hi:g}])" for i, (lo, hi) in node.operands)
+            names.append(f"{node.op.symbol}({args})")
+        return f"Expression({names[-1]}; inputs={self.inputs!r})"
+
+    @property
+    def ops(self) -> list[Op]:
+        """The ops in the graph, in order."""
+        return [node.op for node in self.nodes]
+
+
+@st.composite
+def expressions(
+    draw: st.DrawFn,
+    ops_to_use: Sequence[Op] | None = None,
+    max_inputs: int = 3,
+    max_nodes: int = 6,
+    batch: int | None = None,
+) -> Expression:
+    """A random graph over ``ops_to_use`` (default: the whole table), safe for gradcheck.
+
+    Inputs are drawn in [-2, 2] (numpy arrays of ``batch`` samples when given);
+    every operand is squashed into an interval where its op is smooth, so
+    finite differences are accurate.
+    """
+    choices = list(ops_to_use) if ops_to_use is not None else ops.table()
+    n_inputs = draw(st.integers(1, max_inputs))
+    point = st.floats(-2.0, 2.0, allow_nan=False)
+    if batch is None:
+        inputs: tuple[Any, ...] = tuple(draw(point) for _ in range(n_inputs))
+    else:
+        inputs = tuple(
+            np.array(draw(st.lists(point, min_size=batch, max_size=batch))) for _ in range(n_inputs)
+        )
+    nodes = []
+    for k in range(draw(st.integers(1, max_nodes))):
+        op = draw(st.sampled_from(choices))
+        arity = draw(_arity(op))
+        available = n_inputs + k
+        operands = tuple(
+            (draw(st.integers(0, available - 1)), draw(st.sampled_from(safe_intervals(op, i))))
+            for i in range(arity)
+        )
+        nodes.append(Node(op, operands))
+    return Expression(inputs, tuple(nodes))
+
+
+__all__ = [
+    "Expression",
+    "expressions",
+    "op_inputs",
+    "op_instances",
+    "safe_intervals",
+]
