@@ -1,0 +1,25 @@
+"""chainrule's pictures: computation graphs (Graphviz) and the chapters' plots (matplotlib).
+
+``viz`` reads only what nodes carry (data, grad, parents, op, label, group); it
+never imports ``nn``, and it is the only package that imports graphviz and
+matplotlib.
+"""
+
+from viz.draw import draw, draw_step, path
+from viz.drawing import Drawing
+from viz.errors import GraphTooLargeError, RenderError
+from viz.render import available_backends, find_renderer, pipe, render, to_svg
+
+__all__ = [
+    "Drawing",
+    "GraphTooLargeError",
+    "RenderError",
+    "available_backends",
+    "draw",
+    "draw_step",
+    "find_renderer",
+    "path",
+    "pipe",
+    "render",
+    "to_svg",
+]

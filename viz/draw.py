@@ -1,0 +1,139 @@
+"""``viz.draw``: a computation graph as a ``graphviz.Digraph``, in one of three styles."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+
+from autograd import Value
+from viz.drawing import Drawing
+from viz.errors import GraphTooLargeError
+from viz.labels import NumberFormat
+from viz.styles import edges, layers, values
+from viz.styles.common import Options, new_graph
+from viz.walk import MAX_NODES, GraphView, StepState
+
+Style = Literal["values", "edges", "layers"]
+STYLES = ("values", "edges", "layers")
+Highlight = Value | Sequence[Value] | None
+
+LAYERS_WALK_LIMIT = 1_000_000
+"""The layers style (collapsed) walks graphs up to this size; it draws only the boxes."""
+
+
+def draw(
+    root: Value,
+    style: Style = "values",
+    rankdir: str = "LR",
+    *,
+    step: Any = None,
+    show_partials: bool = False,
+    highlight: Highlight = None,
+    number_format: NumberFormat = ".4g",
+    grads: bool | None = None,
+    collapse: bool = True,
+    group_depth: int | None = None,
+    output_name: str = "",
+    max_nodes: int = MAX_NODES,
+) -> Drawing:
+    """Draw the graph that produced ``root``.
+
+    * ``style``: ``"values"`` (a record per value: label | data | grad, a small node per
+      op), ``"edges"`` (Figure 9.3: op boxes, forward value above each arrow and
+      ∂L/∂value below it) or ``"layers"`` (by ``Value.group``: one box per group with
+      ``collapse=True``, else clusters; ``group_depth`` cuts dotted group names).
+    * ``rankdir``: ``"LR"`` (left to right) or ``"TB"`` (top to bottom), also RL, BT.
+    * ``step``: an ``autograd.Backprop`` or ``autograd.Forward`` stepper; the drawing
+      shows it mid-way: done nodes, the current node, gradients known so far (``?``).
+    * ``show_partials``: label edges with the local derivative ∂out/∂in (op table).
+    * ``highlight``: a node, or a path as a sequence of nodes (see :func:`path`).
+    * ``number_format``: a format spec (``".4g"``, ``".2f"``) or a function.
+    * ``grads``: show gradients; by default when ``root`` has one (after ``backward``).
+    * ``output_name``: the terminal node's name (edges and layers styles; default the
+      root's label or ``"L"``).
+
+    Graphs over ``max_nodes`` nodes raise :class:`GraphTooLargeError` before any work.
+    """
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {', '.join(STYLES)}, got {style!r}")
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
+    if not isinstance(root, Value):
+        raise TypeError(f"draw needs an autograd.Value, got {type(root).__name__}")
+    collapsed = style == "layers" and collapse
+    view = GraphView.of(root, max(max_nodes, LAYERS_WALK_LIMIT) if collapsed else max_nodes)
+    opts = Options(
+        rankdir=rankdir,
+        number_format=number_format,
+        show_grads=_has_grad(root) or step is not None if grads is None else grads,
+        show_partials=show_partials,
+        step=StepState.of(step, view) if step is not None else None,
+        collapse=collapse,
+        group_depth=group_depth,
+        output_name=output_name,
+    )
+    _mark_highlight(view, highlight, opts)
+    g = new_graph(opts, Drawing)
+    {"values": values.build, "edges": edges.build, "layers": layers.build}[style](g, view, opts)
+    return g
+
+
+def draw_step(stepper: Any, style: Style = "values", **kwargs: Any) -> Drawing:
+    """Draw a stepper's graph mid-way (``draw(stepper's root, step=stepper)``)."""
+    root = getattr(stepper, "root", None)
+    if root is None:
+        order = list(stepper.order)
+        if not order:
+            raise ValueError("the stepper has no nodes to draw")
+        backward = StepState.of(stepper, GraphView.of(order[0])).backward
+        root = order[0] if backward else order[-1]
+    return draw(root, style, step=stepper, **kwargs)
+
+
+def path(source: Value, target: Value) -> list[Value]:
+    """A path of nodes from ``source`` to ``target`` along the graph's edges.
+
+    Raises ValueError when ``target`` does not depend on ``source``.
+    """
+    came_from: dict[int, Value | None] = {id(target): None}
+    stack = [target]
+    while stack:
+        node = stack.pop()
+        if node is source:
+            route = [node]
+            while (nxt := came_from[id(route[-1])]) is not None:
+                route.append(nxt)
+            return route
+        for parent in node.parents:
+            if id(parent) not in came_from:
+                came_from[id(parent)] = node
+                stack.append(parent)
+    raise ValueError("there is no path: the target does not depend on the source")
+
+
+def _has_grad(root: Value) -> bool:
+    g = root.grad
+    g = g.data if isinstance(g, Value) else g
+    return bool(np.any(np.asarray(g) != 0))
+
+
+def _mark_highlight(view: GraphView, highlight: Highlight, opts: Options) -> None:
+    if highlight is None:
+        return
+    nodes = [highlight] if isinstance(highlight, Value) else list(highlight)
+    positions = []
+    for node in nodes:
+        position = view.position(node)
+        if position is None:
+            raise ValueError(f"cannot highlight {node!r}: it is not in this graph")
+        positions.append(position)
+    opts.highlight_nodes = set(positions)
+    opts.highlight_edges = {
+        (a, b) for a, b in itertools.pairwise(positions) if view.nodes[a] in view.nodes[b].parents
+    }
+
+
+__all__ = ["GraphTooLargeError", "draw", "draw_step", "path"]

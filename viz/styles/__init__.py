@@ -1,0 +1,1 @@
+"""The three ways to draw a graph: ``values``, ``edges`` and ``layers``."""
