@@ -95,12 +95,20 @@ class Step:
         ]
         for t in self.terms:
             parent = self.names[t.parent]
-            shown = t.formula if t.formula == num(t.partial) else f"{t.formula} = {num(t.partial)}"
+            shown = t.formula if _is_number(t.formula) else f"{t.formula} = {num(t.partial)}"
             lines.append(
                 f"  ∂{name}/∂{parent} = {shown}  →  {parent}.grad += {num(t.upstream)} × "
                 f"{num(t.partial)} = {num(t.grad_after)}"
             )
         return "\n".join(lines)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 class Backprop:

@@ -1,0 +1,61 @@
+"""Function transforms: grad, value_and_grad, hessian, jvp."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd as ag
+from autograd import Value
+
+small = st.floats(-2.0, 2.0, allow_nan=False)
+
+
+@given(small)
+def test_grad_of_square(x):
+    assert ag.grad(lambda v: v * v)(x) == pytest.approx(2 * x)
+
+
+def test_value_and_grad_with_several_argnums():
+    value, (gx, gy) = ag.value_and_grad(lambda x, y: x * y + y.sin(), (0, 1))(2.0, 1.0)
+    assert value == pytest.approx(2.0 + math.sin(1.0))
+    assert (gx, gy) == pytest.approx((1.0, 2.0 + math.cos(1.0)))
+
+
+@given(small, small)
+def test_hessian_matches_closed_form(x, y):
+    h = ag.hessian(lambda a, b: a * a * b + (a * b).sin())(x, y)
+    s = math.sin(x * y)
+    expected = [
+        [2 * y - y * y * s, 2 * x + math.cos(x * y) - x * y * s],
+        [2 * x + math.cos(x * y) - x * y * s, -x * x * s],
+    ]
+    assert np.allclose(h, expected, rtol=1e-9, atol=1e-12)
+
+
+@given(small, small, small, small)
+def test_jvp_equals_reverse_mode_projection(x, y, tx, ty):
+    def f(a, b):
+        return (a * b).tanh() + a.exp() * 0.1
+
+    value, tangent = ag.jvp(f, (x, y), (tx, ty))
+    gx, gy = ag.grad(f, (0, 1))(x, y)
+    assert value == pytest.approx(f(Value(x), Value(y)).data)
+    assert tangent == pytest.approx(gx * tx + gy * ty, rel=1e-9, abs=1e-12)
+
+
+def test_transforms_report_bad_use():
+    with pytest.raises(TypeError, match="must return a Value"):
+        ag.grad(lambda x: 3.0)(1.0)
+    with pytest.raises(ValueError, match="out of range"):
+        ag.grad(lambda x: x, argnums=2)(1.0)
+    with pytest.raises(ValueError, match="one tangent per primal"):
+        ag.jvp(lambda x: x, (1.0,), (1.0, 2.0))
+    with pytest.raises(TypeError, match="argument 0"):
+        ag.grad(lambda x: x)("1")
+
+
+def test_hessian_of_a_linear_function_is_zero():
+    assert ag.hessian(lambda a, b: a * 3.0 + b)(1.0, 2.0) == [[0.0, 0.0], [0.0, 0.0]]

@@ -1,0 +1,122 @@
+"""Every op in the op table against finite differences, second derivatives, forward mode
+and batched mode; random expression graphs over the whole table. A new table entry is
+picked up by these tests automatically (they iterate ``autograd.ops.table()``).
+"""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd as ag
+from autograd import Backprop, Value, gradcheck, gradgradcheck, ops
+from autograd.testing import expressions, op_inputs
+from autograd.value import apply
+
+TABLE = ops.table()
+IDS = [op.symbol for op in TABLE]
+
+
+def applied(op):
+    return lambda *xs: apply(op, xs)
+
+
+@pytest.mark.parametrize("op", TABLE, ids=IDS)
+@given(data=st.data())
+def test_op_gradient_matches_finite_differences(op, data):
+    inputs = data.draw(op_inputs(op))
+    assert gradcheck(applied(op), *inputs)
+
+
+@pytest.mark.parametrize("op", TABLE, ids=IDS)
+@given(data=st.data())
+def test_op_second_derivatives_match_finite_differences(op, data):
+    inputs = data.draw(op_inputs(op))
+    assert gradgradcheck(applied(op), *inputs)
+
+
+@pytest.mark.parametrize("op", TABLE, ids=IDS)
+@given(data=st.data())
+def test_op_forward_mode_equals_reverse_mode(op, data):
+    inputs = data.draw(op_inputs(op))
+    grads = ag.value_and_grad(applied(op), tuple(range(len(inputs))))(*inputs)[1]
+    for i in range(len(inputs)):
+        tangents = [1.0 if j == i else 0.0 for j in range(len(inputs))]
+        _, directional = ag.jvp(applied(op), inputs, tangents)
+        assert directional == pytest.approx(grads[i], rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("op", TABLE, ids=IDS)
+@given(data=st.data())
+def test_op_batched_equals_one_sample_at_a_time(op, data):
+    samples = data.draw(st.lists(op_inputs(op), min_size=1, max_size=4))
+    width = min(len(s) for s in samples)
+    columns = [np.array([s[i] for s in samples]) for i in range(width)]
+    if op.arity and width != op.arity:
+        return
+    leaves = [Value(c) for c in columns]
+    out = apply(op, tuple(leaves)).sum()
+    out.backward()
+    for k, sample in enumerate(samples):
+        single = [Value(x) for x in sample[:width]]
+        one = apply(op, tuple(single))
+        one.backward()
+        for leaf, s in zip(leaves, single):
+            if op.name == "batch_mean":
+                assert leaf.grad[k] == pytest.approx(s.grad / len(samples), rel=1e-12)
+            else:
+                assert leaf.grad[k] == pytest.approx(s.grad, rel=1e-12, abs=1e-300)
+
+
+@given(expressions())
+def test_random_expressions_gradcheck(expr):
+    assert gradcheck(expr, *expr.inputs)
+
+
+@given(expressions(max_nodes=4))
+def test_random_expressions_gradgradcheck(expr):
+    assert gradgradcheck(expr, *expr.inputs)
+
+
+@given(expressions(batch=3))
+def test_random_batched_expressions_gradcheck(expr):
+    assert gradcheck(expr, *expr.inputs)
+
+
+@given(expressions())
+def test_stepping_to_the_end_equals_backward(expr):
+    leaves = [Value(x) for x in expr.inputs]
+    out = expr(*leaves)
+    out.backward()
+    expected = [leaf.grad for leaf in leaves]
+    for leaf in leaves:
+        leaf.zero_grad()
+    steps = Backprop(out).run()
+    assert [leaf.grad for leaf in leaves] == expected  # the same numbers, bit for bit
+    assert all(str(step) for step in steps)
+
+
+@given(expressions())
+def test_second_backward_doubles_leaf_gradients_only(expr):
+    leaves = [Value(x) for x in expr.inputs]
+    out = expr(*leaves)
+    out.backward()
+    once = [leaf.grad for leaf in leaves]
+    out.backward()
+    assert [leaf.grad for leaf in leaves] == pytest.approx([2 * g for g in once])
+
+
+def test_gradcheck_catches_a_wrong_derivative():
+    bad = ops.Op(
+        "bad_square", "bad", 1, lambda x: x * x, lambda a, out: (a,), ("{0}",), "x² with ∂ = x"
+    )
+    with pytest.raises(ag.GradcheckError, match=r"input 0 .*analytic 0\.5 vs numeric 0\.99999"):
+        gradcheck(lambda v: v.apply(bad), 0.5)
+
+
+def test_gradcheck_tolerance_is_tight_for_small_derivatives():
+    off = ops.Op(
+        "off", "off", 1, lambda x: 1e-3 * x, lambda a, out: (1.1e-3,), ("c",), "1e-3·x, wrong ∂"
+    )
+    with pytest.raises(ag.GradcheckError):
+        gradcheck(lambda v: v.apply(off), 0.5)
