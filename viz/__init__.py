@@ -5,21 +5,40 @@ never imports ``nn``, and it is the only package that imports graphviz and
 matplotlib.
 """
 
+from viz.animate import animate_backprop, animate_forward
 from viz.draw import draw, draw_step, path
 from viz.drawing import Drawing
 from viz.errors import GraphTooLargeError, RenderError
+from viz.notebook import register_ipython
+from viz.plots import (
+    plot_activations,
+    plot_decision_boundary,
+    plot_history,
+    plot_regression,
+    plot_representations,
+)
 from viz.render import available_backends, find_renderer, pipe, render, to_svg
 
 __all__ = [
     "Drawing",
     "GraphTooLargeError",
     "RenderError",
+    "animate_backprop",
+    "animate_forward",
     "available_backends",
     "draw",
     "draw_step",
     "find_renderer",
     "path",
     "pipe",
+    "plot_activations",
+    "plot_decision_boundary",
+    "plot_history",
+    "plot_regression",
+    "plot_representations",
+    "register_ipython",
     "render",
     "to_svg",
 ]
+
+register_ipython()

@@ -1,0 +1,15 @@
+"""The chapters' plots with matplotlib (Agg canvas, no pyplot state); each returns its Figure."""
+
+from viz.plots.activations import plot_activations
+from viz.plots.decision_boundary import plot_decision_boundary
+from viz.plots.history import plot_history
+from viz.plots.regression import plot_regression
+from viz.plots.representations import plot_representations
+
+__all__ = [
+    "plot_activations",
+    "plot_decision_boundary",
+    "plot_history",
+    "plot_regression",
+    "plot_representations",
+]
