@@ -1,0 +1,53 @@
+"""chainrule's neural networks on ``autograd.Value``: modules, losses, optimizers, training."""
+
+from nn import data
+from nn.activations import ACTIVATIONS
+from nn.layer import Layer
+from nn.linear import Linear, lstsq_pinv, ridge
+from nn.losses import (
+    LOSSES,
+    Loss,
+    binary_cross_entropy,
+    cross_entropy,
+    hinge,
+    l2_penalty,
+    mse,
+)
+from nn.mlp import MLP
+from nn.module import Module
+from nn.neuron import Neuron
+from nn.optim import SGD, Adam, Optimizer
+from nn.perceptron import Perceptron, fit_perceptron, signed_labels
+from nn.serialize import SerializationError, load, save
+from nn.train import EarlyStopping, History, fit
+
+__all__ = [
+    "ACTIVATIONS",
+    "LOSSES",
+    "MLP",
+    "SGD",
+    "Adam",
+    "EarlyStopping",
+    "History",
+    "Layer",
+    "Linear",
+    "Loss",
+    "Module",
+    "Neuron",
+    "Optimizer",
+    "Perceptron",
+    "SerializationError",
+    "binary_cross_entropy",
+    "cross_entropy",
+    "data",
+    "fit",
+    "fit_perceptron",
+    "hinge",
+    "l2_penalty",
+    "load",
+    "lstsq_pinv",
+    "mse",
+    "ridge",
+    "save",
+    "signed_labels",
+]

@@ -1,0 +1,62 @@
+"""``Layer``: ``nout`` neurons that read the same inputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd import Value
+from nn.activations import check_activation
+from nn.module import Inputs, Module, as_inputs, check_count
+from nn.neuron import Neuron, Seed, make_rng
+
+
+class Layer(Module):
+    """``nout`` neurons side by side: ``outⱼ = act(Σᵢ wⱼᵢ·xᵢ + bⱼ)``.
+
+    Always returns a list of ``nout`` Values, even when ``nout`` is 1. Neuron j
+    is named ``neurons.j`` (parameters ``neurons.j.w.i`` and ``neurons.j.b``).
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "relu",
+        *,
+        fused: bool = True,
+        init: str | None = None,
+        seed: Seed = None,
+        name: str = "",
+    ) -> None:
+        self.nin = check_count(nin, "nin")
+        self.nout = check_count(nout, "nout")
+        self.activation = check_activation(activation)
+        self.fused = bool(fused)
+        self.name = name
+        rng = make_rng(seed)
+        with self.group():
+            self.neurons = [
+                Neuron(
+                    self.nin,
+                    activation,
+                    fused=fused,
+                    init=init,
+                    seed=rng,
+                    fan_out=self.nout,
+                    name=f"neurons.{j}",
+                )
+                for j in range(self.nout)
+            ]
+
+    def forward(self, x: Inputs) -> list[Value]:
+        xs = as_inputs(x, self.nin)
+        return [n(xs) for n in self.neurons]
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "nin": self.nin,
+            "nout": self.nout,
+            "activation": self.activation,
+            "fused": self.fused,
+            "name": self.name,
+        }

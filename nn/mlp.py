@@ -1,0 +1,82 @@
+"""``MLP``: a multi-layer perceptron, layers of neurons applied one after the other."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from autograd import Value
+from nn.activations import check_activation
+from nn.layer import Layer
+from nn.module import Inputs, Module, check_count
+from nn.neuron import Seed, make_rng
+
+
+class MLP(Module):
+    """``MLP(nin, [h₁, …, hₖ, nout])``: ``x → act(W₁x + b₁) → … → out_act(Wₖ₊₁h + b)``.
+
+    Hidden layers use ``activation``; the last layer uses ``out_activation``
+    (default ``"linear"``: raw scores, which is what the losses expect). Layer i
+    is named ``layers.i``, so its nodes carry the group ``layers.i`` (and
+    ``layers.i.neurons.j`` inside neuron j). Like micrograd, a network with one
+    output returns a single Value; with several it returns a list. ``seed``
+    makes the initialisation reproducible.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        sizes: Sequence[int],
+        activation: str = "relu",
+        out_activation: str | None = None,
+        seed: Seed = None,
+        *,
+        fused: bool = True,
+        init: str | None = None,
+        name: str = "",
+    ) -> None:
+        self.nin = check_count(nin, "nin")
+        if isinstance(sizes, (int, str)) or not isinstance(sizes, Sequence) or not sizes:
+            raise ValueError(f"sizes must be a non-empty list of layer widths, got {sizes!r}")
+        self.sizes = [check_count(s, f"layer width {i}") for i, s in enumerate(sizes)]
+        self.activation = check_activation(activation)
+        self.out_activation = check_activation(out_activation or "linear")
+        self.fused = bool(fused)
+        self.name = name
+        rng = make_rng(seed)
+        widths = [self.nin, *self.sizes]
+        last = len(self.sizes) - 1
+        with self.group():
+            self.layers = [
+                Layer(
+                    widths[i],
+                    widths[i + 1],
+                    self.out_activation if i == last else self.activation,
+                    fused=fused,
+                    init=init,
+                    seed=rng,
+                    name=f"layers.{i}",
+                )
+                for i in range(len(self.sizes))
+            ]
+
+    @property
+    def nout(self) -> int:
+        """The number of outputs."""
+        return self.sizes[-1]
+
+    def forward(self, x: Inputs) -> Value | list[Value]:
+        out: Any = x
+        for layer in self.layers:
+            out = layer(out)
+        return out[0] if len(out) == 1 else out
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "nin": self.nin,
+            "sizes": list(self.sizes),
+            "activation": self.activation,
+            "out_activation": self.out_activation,
+            "fused": self.fused,
+            "name": self.name,
+        }

@@ -1,0 +1,217 @@
+"""``Module``: the base class of every model; finds parameters, names them, saves their state."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import nullcontext
+from typing import Any, ClassVar
+
+import numpy as np
+
+from autograd import Value, no_grad, node_group
+
+Inputs = Any
+"""What a model accepts: one sample (a sequence of numbers or Values, or a 1-D array) or a
+batch (a 2-D numpy array, one row per sample; or a sequence of Values holding arrays)."""
+
+
+class Module:
+    """Base class: subclasses set attributes in ``__init__`` and define ``forward``.
+
+    Parameters are found by walking the instance's public attributes in the order
+    they were set: a :class:`~autograd.Value` is a parameter, a ``Module`` or a
+    list of them is walked into. Names join the path with dots, e.g.
+    ``layers.0.neurons.3.w.1``. ``name`` (optional) is the node group stamped on
+    every node the module creates (see :func:`autograd.node_group`); children are
+    named by their attribute path, so nested groups read like parameter names.
+    """
+
+    registry: ClassVar[dict[str, type[Module]]] = {}
+    """Module classes that :func:`nn.load` may rebuild, by class name (never arbitrary code)."""
+
+    nin: int
+    name: str = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        Module.registry[cls.__name__] = cls
+
+    # ---- calling --------------------------------------------------------------------------
+
+    def __call__(self, x: Inputs) -> Any:
+        with self.group():
+            return self.forward(x)
+
+    def forward(self, x: Inputs) -> Any:
+        """Compute the module's output(s) for one sample or a batch."""
+        raise NotImplementedError
+
+    def group(self) -> Any:
+        """A context manager that stamps this module's name on new nodes (no-op if unnamed)."""
+        return node_group(self.name) if self.name else nullcontext()
+
+    def predict(self, x: Inputs) -> np.ndarray:
+        """The output as a numpy array, computed without recording a graph.
+
+        Shape ``(n,)`` for a batch and one output, ``(n, k)`` for k outputs, ``()`` or
+        ``(k,)`` for a single sample.
+        """
+        with no_grad():
+            out = self(x)
+        if isinstance(out, Value):
+            return np.asarray(out.data, dtype=np.float64)
+        return np.stack([np.asarray(o.data, dtype=np.float64) for o in out], axis=-1)
+
+    # ---- parameters ----------------------------------------------------------------------
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """``(dotted name, parameter)`` for every parameter, in a fixed order."""
+        return list(_walk(self, ""))
+
+    def parameters(self) -> list[Value]:
+        """Every parameter, in the order of :meth:`named_parameters`."""
+        return [p for _, p in _walk(self, "")]
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0 (call between training steps)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def num_parameters(self) -> int:
+        """How many scalar parameters the module has."""
+        return len(self.parameters())
+
+    # ---- state ---------------------------------------------------------------------------
+
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments that rebuild this architecture (JSON-compatible)."""
+        raise NotImplementedError
+
+    def state_dict(self) -> dict[str, float]:
+        """Every parameter's value by dotted name (plain floats, in parameter order)."""
+        return {name: float(p.data) for name, p in _walk(self, "")}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Set every parameter from ``state``; validates everything first, then assigns.
+
+        Raises ValueError (missing or unexpected names, non-finite values) or
+        TypeError (a value that is not a real number); on error nothing changes.
+        """
+        if not isinstance(state, Mapping):
+            raise TypeError(f"a state dict must be a mapping, got {type(state).__name__}")
+        named = self.named_parameters()
+        names = [n for n, _ in named]
+        missing = [n for n in names if n not in state]
+        unexpected = [k for k in state if k not in set(names)]
+        if missing or unexpected:
+            raise ValueError(
+                f"state dict does not match {type(self).__name__} with {len(names)} parameters:"
+                + (f" missing {_few(missing)}" if missing else "")
+                + (";" if missing and unexpected else "")
+                + (f" unexpected {_few(unexpected)}" if unexpected else "")
+            )
+        values = [check_number(state[n], f"state dict entry {n!r}") for n in names]
+        for (_, p), v in zip(named, values):
+            p.data = v
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.config().items())
+        return f"{type(self).__name__}({args})"
+
+
+def _walk(obj: Any, prefix: str) -> Iterator[tuple[str, Value]]:
+    """Depth-first, attribute order: yield (name, Value) for every parameter under ``obj``."""
+    if isinstance(obj, Value):
+        yield prefix, obj
+    elif isinstance(obj, Module):
+        for key, child in vars(obj).items():
+            if not key.startswith("_"):
+                yield from _walk(child, f"{prefix}.{key}" if prefix else key)
+    elif isinstance(obj, (list, tuple)):
+        for i, child in enumerate(obj):
+            yield from _walk(child, f"{prefix}.{i}" if prefix else str(i))
+
+
+def _few(names: Sequence[str]) -> str:
+    shown = ", ".join(repr(n) for n in names[:5])
+    return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def check_number(value: Any, what: str) -> float:
+    """``value`` as a finite float, or a TypeError/ValueError naming ``what``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{what} must be a real number, got {type(value).__name__} {value!r}")
+    x = float(value)
+    if not math.isfinite(x):
+        raise ValueError(f"{what} must be finite, got {x!r}")
+    return x
+
+
+def check_count(value: Any, what: str) -> int:
+    """``value`` as a positive int, or a TypeError/ValueError naming ``what``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{what} must be a positive int, got {type(value).__name__} {value!r}")
+    if value < 1:
+        raise ValueError(f"{what} must be a positive int, got {value!r}")
+    return int(value)
+
+
+def as_inputs(x: Inputs, nin: int) -> list[Any]:
+    """Turn one sample or a batch into a list of ``nin`` inputs (floats or Values).
+
+    * a 2-D numpy array (n_samples × nin): batched mode, one Value per column;
+    * a 1-D numpy array or a sequence of numbers/Values of length nin: one sample
+      (Values may hold arrays: a batch already split into columns);
+    * a single number or Value when nin is 1.
+
+    Raises ValueError for a wrong width, an empty batch or NaN/inf in the data,
+    TypeError for anything that is not numbers.
+    """
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind not in "biuf":
+            raise TypeError(f"inputs must be real numbers, got an array of dtype {x.dtype}")
+        if x.ndim == 2:
+            if x.shape[1] != nin:
+                raise ValueError(
+                    f"expected inputs of width {nin}, got a batch of shape {x.shape}"
+                    f" ({x.shape[1]} columns)"
+                )
+            if x.shape[0] == 0:
+                raise ValueError("got an empty batch (0 samples)")
+            _check_finite_array(x)
+            cols = np.ascontiguousarray(x.T, dtype=np.float64)
+            return [Value(c) for c in cols]
+        if x.ndim == 1:
+            if x.shape[0] != nin:
+                raise ValueError(f"expected inputs of width {nin}, got {x.shape[0]} values")
+            _check_finite_array(x)
+            return [float(v) for v in x]
+        raise ValueError(
+            f"inputs must be one sample (1-D) or a batch (2-D, samples × {nin}),"
+            f" got an array with {x.ndim} dimensions"
+        )
+    if isinstance(x, (Value, numbers.Real)):
+        x = [x]
+    if not isinstance(x, Sequence) or isinstance(x, str):
+        raise TypeError(
+            f"inputs must be a sequence of numbers or Values, or a numpy array,"
+            f" got {type(x).__name__}"
+        )
+    if len(x) != nin:
+        raise ValueError(f"expected inputs of width {nin}, got {len(x)} values")
+    out: list[Any] = []
+    for i, v in enumerate(x):
+        if isinstance(v, Value):
+            out.append(v)
+        else:
+            out.append(check_number(v, f"input {i}"))
+    return out
+
+
+def _check_finite_array(x: np.ndarray) -> None:
+    bad = ~np.isfinite(x)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"inputs contain NaN or inf (first at index {where})")
