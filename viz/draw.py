@@ -51,7 +51,7 @@ def draw(
     * ``show_partials``: label edges with the local derivative ∂out/∂in (op table).
     * ``highlight``: a node, or a path as a sequence of nodes (see :func:`path`).
     * ``number_format``: a format spec (``".4g"``, ``".2f"``) or a function.
-    * ``grads``: show gradients; by default when ``root`` has one (after ``backward``).
+    * ``grads``: show gradients; by default after ``backward`` and while a Backprop steps.
     * ``output_name``: the terminal node's name (edges and layers styles; default the
       root's label or ``"L"``).
 
@@ -65,12 +65,15 @@ def draw(
         raise TypeError(f"draw needs an autograd.Value, got {type(root).__name__}")
     collapsed = style == "layers" and collapse
     view = GraphView.of(root, max(max_nodes, LAYERS_WALK_LIMIT) if collapsed else max_nodes)
+    state = StepState.of(step, view) if step is not None else None
+    if grads is None:
+        grads = state.backward if state is not None else _has_grad(root)
     opts = Options(
         rankdir=rankdir,
         number_format=number_format,
-        show_grads=_has_grad(root) or step is not None if grads is None else grads,
+        show_grads=grads,
         show_partials=show_partials,
-        step=StepState.of(step, view) if step is not None else None,
+        step=state,
         collapse=collapse,
         group_depth=group_depth,
         output_name=output_name,

@@ -8,6 +8,7 @@ the system one and falls back to the bundled one.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -70,14 +71,36 @@ def _pure_executable() -> str | None:
 
 
 def pipe(source: str, format: str = "svg", backend: Backend = "auto") -> bytes:
-    """Lay out DOT ``source`` and return the ``format`` output (``dot``: the source itself)."""
+    """Lay out DOT ``source`` and return the ``format`` output (``dot``: the source itself).
+
+    The bundled renderer writes no PDF; with it a PDF holds the drawing as an image.
+    """
     fmt = _check_format(format)
     if fmt == "dot":
         return source.encode("utf-8")
     name, exe = find_renderer(backend)
+    if fmt == "pdf" and name == "pure":
+        return _png_to_pdf(_run(name, exe, source, "png", "-Gdpi=144"))
+    return _run(name, exe, source, fmt)
+
+
+def _png_to_pdf(png: bytes) -> bytes:
+    """graphviz-pure writes no PDF: wrap its PNG (at 2x resolution) in a PDF with Pillow."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    with Image.open(io.BytesIO(png)) as image:
+        image.convert("RGB").save(out, format="PDF", resolution=144.0)
+    return out.getvalue()
+
+
+def _run(name: str, exe: str, source: str, fmt: str, *options: str) -> bytes:
     try:
         result = subprocess.run(
-            [exe, f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, timeout=TIMEOUT
+            [exe, f"-T{fmt}", *options],
+            input=source.encode("utf-8"),
+            capture_output=True,
+            timeout=TIMEOUT,
         )
     except subprocess.TimeoutExpired:
         raise RenderError(

@@ -38,17 +38,18 @@ def build(g: graphviz.Digraph, view: GraphView, opts: Options) -> None:
         values.build(g, view, opts, clusters)
         return
     keys = [_key(view, i, opts) for i in range(len(view.nodes))]
-    order: dict[str, list[int]] = {}
+    members: dict[str, list[int]] = {}
     for i, key in enumerate(keys):
-        order.setdefault(key, []).append(i)
+        members.setdefault(key, []).append(i)
+    order = dict(sorted(members.items(), key=lambda item: _rank(view, *item)))
     if len(order) > MAX_NODES:
         raise GraphTooLargeError(
             f"even with one box per group this graph has {len(order):,} boxes; group more nodes"
             " (autograd.node_group) or pass a smaller group_depth"
         )
     names = {key: f"g{j}" for j, key in enumerate(order)}
-    for key, members in order.items():
-        _box(g, view, names[key], key, members)
+    for key, group_nodes in order.items():
+        _box(g, view, names[key], key, group_nodes)
     crossing: dict[tuple[str, str], list[int]] = {}
     for parent, child, _ in view.edges():
         a, b = keys[parent], keys[child]
@@ -63,6 +64,14 @@ def build(g: graphviz.Digraph, view: GraphView, opts: Options) -> None:
            shape="plaintext", fontsize="14")  # fmt: skip
     g.edge(names[keys[last]], "output", **_edge(view, [last], opts))
     legend(g, opts, grads=opts.show_grads, partials=False)
+
+
+def _rank(view: GraphView, key: str, members: list[int]) -> tuple[int, int]:
+    """Boxes in the order data flows: inputs first, then by each group's first op."""
+    if key == INPUTS:
+        return (0, 0)
+    ops = [i for i in members if not view.nodes[i].is_leaf]
+    return (1, ops[0] if ops else members[0])
 
 
 def _key(view: GraphView, i: int, opts: Options) -> str:

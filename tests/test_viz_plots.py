@@ -1,0 +1,127 @@
+"""The chapters' plots: each returns a Figure with the expected axes and lines."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+import viz
+from autograd import Value
+
+
+def test_plot_activations_uses_engine_derivatives() -> None:
+    fig = viz.plot_activations()
+    assert isinstance(fig, Figure)
+    axes = fig.axes
+    assert [ax.get_title() for ax in axes] == ["ReLU", "sigmoid", "tanh", "leaky ReLU (α = 0.1)"]
+    for ax in axes:
+        assert len(ax.get_lines()) >= 2
+    x, relu_grad = axes[0].get_lines()[1].get_data()
+    assert np.allclose(relu_grad, (np.asarray(x) > 0) * 1.0)
+    x, tanh_grad = axes[2].get_lines()[1].get_data()
+    assert np.allclose(tanh_grad, 1 - np.tanh(x) ** 2)
+    _, leaky_grad = axes[3].get_lines()[1].get_data()
+    assert set(np.round(leaky_grad, 6)) == {0.1, 1.0}
+
+
+def spirals(n: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    t = np.linspace(0.3, 3 * np.pi, n)
+    a = np.column_stack([t * np.cos(t), t * np.sin(t)])
+    return np.vstack([a, -a]), np.repeat([0, 1], n)
+
+
+class Dense:
+    def __init__(self, n_in: int, n_out: int, seed: int) -> None:
+        self.w = np.random.default_rng(seed).normal(size=(n_in, n_out))
+
+    def __call__(self, h: np.ndarray | list[Value]) -> np.ndarray:
+        if isinstance(h, list):
+            h = np.column_stack([v.data for v in h])
+        return np.tanh(h @ self.w)
+
+
+class ValueLayer:
+    """A layer that returns one Value per unit with batch-shaped data (batched mode)."""
+
+    def __call__(self, h: np.ndarray) -> list[Value]:
+        return [Value(h[:, 0]).tanh(), Value(h[:, 1]).sigmoid(), Value(h[:, 2]) * 2.0]
+
+
+def test_plot_representations_duck_typed_model() -> None:
+    X, y = spirals()
+    model = type(
+        "M", (), {"layers": [Dense(2, 8, 0), Dense(8, 3, 1), ValueLayer(), Dense(3, 1, 2)]}
+    )()
+    fig = viz.plot_representations(model, X, y)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[0] == "input space"
+    assert titles[1:] == [f"after layer {k} ({n} units)" for k, n in ((1, 8), (2, 3), (3, 3))]
+    for ax in fig.axes:
+        assert len(ax.collections) == 2  # one scatter per class
+        assert len(ax.collections[0].get_offsets()) == 60
+    assert "PC1/PC2" in fig.axes[1].get_xlabel()
+    fig2 = viz.plot_representations([Dense(2, 4, 0)], X, y, final=True)
+    assert len(fig2.axes) == 2
+
+
+def test_pca_projection_matches_svd() -> None:
+    from viz.plots.representations import project_2d
+
+    h = np.random.default_rng(3).normal(size=(50, 5)) * [5, 2, 1, 0.1, 0.1]
+    points, how = project_2d(h)
+    assert points.shape == (50, 2)
+    assert np.var(points[:, 0]) > np.var(points[:, 1])
+    assert "PC1" in how
+
+
+class History:
+    def __init__(self) -> None:
+        self.train_loss = [1.0, 0.5, 0.3]
+        self.val_loss = [1.1, 0.7, 0.6]
+
+
+def test_plot_history() -> None:
+    fig = viz.plot_history(History(), {"train_loss": [2.0, 1.0]}, titles=["a", "b"])
+    assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
+    assert len(fig.axes[0].get_lines()) == 2 and len(fig.axes[1].get_lines()) == 1
+    assert list(fig.axes[0].get_lines()[1].get_ydata()) == [1.1, 0.7, 0.6]
+    with pytest.raises(ValueError):
+        viz.plot_history()
+    with pytest.raises(ValueError, match="titles"):
+        viz.plot_history(History(), titles=["a", "b"])
+
+
+def test_plot_decision_boundary_xor() -> None:
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = np.array([0, 1, 1, 0])
+
+    def model(points: np.ndarray) -> Value:
+        a, b = Value(points[:, 0]), Value(points[:, 1])
+        return ((a - b) * (a - b) * 4.0 - 1.0).sigmoid()
+
+    fig = viz.plot_decision_boundary(model, X, y, history=[0.7, 0.4, 0.2], resolution=40)
+    boundary, loss = fig.axes[:2]
+    assert "score = 0.5" in boundary.get_title()
+    assert len(boundary.collections) >= 3  # filled contours, the boundary line, two scatters
+    assert loss.get_title() == "loss" and len(loss.get_lines()) == 1
+    alone = viz.plot_decision_boundary(lambda p: p[:, 0] - p[:, 1], X, y, resolution=20)
+    assert "score = 0" in alone.axes[0].get_title() and len(alone.axes) == 1
+
+
+def test_plot_regression() -> None:
+    t = np.arange(200)
+    observed = 50 + 20 * np.sin(t / 10)
+    predicted = observed + np.random.default_rng(0).normal(scale=3, size=t.size)
+    fig = viz.plot_regression(observed, predicted, time=t)
+    series, scatter = fig.axes[:2]
+    assert [line.get_label() for line in series.get_lines()] == ["observed", "predicted"]
+    assert scatter.get_title().startswith("RMSE")
+    with pytest.raises(ValueError, match="predicted"):
+        viz.plot_regression(observed, predicted[:-1])
+
+
+def test_figures_save_headless(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "act.png"
+    viz.plot_activations().savefig(path)
+    assert path.read_bytes()[:4] == b"\x89PNG"

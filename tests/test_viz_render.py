@@ -1,0 +1,159 @@
+"""viz.render: both backends, valid SVG/PNG/PDF files, any label, notebook display."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import struct
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import viz
+from autograd import Value
+
+SVG = "{http://www.w3.org/2000/svg}"
+BACKENDS = [
+    pytest.param(
+        "system",
+        marks=pytest.mark.skipif(shutil.which("dot") is None, reason="no system Graphviz dot"),
+    ),
+    "pure",
+]
+
+
+def expression() -> Value:
+    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
+    f = (x + y) * z
+    f.label = "f"
+    f.backward()
+    return f
+
+
+def svg_texts(svg: str | bytes) -> list[str]:
+    root = ET.fromstring(svg)
+    assert root.tag == f"{SVG}svg"
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("style", ["values", "edges", "layers"])
+def test_svg_and_png_files_are_valid(backend: str, style: str, tmp_path: Path) -> None:
+    f = expression()
+    svg_path = viz.render(f, tmp_path / "graph.svg", backend=backend, style=style)  # type: ignore[arg-type]
+    texts = svg_texts(svg_path.read_bytes())
+    assert any("-12" in t for t in texts)
+    png_path = viz.render(viz.draw(f, style), tmp_path / "graph", format="png", backend=backend)  # type: ignore[arg-type]
+    assert png_path.suffix == ".png"
+    width, height = png_size(png_path.read_bytes())
+    assert 50 < width < 3000 and 20 < height < 2000
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_pdf_and_dot_formats(backend: str, tmp_path: Path) -> None:
+    f = expression()
+    pdf = viz.render(f, tmp_path / "g.pdf", backend=backend)  # type: ignore[arg-type]
+    assert pdf.read_bytes().startswith(b"%PDF")
+    dot = viz.render(f, tmp_path / "g.dot", backend=backend)  # type: ignore[arg-type]
+    assert dot.read_text(encoding="utf-8") == viz.draw(f).source
+    with pytest.raises(ValueError, match="format"):
+        viz.render(f, tmp_path / "g.jpeg")
+
+
+LABEL_TEXT = st.text(
+    alphabet=st.sampled_from(list("ab xyz\"'\\{}|<>[]&;=:∂Lü\n\t→é∑-.,"))
+    | st.characters(min_codepoint=32, max_codepoint=0x2FFF, exclude_categories=("Cs", "Cc")),
+    max_size=20,
+)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@settings(max_examples=15, deadline=None)
+@given(labels=st.lists(LABEL_TEXT, min_size=3, max_size=3))
+def test_any_label_renders(backend: str, labels: list[str]) -> None:
+    a, b = Value(1.5, label=labels[0]), Value(-2.0, label=labels[1])
+    c = a * b
+    c.label = labels[2]
+    c.backward()
+    for style in ("values", "edges"):
+        texts = " ".join(svg_texts(viz.to_svg(c, backend=backend, style=style)))  # type: ignore[arg-type]
+        for label in labels:
+            for word in label.split():
+                assert word in texts, (style, label, word)
+
+
+def test_tricky_labels_render_literally() -> None:
+    tricky = ['say "hi"', "{a|b}", "<b>bold</b>", "back\\slash\\", "\\n not a newline", "x₁→∂L"]
+    values = [Value(float(i), label=t) for i, t in enumerate(tricky)]
+    total = values[0]
+    for v in values[1:]:
+        total = total + v
+    total.label = "two\nlines"
+    for style in ("values", "edges"):
+        texts = svg_texts(viz.to_svg(total, backend="pure", style=style))
+        joined = "\n".join(texts)
+        for t in tricky:
+            assert t in joined, (style, t)
+        assert "two" in texts and "lines" in texts  # a real line break
+
+
+def test_backend_choice_and_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "pure" in viz.available_backends()
+    name, exe = viz.find_renderer("pure")
+    assert name == "pure" and Path(exe).name.startswith("graphviz-pure")
+    with pytest.raises(ValueError, match="backend"):
+        viz.find_renderer("magic")  # type: ignore[arg-type]
+    monkeypatch.setattr(shutil, "which", lambda _: None)
+    with pytest.raises(viz.RenderError, match="system Graphviz"):
+        viz.find_renderer("system")
+    assert viz.find_renderer("auto")[0] == "pure"  # found next to sys.executable
+    monkeypatch.setattr(sys.modules["viz.render"], "_pure_executable", lambda: None)
+    with pytest.raises(viz.RenderError, match=r"'dot'.*graphviz-pure"):
+        viz.find_renderer("auto")
+    with pytest.raises(viz.RenderError):
+        viz.to_svg(expression())
+
+
+def test_renderer_failure_is_reported() -> None:
+    with pytest.raises(viz.RenderError, match="failed"):
+        viz.pipe("digraph { a -> }", "svg", backend="pure")
+
+
+def test_drawing_displays_inline_as_svg() -> None:
+    drawing = viz.draw(expression(), "edges")
+    assert isinstance(drawing, viz.Drawing)
+    svg = drawing._repr_svg_()
+    assert svg_texts(svg)
+    bundle = drawing._repr_mimebundle_()
+    assert set(bundle) == {"image/svg+xml"} and "<svg" in bundle["image/svg+xml"]
+    assert png_size(drawing.to_png(backend="pure"))[0] > 50
+    drawing.attr(bgcolor="lightyellow")  # still an ordinary graphviz.Digraph
+    assert "bgcolor=lightyellow" in drawing.source
+
+
+def test_ipython_formatter_for_value() -> None:
+    registered: dict[Any, Any] = {}
+    formatter = SimpleNamespace(for_type=lambda cls, fn: registered.__setitem__(cls, fn))
+    shell = SimpleNamespace(
+        display_formatter=SimpleNamespace(formatters={"image/svg+xml": formatter})
+    )
+    assert viz.register_ipython(shell)
+    show = registered[Value]
+    assert re.search(r"<svg", show(expression()))
+    big = Value(0.0)
+    for _ in range(3000):
+        big = big + 1.0
+    assert show(big) is None  # too large: IPython falls back to repr
