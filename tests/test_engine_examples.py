@@ -99,7 +99,11 @@ def test_unary_methods_match_math():
         ("log", math.log, lambda t: 1 / t),
         ("sqrt", math.sqrt, lambda t: 0.5 / math.sqrt(t)),
         ("tanh", math.tanh, lambda t: 1 - math.tanh(t) ** 2),
-        ("sigmoid", lambda t: 1 / (1 + math.exp(-t)), lambda t: math.exp(-t) / (1 + math.exp(-t)) ** 2),
+        (
+            "sigmoid",
+            lambda t: 1 / (1 + math.exp(-t)),
+            lambda t: math.exp(-t) / (1 + math.exp(-t)) ** 2,
+        ),
         ("softplus", lambda t: math.log1p(math.exp(t)), lambda t: 1 / (1 + math.exp(-t))),
         ("sin", math.sin, math.cos),
         ("cos", math.cos, lambda t: -math.sin(t)),
