@@ -129,7 +129,7 @@ def legend(g: graphviz.Digraph, opts: Options, grads: bool, partials: bool) -> N
 
     The key is fixed text (no user data), so it can safely be an HTML-like label.
     """
-    above, below = ("above", "below") if opts.rankdir in ("LR", "RL") else ("left of", "right of")
+    above, below = ("above", "below") if opts.rankdir in ("LR", "RL") else ("right of", "left of")
     parts = [f'<font color="{FORWARD}">{above} each arrow: the forward value</font>']
     if partials:
         parts.append(f'<font color="{FORWARD}">(2nd line: local derivative ∂out/∂in)</font>')

@@ -30,7 +30,7 @@ def edge_attrs(forward: str, backward: str | None, opts: Options) -> dict[str, s
     if backward is not None:
         attrs.update(
             taillabel=plain(backward), labelfontcolor=BACKWARD,
-            labelangle="-35" if opts.rankdir in ("LR", "RL") else "35", labeldistance="3.2",
+            labelangle="-35", labeldistance="3.2",
         )  # fmt: skip
     return attrs
 
