@@ -1,0 +1,60 @@
+"""``python -m benchmarks [--quick] [--only M,C] [--json PATH] [--markdown PATH]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.harness import Settings
+from benchmarks.report import describe_environment, environment, markdown, table
+from benchmarks.runner import WORKLOADS, run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="chainrule against micrograd, plain floats, numpy and torch, side by side.",
+        epilog="workloads: " + "; ".join(f"{k} = {d}" for k, (d, _) in WORKLOADS.items()),
+    )
+    parser.add_argument("--quick", action="store_true", help="a short run (under a minute)")
+    parser.add_argument("--only", metavar="IDS", help="comma-separated workload ids, e.g. M,C,BM")
+    parser.add_argument("--json", metavar="PATH", type=Path, help="also save the results as JSON")
+    parser.add_argument("--markdown", metavar="PATH", type=Path, help="also save a Markdown table")
+    args = parser.parse_args(argv)
+
+    settings = Settings.quick() if args.quick else Settings.full()
+    only = args.only.split(",") if args.only else None
+    info = environment()
+    print(f"chainrule benchmarks ({settings.name} run)")
+    print(describe_environment(info))
+    print(
+        f"  method          warm-up, median of {settings.repeats} repetitions "
+        f"(each ≥ {settings.min_time:g} s), gc on, gc.collect() between repetitions"
+    )
+    print(
+        "  note            micrograd's recursive topological sort runs with a raised "
+        "recursion limit; nothing else does\n",
+        flush=True,
+    )
+    start = time.perf_counter()
+    try:
+        rows = run(settings, only, progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+    except ValueError as exc:
+        parser.error(str(exc))
+    elapsed = time.perf_counter() - start
+    print(table(rows))
+    print(f"total time {elapsed:.1f} s")
+    if args.json:
+        payload = {"settings": settings.__dict__, "environment": info, "seconds": elapsed,
+                   "rows": [row.as_dict() for row in rows]}  # fmt: skip
+        args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    if args.markdown:
+        args.markdown.write_text(markdown(rows) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,234 @@
+"""Timing and memory measurement, and the result row every workload produces.
+
+Methodology (the same for every engine):
+
+* one warm-up call (also used to size the inner loop), then ``repeats`` timed
+  repetitions; the figure reported is the **median** repetition;
+* a repetition runs the callable ``number`` times, with ``number`` chosen so
+  that a repetition lasts at least ``min_time`` seconds, and reports the mean
+  time per call;
+* the garbage collector stays **on**, as a user would have it; ``gc.collect()``
+  runs between repetitions (outside the timer) so that one repetition's garbage is
+  not charged to the next, and each call's result (the graph) is released after
+  its timer stops (tearing a graph down is not timed; collections the cyclic
+  garbage collector triggers while a graph is being built are);
+* peak memory is measured in a separate run under :mod:`tracemalloc` (which slows
+  Python allocations down, so it is never combined with timing).
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How long and how big: :meth:`full`, :meth:`quick` or :meth:`tiny` (the smoke test)."""
+
+    name: str
+    repeats: int
+    min_time: float
+    moons_points: int
+    width_sizes: tuple[int, ...]
+    chain_steps: int
+    deep_ops: int
+    deep_memory: bool
+    batch_points: int
+    train_points: int
+    train_epochs: int
+    xor_epochs: int
+    xor_points: int = 120
+
+    @classmethod
+    def full(cls) -> Settings:
+        return cls(
+            name="full",
+            repeats=7,
+            min_time=0.2,
+            moons_points=100,
+            width_sizes=(16, 32, 64, 128, 256),
+            chain_steps=20_000,
+            deep_ops=1_000_000,
+            deep_memory=True,
+            batch_points=10_000,
+            train_points=1_000,
+            train_epochs=1_000,
+            xor_epochs=2_000,
+        )
+
+    @classmethod
+    def quick(cls) -> Settings:
+        return cls(
+            name="quick",
+            repeats=3,
+            min_time=0.05,
+            moons_points=100,
+            width_sizes=(16, 32, 256),
+            chain_steps=20_000,
+            deep_ops=1_000_000,
+            deep_memory=False,
+            batch_points=10_000,
+            train_points=1_000,
+            train_epochs=50,
+            xor_epochs=200,
+        )
+
+    @classmethod
+    def tiny(cls) -> Settings:
+        """Sizes small enough for the smoke test (seconds in all); the figures mean nothing."""
+        return cls(
+            name="tiny",
+            repeats=1,
+            min_time=0.0,
+            moons_points=8,
+            width_sizes=(4, 8),
+            chain_steps=200,
+            deep_ops=3_000,
+            deep_memory=True,
+            batch_points=64,
+            train_points=32,
+            train_epochs=2,
+            xor_epochs=2,
+            xor_points=16,
+        )
+
+
+@dataclass
+class Row:
+    """One line of the table: our figure, a reference figure, their ratio and the target.
+
+    ``kind`` says how the ratio reads and how the target is checked:
+
+    * ``"speedup"``: ratio = other / ours, passes when ratio ≥ bound ("N× faster");
+    * ``"slowdown"``: ratio = ours / other, passes when ratio ≤ bound ("N× the time");
+    * ``"max"``: ratio = ours itself (e.g. bytes per node), passes when ≤ bound;
+    * ``"check"``: a yes/no requirement, stated in ``note``, result in ``ok``;
+    * ``"info"``: no target, figures only.
+    """
+
+    workload: str
+    variant: str
+    ours: float | None
+    unit: str = "s"
+    other_name: str = ""
+    other: float | None = None
+    kind: str = "info"
+    bound: float | None = None
+    note: str = ""
+    ok: bool | None = None
+    extra: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.kind == "max":
+            return self.ours
+        if self.ours is None or self.other is None or self.ours <= 0 or self.other <= 0:
+            return None
+        if self.kind == "speedup":
+            return self.other / self.ours
+        if self.kind == "slowdown":
+            return self.ours / self.other
+        return None
+
+    @property
+    def passed(self) -> bool | None:
+        if self.kind == "check":
+            return self.ok
+        ratio = self.ratio
+        if ratio is None or self.bound is None:
+            return None
+        if self.kind == "speedup":
+            return ratio >= self.bound
+        return ratio <= self.bound
+
+    @property
+    def target(self) -> str:
+        if self.bound is None:
+            return ""
+        if self.kind == "speedup":
+            return f"≥ {self.bound:g}x faster"
+        if self.kind == "slowdown":
+            return f"≤ {self.bound:g}x the time"
+        return f"≤ {self.bound:g} {self.unit}"
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(ratio=self.ratio, passed=self.passed, target=self.target)
+        return data
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The median time per call (seconds) and how it was obtained."""
+
+    median: float
+    repeats: int
+    number: int
+    samples: tuple[float, ...]
+
+
+def measure(
+    fn: Callable[[], Any], settings: Settings, repeats: int | None = None, warmup: bool = True
+) -> Timing:
+    """Time ``fn()`` (see the module docstring for the method); returns the median per call."""
+    repeats = settings.repeats if repeats is None else repeats
+    number = 1
+    if warmup:
+        gc.collect()
+        start = time.perf_counter()
+        result = fn()
+        first = time.perf_counter() - start
+        del result
+        if 0 < first < settings.min_time:
+            number = max(1, math.ceil(settings.min_time / first))
+    samples = []
+    for _ in range(repeats):
+        gc.collect()
+        elapsed = 0.0
+        for _ in range(number):
+            start = time.perf_counter()
+            result = fn()
+            elapsed += time.perf_counter() - start
+            del result  # released outside the timer
+        samples.append(elapsed / number)
+    gc.collect()
+    return Timing(statistics.median(samples), repeats, number, tuple(samples))
+
+
+def peak_memory(fn: Callable[[], Any]) -> int:
+    """Peak bytes allocated by Python while ``fn()`` runs (tracemalloc), above the start level."""
+    gc.collect()
+    was_tracing = tracemalloc.is_tracing()
+    if not was_tracing:
+        tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base, _ = tracemalloc.get_traced_memory()
+        result = fn()
+        _, peak = tracemalloc.get_traced_memory()
+        del result
+    finally:
+        if not was_tracing:
+            tracemalloc.stop()
+    gc.collect()
+    return peak - base
+
+
+@contextmanager
+def recursion_limit(limit: int) -> Iterator[None]:
+    """Raise the recursion limit for the block (micrograd's topological sort is recursive)."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
