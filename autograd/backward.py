@@ -72,20 +72,26 @@ def _reverse(order: list[Value], create_graph: bool) -> None:
             op = node._op
             if op is None:
                 continue
-            parents = node.parents
+            arity = op.arity
             if create_graph:
-                partials = op.partials(*parents, node)
-            elif len(parents) == 2:
-                a, b = parents
-                partials = op.partials(a.data, b.data, node.data)
-            elif len(parents) == 1:
-                partials = op.partials(parents[0].data, node.data)
+                parents = node.parents
+                for parent, partial in zip(parents, op.partials(*parents, node)):
+                    parent.grad += g * partial
+            elif arity == 2:
+                a, b = node._a, node._b
+                da, db = op.partials(a.data, b.data, node.data)
+                a.grad += g * da
+                b.grad += g * db
+            elif arity == 1:
+                a = node._a
+                a.grad += g * op.partials(a.data, node.data)[0]
             else:
+                parents = node._a
                 partials = op.partials(*[p.data for p in parents], node.data)
-            for parent, partial in zip(parents, partials):
-                parent.grad += g * partial
+                for parent, partial in zip(parents, partials):
+                    parent.grad += g * partial
             if anomaly:
-                for parent in parents:
+                for parent in node.parents:
                     _check_finite(parent, "backward", parent.grad)
     except AutogradError:
         raise

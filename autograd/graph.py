@@ -14,7 +14,8 @@ def topological_order(root: Value) -> list[Value]:
     Iterative depth-first search (a chain of a million ops needs no recursion)
     that marks nodes in their ``_mark`` slot instead of keeping a visited set;
     the order depends only on the graph (parents in their recorded order), never
-    on ``id()``, so it is the same every run.
+    on ``id()``, so it is the same every run. It reads the parent slots directly
+    (see :func:`autograd.value._node`): this walk is on every backward pass.
     """
     expanded, done = object(), object()  # fresh marks: stale ones from earlier walks never match
     order: list[Value] = []
@@ -25,18 +26,24 @@ def topological_order(root: Value) -> list[Value]:
         mark = node._mark
         if mark is done:
             continue
-        if mark is expanded:  # second visit: every parent is already in the order
-            node._mark = done
-            emit(node)
-            continue
-        parents = node.parents
-        if not parents:
+        op = node._op
+        if mark is expanded or op is None:  # every parent is already in the order
             node._mark = done
             emit(node)
             continue
         node._mark = expanded
         push(node)
-        for parent in reversed(parents):
-            if parent._mark is not done:
-                push(parent)
+        arity = op.arity
+        if arity == 2:
+            if node._b._mark is not done:
+                push(node._b)
+            if node._a._mark is not done:
+                push(node._a)
+        elif arity == 1:
+            if node._a._mark is not done:
+                push(node._a)
+        else:
+            for parent in reversed(node._a):
+                if parent._mark is not done:
+                    push(parent)
     return order

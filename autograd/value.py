@@ -54,19 +54,23 @@ def as_data(data: Any, what: str = "Value data") -> Data:
 _new = object.__new__
 
 
-def _node(data: Data, parents: tuple[Value, ...], op: Op | None) -> Value:
-    """Create a node without validating its data (the hot path: no closures, no checks)."""
+def _node(data: Data, op: Op | None, a: Any = None, b: Any = None) -> Value:
+    """Create a node without validating its data (the hot path: no closures, no checks).
+
+    Parents live in two slots: ``a`` (and ``b`` for a two-input op), or for an
+    n-ary op ``a`` is the tuple of parents; a leaf has ``op is None``.
+    """
     v: Value = _new(Value)
     v.data = data
     v.grad = 0.0
     v._mark = None
     v._meta = modes.info
     if modes.grad_enabled:
-        v.parents = parents
         v._op = op
+        v._a = a
+        v._b = b
     else:
-        v.parents = ()
-        v._op = None
+        v._op = v._a = v._b = None
     if modes.anomaly:
         v._meta = _with_site(v._meta)
         _check_finite(v, "forward")
@@ -76,10 +80,10 @@ def _node(data: Data, parents: tuple[Value, ...], op: Op | None) -> Value:
 def _constant(x: Any) -> Value:
     """Wrap a plain number (or array) operand in a leaf; a Value is returned as is."""
     if x.__class__ is float:
-        return _node(x, (), None)
+        return _node(x, None)
     if isinstance(x, Value):
         return x
-    return _node(as_data(x, "an operand"), (), None)
+    return _node(as_data(x, "an operand"), None)
 
 
 def _raw(x: Any) -> Any:
@@ -96,7 +100,7 @@ def _unary_method(op: Op) -> Callable[[Value], Value]:
             out = forward(x) if x.__class__ is float else _on_arrays(array_forward, x)
         except _MATH_ERRORS as exc:
             raise _domain_error(op, (self,), exc) from None
-        return _node(out, (self,), op)
+        return _node(out, op, self)
 
     method.__name__ = op.name
     method.__doc__ = op.doc
@@ -119,7 +123,7 @@ def _binary_method(op: Op) -> Callable[[Value, Operand], Value]:
                 out = _on_arrays(array_forward, x, y)
         except _MATH_ERRORS as exc:
             raise _domain_error(op, (self, other), exc) from None
-        return _node(out, (self, other), op)
+        return _node(out, op, self, other)
 
     method.__name__ = f"__{op.name}__"
     method.__doc__ = op.doc
@@ -138,11 +142,12 @@ class Value:
     (or :func:`autograd.node_group` block) that created it.
     """
 
-    __slots__ = ("_mark", "_meta", "_op", "data", "grad", "parents")
+    __slots__ = ("_a", "_b", "_mark", "_meta", "_op", "data", "grad")
 
     data: Data
     grad: Any
-    parents: tuple[Value, ...]
+    _a: Any
+    _b: Any
     _op: Op | None
     _meta: NodeInfo | None
     _mark: object
@@ -152,8 +157,7 @@ class Value:
             raise TypeError(f"Value label must be a str, got {type(label).__name__} {label!r}")
         self.data = as_data(data)
         self.grad = 0.0
-        self.parents = ()
-        self._op = None
+        self._op = self._a = self._b = None
         self._mark = None
         self._meta = modes.info
         if label:
@@ -180,6 +184,18 @@ class Value:
         return self._meta.group if self._meta is not None else ""
 
     # ---- how it prints -------------------------------------------------------------------
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The input nodes in order (``a * a`` has ``a`` twice); ``()`` for a leaf."""
+        op = self._op
+        if op is None:
+            return ()
+        if op.arity == 2:
+            return (self._a, self._b)
+        if op.arity == 1:
+            return (self._a,)
+        return self._a
 
     @property
     def op(self) -> str:
@@ -327,7 +343,11 @@ def apply(op: Op, inputs: tuple[Value, ...]) -> Value:
             out = _on_arrays(op.array_forward, *xs)
     except _MATH_ERRORS as exc:
         raise _domain_error(op, inputs, exc) from None
-    return _node(out, inputs, op)
+    if op.arity == 1:
+        return _node(out, op, inputs[0])
+    if op.arity == 2:
+        return _node(out, op, inputs[0], inputs[1])
+    return _node(out, op, inputs)
 
 
 def _on_arrays(fn: Callable[..., Any] | None, *xs: Any) -> Any:
