@@ -112,8 +112,9 @@ def _binary_method(op: Op) -> Callable[[Value, Operand], Value]:
     forward, array_forward = op.forward, op.array_forward
 
     def method(self: Value, other: Operand) -> Value:
-        if other.__class__ is not Value:
-            other = _constant(other)
+        kind = other.__class__
+        if kind is not Value:
+            other = _node(other, None) if kind is float else _constant(other)
         x = self.data
         y = other.data
         try:
