@@ -131,7 +131,7 @@ class Loss:
         bad = ~self._valid(t)
         if bad.any():
             raise ValueError(
-                f"{self.name}: labels must be {self.domain}, got {t[bad].flat[0]!r}"
+                f"{self.name}: labels must be {self.domain}, got {float(t[bad].flat[0])!r}"
                 f" ({int(bad.sum())} such label(s))"
             )
         return t

@@ -1,0 +1,264 @@
+"""nn modules: Neuron, Layer, MLP, Linear — forward values, gradients, names, groups, init."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autograd
+import nn
+from autograd import Value
+
+ACT_NP = {
+    "relu": lambda z: np.maximum(z, 0.0),
+    "tanh": np.tanh,
+    "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
+    "leaky_relu": lambda z: np.where(z > 0, z, 0.01 * z),
+    "linear": lambda z: z,
+}
+
+
+def weights(module: nn.Module) -> np.ndarray:
+    return np.array([p.data for p in module.parameters()])
+
+
+def mlp_numpy(model: nn.MLP, X: np.ndarray) -> np.ndarray:
+    """The same network, written with numpy matrices from the parameters."""
+    h = X
+    for i, layer in enumerate(model.layers):
+        W = np.array([[w.data for w in n.w] for n in layer.neurons])
+        b = np.array([n.b.data for n in layer.neurons])
+        act = model.out_activation if i == len(model.layers) - 1 else model.activation
+        h = ACT_NP[act](h @ W.T + b)
+    return h
+
+
+@pytest.mark.parametrize("activation", sorted(nn.ACTIVATIONS))
+def test_neuron_forward_and_gradients_by_hand(activation: str) -> None:
+    n = nn.Neuron(3, activation, seed=0)
+    for p, v in zip(n.parameters(), [0.5, -1.0, 2.0, 0.25]):
+        p.data = v
+    x = [1.0, 2.0, -0.5]
+    z = 0.5 * 1.0 + -1.0 * 2.0 + 2.0 * -0.5 + 0.25  # -2.25
+    out = n(x)
+    assert out.data == pytest.approx(float(ACT_NP[activation](np.float64(z))))
+    out.backward()
+    slope = {"relu": 0.0, "linear": 1.0, "leaky_relu": 0.01}.get(activation)
+    if slope is None:
+        a = out.data
+        slope = 1 - a * a if activation == "tanh" else a * (1 - a)
+    assert [w.grad for w in n.w] == pytest.approx([slope * xi for xi in x])
+    assert n.b.grad == pytest.approx(slope)
+
+
+def test_fused_and_unfused_neurons_agree_but_build_different_graphs() -> None:
+    a = nn.Neuron(4, "tanh", seed=3)
+    b = nn.Neuron(4, "tanh", seed=3, fused=False)
+    assert np.array_equal(weights(a), weights(b))
+    x = [0.3, -0.2, 0.9, 1.1]
+    ya, yb = a(x), b(x)
+    ya.backward()
+    yb.backward()
+    assert ya.data == pytest.approx(yb.data, abs=1e-15)
+    assert [p.grad for p in a.parameters()] == pytest.approx([p.grad for p in b.parameters()])
+    ops_a = [v.op for v in autograd.topological_order(ya) if v.op]
+    ops_b = [v.op for v in autograd.topological_order(yb) if v.op]
+    assert ops_a == ["dot", "tanh"]
+    assert ops_b.count("*") == 4 and ops_b.count("+") == 4
+
+
+def test_layer_of_width_one_returns_a_list() -> None:
+    layer = nn.Layer(2, 1, "relu", seed=0)
+    out = layer([1.0, 2.0])
+    assert isinstance(out, list) and len(out) == 1 and isinstance(out[0], Value)
+
+
+def test_mlp_matches_numpy_in_scalar_and_batched_mode() -> None:
+    model = nn.MLP(3, [5, 4, 2], activation="tanh", out_activation="sigmoid", seed=7)
+    X = np.random.default_rng(1).normal(size=(6, 3))
+    expected = mlp_numpy(model, X)
+    batched = model(X)
+    assert np.allclose(np.stack([v.data for v in batched], axis=1), expected, atol=1e-14)
+    for row, exp in zip(X, expected):
+        assert [v.data for v in model(list(row))] == pytest.approx(list(exp), abs=1e-14)
+    assert np.allclose(model.predict(X), expected)
+
+
+def test_single_output_mlp_returns_a_value_and_batched_grads_sum_samples() -> None:
+    model = nn.MLP(2, [4, 1], seed=2)
+    X = np.random.default_rng(0).normal(size=(5, 2))
+    out = model(X)
+    assert isinstance(out, Value) and out.data.shape == (5,)
+    out.sum().backward()
+    batched = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+    autograd.sum([model(list(r)) for r in X]).backward()
+    assert batched == pytest.approx([p.grad for p in model.parameters()], abs=1e-12)
+
+
+def test_named_parameters_order_and_names() -> None:
+    model = nn.MLP(2, [3, 1], seed=0)
+    names = [n for n, _ in model.named_parameters()]
+    assert names[:3] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b"]
+    assert names[-1] == "layers.1.neurons.0.b"
+    assert len(names) == len(set(names)) == (2 + 1) * 3 + (3 + 1) * 1 == model.num_parameters()
+    assert [p for _, p in model.named_parameters()] == model.parameters()
+    # parameters carry their group and label: group + "." + label is the dotted name
+    assert all(f"{p.group}.{p.label}" == n for n, p in model.named_parameters())
+
+
+def test_forward_nodes_carry_layer_groups() -> None:
+    model = nn.MLP(2, [3, 1], seed=0)
+    out = model([0.5, -0.5])
+    groups = {v.group for v in autograd.topological_order(out) if v.op}
+    assert groups == {"layers.0.neurons.0", "layers.0.neurons.1", "layers.0.neurons.2",
+                      "layers.1.neurons.0"}  # fmt: skip
+    named = nn.MLP(2, [1], seed=0, name="net")
+    assert named([1.0, 2.0]).group == "net.layers.0.neurons.0"
+
+
+def test_initialisation_is_seeded_and_follows_the_scheme() -> None:
+    assert np.array_equal(weights(nn.MLP(4, [8, 1], seed=5)), weights(nn.MLP(4, [8, 1], seed=5)))
+    assert not np.array_equal(weights(nn.MLP(4, [8, 1], seed=5)), weights(nn.MLP(4, [8, 1], seed=6)))
+    he = nn.Layer(50, 40, "relu", seed=0)
+    w = np.array([[p.data for p in n.w] for n in he.neurons])
+    limit = math.sqrt(6 / 50)
+    assert np.abs(w).max() <= limit and np.abs(w).max() > 0.9 * limit
+    assert np.var(w) == pytest.approx(limit**2 / 3, rel=0.15)  # U(-a, a) has variance a²/3
+    xa = nn.Layer(50, 40, "tanh", seed=0)
+    w = np.array([[p.data for p in n.w] for n in xa.neurons])
+    limit = math.sqrt(6 / 90)
+    assert np.abs(w).max() <= limit and np.abs(w).max() > 0.9 * limit
+    assert all(n.b.data == 0.0 for n in xa.neurons)
+
+
+@pytest.mark.parametrize(
+    ("make", "error"),
+    [
+        (lambda: nn.Neuron(2, "softmax"), ValueError),
+        (lambda: nn.MLP(2, [3, 1], activation="Relu"), ValueError),
+        (lambda: nn.MLP(2, [3, 1], out_activation="step"), ValueError),
+        (lambda: nn.MLP(2, []), ValueError),
+        (lambda: nn.MLP(0, [1]), ValueError),
+        (lambda: nn.Layer(2, 2.5), TypeError),  # type: ignore[arg-type]
+        (lambda: nn.Neuron(2, 3), TypeError),  # type: ignore[arg-type]
+        (lambda: nn.Neuron(2, seed="x"), TypeError),  # type: ignore[arg-type]
+    ],
+)
+def test_bad_construction_is_a_clear_error(make, error) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error):
+        make()
+
+
+def test_unknown_activation_names_the_choices() -> None:
+    with pytest.raises(ValueError, match="unknown activation 'swish'.*relu"):
+        nn.Neuron(2, "swish")
+
+
+@pytest.mark.parametrize(
+    ("x", "message"),
+    [
+        ([1.0, 2.0, 3.0], "width 2, got 3"),
+        (np.zeros((4, 3)), "width 2"),
+        (np.zeros((0, 2)), "empty"),
+        (np.array([[1.0, np.nan]]), "NaN"),
+        ([1.0, float("inf")], "finite"),
+        (np.zeros((2, 2, 2)), "dimensions"),
+        ("ab", "sequence"),
+        (np.array([["a", "b"]]), "real numbers"),
+    ],
+)
+def test_bad_inputs_raise_before_anything_changes(x, message) -> None:  # type: ignore[no-untyped-def]
+    model = nn.MLP(2, [3, 1], seed=0)
+    before = weights(model)
+    with pytest.raises((ValueError, TypeError), match=message):
+        model(x)
+    assert np.array_equal(before, weights(model))
+
+
+def test_state_dict_round_trip_and_validation() -> None:
+    a, b = nn.MLP(3, [4, 2], seed=0), nn.MLP(3, [4, 2], seed=1)
+    b.load_state_dict(a.state_dict())
+    assert np.array_equal(weights(a), weights(b))
+    c = nn.MLP(3, [4, 2], seed=2)
+    before = weights(c)
+    state = a.state_dict()
+    state["layers.1.neurons.1.b"] = float("nan")
+    with pytest.raises(ValueError, match="finite"):
+        c.load_state_dict(state)
+    state = a.state_dict()
+    del state["layers.0.neurons.0.w.0"]
+    state["bogus"] = 1.0
+    with pytest.raises(ValueError, match="missing.*w.0.*unexpected.*bogus"):
+        c.load_state_dict(state)
+    state = a.state_dict()
+    state["layers.0.neurons.0.b"] = "1.0"  # type: ignore[assignment]
+    with pytest.raises(TypeError, match="real number"):
+        c.load_state_dict(state)
+    assert np.array_equal(before, weights(c))
+
+
+def test_linear_is_y_equals_a_x() -> None:
+    lin = nn.Linear(3, 2, init="xavier", seed=0)
+    A = lin.matrix
+    x = np.array([1.0, -2.0, 0.5])
+    assert [v.data for v in lin(x)] == pytest.approx(list(A @ x))
+    assert [n for n, _ in lin.named_parameters()][:2] == ["A.0.0", "A.0.1"]
+    assert np.array_equal(nn.Linear(3, 2).matrix, np.zeros((2, 3)))
+    with_bias = nn.Linear(3, 1, bias=True)
+    with_bias.b[0].data = 2.0
+    assert with_bias(x)[0].data == 2.0
+
+
+def test_lstsq_pinv_and_ridge_match_numpy() -> None:
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(20, 4)), rng.normal(size=20)
+    A = nn.lstsq_pinv(X, y)
+    assert np.allclose(A, np.linalg.lstsq(X, y, rcond=None)[0])
+    Y = rng.normal(size=(20, 2))
+    assert nn.lstsq_pinv(X, Y).shape == (2, 4)
+    alpha = 0.7
+    expected = np.linalg.inv(X.T @ X + alpha * np.eye(4)) @ X.T @ y
+    assert np.allclose(nn.ridge(X, y, alpha), expected)
+    assert np.allclose(nn.ridge(X, y, 1e-10), A, atol=1e-7)
+    with pytest.raises(ValueError, match="alpha"):
+        nn.ridge(X, y, 0.0)
+    with pytest.raises(ValueError, match="one row per sample"):
+        nn.lstsq_pinv(X, y[:5])
+    with pytest.raises(ValueError, match="NaN"):
+        nn.lstsq_pinv(np.where(X > 2, np.nan, X), y)
+
+
+def test_gradient_descent_from_zero_reaches_the_minimum_norm_solution() -> None:
+    """Under-determined least squares: GD from 0 stays in the row space of X → A = y X⁺."""
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(4, 10)), rng.normal(size=4)
+    model = nn.Linear(10, 1)
+    opt = nn.SGD(model, lr=0.1)
+    for _ in range(800):
+        opt.zero_grad()
+        nn.mse(model(X)[0], y).backward()
+        opt.step()
+    A = model.matrix[0]
+    assert np.allclose(X @ A, y, atol=1e-8)  # interpolates
+    assert np.allclose(A, nn.lstsq_pinv(X, y), atol=1e-8)  # and has minimum norm
+    other = A + np.linalg.svd(X)[2][-1]  # add a null-space direction: still interpolates
+    assert np.allclose(X @ other, y) and np.linalg.norm(other) > np.linalg.norm(A)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.floats(-3, 3), min_size=3, max_size=3),
+    st.sampled_from(sorted(nn.ACTIVATIONS)),
+    st.integers(0, 2**16),
+)
+def test_layer_matches_numpy_for_any_input(x: list[float], activation: str, seed: int) -> None:
+    layer = nn.Layer(3, 4, activation, seed=seed)
+    W = np.array([[w.data for w in n.w] for n in layer.neurons])
+    expected = ACT_NP[activation](W @ np.array(x))
+    assert [v.data for v in layer(x)] == pytest.approx(list(expected), abs=1e-12)
