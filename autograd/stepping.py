@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -111,7 +111,61 @@ def _is_number(text: str) -> bool:
     return True
 
 
-class Backprop:
+StepT = TypeVar("StepT")
+
+
+class _Walk(Generic[StepT]):
+    """A pass over ``order`` one node at a time: ``position`` counts the steps done."""
+
+    direction = ""
+    order: list[Value]
+
+    def __init__(self, root: Value, forward_order: list[Value]) -> None:
+        self.root = root
+        self.names = node_names(forward_order)
+        self.position = 0
+
+    @property
+    def current(self) -> Value | None:
+        """The node the next step handles, or None when the pass is finished."""
+        return self.order[self.position] if self.position < len(self.order) else None
+
+    @property
+    def finished(self) -> bool:
+        """True once every node has been handled."""
+        return self.position >= len(self.order)
+
+    @property
+    def processed(self) -> list[Value]:
+        """The nodes already handled, in order."""
+        return self.order[: self.position]
+
+    def step(self) -> StepT:
+        """Handle the current node and return what happened."""
+        node = self.current
+        if node is None:
+            raise RuntimeError(f"the {self.direction} pass is finished")
+        result = self._handle(node, self.position + 1)
+        self.position += 1
+        return result
+
+    def _handle(self, node: Value, index: int) -> StepT:
+        raise NotImplementedError
+
+    def run(self) -> list[StepT]:
+        """Finish the pass; return the remaining steps."""
+        return list(self)
+
+    def __iter__(self) -> Iterator[StepT]:
+        while not self.finished:
+            yield self.step()
+
+    def table(self) -> str:
+        """The graph's Wengert list: order, name, op, inputs, data, grad."""
+        return wengert_table(self.root, self.names)
+
+
+class Backprop(_Walk[Step]):
     """Perform ``root.backward()`` one node at a time, explaining each chain-rule step.
 
     ``order`` lists the nodes in processing order (``root`` first, leaves
@@ -120,57 +174,29 @@ class Backprop:
     Values change live, exactly as :meth:`Value.backward` changes them.
     """
 
+    direction = "backward"
+
     def __init__(self, root: Value) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"Backprop needs a Value, got {type(root).__name__}")
-        self.root = root
         forward_order = prepare(root)
-        self.names = node_names(forward_order)
+        super().__init__(root, forward_order)
         self.order = [n for n in reversed(forward_order) if not n.is_leaf]
-        self.position = 0
 
-    @property
-    def current(self) -> Value | None:
-        """The node the next step processes, or None when the pass is finished."""
-        return self.order[self.position] if self.position < len(self.order) else None
-
-    @property
-    def finished(self) -> bool:
-        """True once every node has passed its gradient on."""
-        return self.position >= len(self.order)
-
-    @property
-    def processed(self) -> list[Value]:
-        """The nodes already processed, in order."""
-        return self.order[: self.position]
-
-    def step(self) -> Step:
-        """Apply the chain rule at the current node and return what happened."""
-        node = self.current
-        if node is None:
-            raise RuntimeError("the backward pass is finished; every gradient is known")
+    def _handle(self, node: Value, index: int) -> Step:
+        """Apply the chain rule at ``node``: ``parent.grad += node.grad × ∂node/∂parent``."""
         g = node.grad
         terms = []
-        partials = local_partials(node)
         op = node.op_entry
         arg_names = [self.names[p] for p in node.parents]
-        for i, (parent, partial) in enumerate(zip(node.parents, partials)):
+        for i, (parent, partial) in enumerate(zip(node.parents, local_partials(node))):
             contribution = g * partial
             if isinstance(contribution, np.ndarray) and not isinstance(parent.data, np.ndarray):
                 contribution = float(contribution.sum())  # a parameter used on a batch
             parent.grad += contribution
             formula = op.explain(i, arg_names, self.names[node]) if op else ""
             terms.append(Term(parent, formula, partial, g, contribution, parent.grad))
-        self.position += 1
-        return Step(self.position, len(self.order), node, tuple(terms), self.names)
-
-    def run(self) -> list[Step]:
-        """Finish the pass; return the remaining steps."""
-        return list(self)
-
-    def __iter__(self) -> Iterator[Step]:
-        while not self.finished:
-            yield self.step()
+        return Step(index, len(self.order), node, tuple(terms), self.names)
 
     def __repr__(self) -> str:
         done = f"{self.position}/{len(self.order)} steps done"
@@ -182,10 +208,6 @@ class Backprop:
             f"<Backprop of {self.names[self.root]}: {done}; next: {name} = "
             f"{expression(node, self.names)} with {name}.grad = {num(node.grad)}>"
         )
-
-    def table(self) -> str:
-        """The graph's Wengert list: order, name, op, inputs, data, grad."""
-        return wengert_table(self.root, self.names)
 
 
 @dataclass(frozen=True)
@@ -207,44 +229,23 @@ class ForwardStep:
         )
 
 
-class Forward:
+class Forward(_Walk[ForwardStep]):
     """Replay the forward pass that built ``root``: each node computed from its parents."""
 
+    direction = "forward"
+
     def __init__(self, root: Value) -> None:
-        self.root = root
+        if not isinstance(root, Value):
+            raise TypeError(f"Forward needs a Value, got {type(root).__name__}")
         self.order = topological_order(root)
-        self.names = node_names(self.order)
-        self.position = 0
+        super().__init__(root, self.order)
 
-    @property
-    def current(self) -> Value | None:
-        """The node the next step shows, or None at the end."""
-        return self.order[self.position] if self.position < len(self.order) else None
-
-    @property
-    def finished(self) -> bool:
-        return self.position >= len(self.order)
-
-    def step(self) -> ForwardStep:
-        """Show the next node being computed."""
-        node = self.current
-        if node is None:
-            raise RuntimeError("the forward replay is finished")
-        self.position += 1
-        return ForwardStep(self.position, len(self.order), node, self.names)
-
-    def run(self) -> list[ForwardStep]:
-        """Finish the replay; return the remaining steps."""
-        return list(self)
-
-    def __iter__(self) -> Iterator[ForwardStep]:
-        while not self.finished:
-            yield self.step()
+    def _handle(self, node: Value, index: int) -> ForwardStep:
+        return ForwardStep(index, len(self.order), node, self.names)
 
     def __repr__(self) -> str:
-        return (
-            f"<Forward of {self.names[self.root]}: {self.position}/{len(self.order)} nodes shown>"
-        )
+        shown = f"{self.position}/{len(self.order)} nodes shown"
+        return f"<Forward of {self.names[self.root]}: {shown}>"
 
 
 def wengert_table(root: Value, names: dict[Value, str] | None = None) -> str:

@@ -111,10 +111,12 @@ def _binary_method(op: Op) -> Callable[[Value, Operand], Value]:
     """The method ``a.op(b)`` (``a + b``, ...) for a two-input table op."""
     forward, array_forward = op.forward, op.array_forward
 
-    def method(self: Value, other: Operand) -> Value:
-        kind = other.__class__
-        if kind is not Value:
-            other = _node(other, None) if kind is float else _constant(other)
+    def method(self: Value, operand: Operand) -> Value:
+        kind = operand.__class__
+        if kind is Value:
+            other: Value = operand  # type: ignore[assignment]
+        else:
+            other = _node(operand, None) if kind is float else _constant(operand)  # type: ignore[arg-type]
         x = self.data
         y = other.data
         try:
