@@ -90,7 +90,10 @@ def _box(g: graphviz.Digraph, view: GraphView, name: str, key: str, members: lis
         g.node(name, plain(f"{INPUTS}\n{len(members)} values"), shape="plaintext")
         return
     params = sum(view.nodes[i].is_leaf for i in members)
-    detail = f"{len(members) - params} ops" + (f", {params} parameters" if params else "")
+    ops = len(members) - params
+    detail = f"{ops} op{'s' * (ops != 1)}" + (
+        f", {params} parameter{'s' * (params != 1)}" if params else ""
+    )
     g.node(
         name, plain(f"{key}\n{detail}"), shape="box",
         style="rounded,filled", fillcolor="#eef3fb", color="#8aa2c8", fontsize="13",
