@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from benchmarks.harness import Settings
-from benchmarks.report import describe_environment, environment, markdown, table
+from benchmarks.report import describe_environment, environment, load_average, markdown, table
 from benchmarks.runner import WORKLOADS, run
 
 
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))
     elapsed = time.perf_counter() - start
     print(table(rows))
-    print(f"total time {elapsed:.1f} s")
+    print(f"total time {elapsed:.1f} s; load average at the end {load_average()}")
     if args.json:
         payload = {"settings": settings.__dict__, "environment": info, "seconds": elapsed,
                    "rows": [row.as_dict() for row in rows]}  # fmt: skip

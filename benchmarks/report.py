@@ -98,6 +98,16 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+def load_average() -> str:
+    """The 1-minute load average (other processes on the machine skew timings)."""
+    import os
+
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "unknown"
+
+
 def environment() -> dict[str, Any]:
     """What the figures were measured on: CPU, cores, Python, numpy, micrograd, torch."""
     import os
@@ -114,6 +124,7 @@ def environment() -> dict[str, Any]:
         "numpy": np.__version__,
         "platform": platform.platform(),
         "nn.MLP": "yes" if models.nn_available() else "no (local MLP only)",
+        "load average": load_average(),
     }
     try:
         from importlib.metadata import version
