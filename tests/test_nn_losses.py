@@ -133,7 +133,9 @@ def test_bad_targets_are_clear_errors(loss, pred, target, message) -> None:  # t
     st.data(),
 )
 def test_batched_equals_scalar_for_every_loss(z: np.ndarray, data: st.DataObject) -> None:
-    y01 = np.array(data.draw(st.lists(st.sampled_from([0.0, 1.0]), min_size=len(z), max_size=len(z))))
+    y01 = np.array(
+        data.draw(st.lists(st.sampled_from([0.0, 1.0]), min_size=len(z), max_size=len(z)))
+    )
     for loss, y in ((nn.mse, y01), (nn.hinge, 2 * y01 - 1), (nn.binary_cross_entropy, y01)):
         batched = loss(Value(z), y).data
         scalar = loss([Value(float(v)) for v in z], y).data

@@ -124,7 +124,9 @@ def test_forward_nodes_carry_layer_groups() -> None:
 
 def test_initialisation_is_seeded_and_follows_the_scheme() -> None:
     assert np.array_equal(weights(nn.MLP(4, [8, 1], seed=5)), weights(nn.MLP(4, [8, 1], seed=5)))
-    assert not np.array_equal(weights(nn.MLP(4, [8, 1], seed=5)), weights(nn.MLP(4, [8, 1], seed=6)))
+    assert not np.array_equal(
+        weights(nn.MLP(4, [8, 1], seed=5)), weights(nn.MLP(4, [8, 1], seed=6))
+    )
     he = nn.Layer(50, 40, "relu", seed=0)
     w = np.array([[p.data for p in n.w] for n in he.neurons])
     limit = math.sqrt(6 / 50)
@@ -156,7 +158,7 @@ def test_bad_construction_is_a_clear_error(make, error) -> None:  # type: ignore
 
 
 def test_unknown_activation_names_the_choices() -> None:
-    with pytest.raises(ValueError, match="unknown activation 'swish'.*relu"):
+    with pytest.raises(ValueError, match=r"unknown activation 'swish'.*relu"):
         nn.Neuron(2, "swish")
 
 
@@ -194,7 +196,7 @@ def test_state_dict_round_trip_and_validation() -> None:
     state = a.state_dict()
     del state["layers.0.neurons.0.w.0"]
     state["bogus"] = 1.0
-    with pytest.raises(ValueError, match="missing.*w.0.*unexpected.*bogus"):
+    with pytest.raises(ValueError, match=r"missing.*w.0.*unexpected.*bogus"):
         c.load_state_dict(state)
     state = a.state_dict()
     state["layers.0.neurons.0.b"] = "1.0"  # type: ignore[assignment]

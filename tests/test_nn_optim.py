@@ -90,7 +90,7 @@ def test_a_nan_gradient_raises_before_any_update() -> None:
     ps = [Value(1.0), Value(2.0)]
     opt = nn.SGD(ps, lr=0.1)
     ps[0].grad, ps[1].grad = 1.0, math.nan
-    with pytest.raises(ValueError, match="gradient .* nan"):
+    with pytest.raises(ValueError, match=r"gradient .* nan"):
         opt.step()
     assert [p.data for p in ps] == [1.0, 2.0] and opt.steps == 0
 

@@ -33,15 +33,21 @@ def _check(name: str, arr: Any, source: str) -> np.ndarray:
 
 def _from_npz(file: Path) -> CatsDogs:
     try:
-        with np.load(file, allow_pickle=False) as npz:
-            missing = [k for k in MAT_NAMES if k not in npz.files]
-            if missing:
-                raise ValueError(
-                    f"{file}: missing array(s) {missing}; expected keys 'cat_wave' and 'dog_wave'"
-                )
-            arrays = {k: _check(k, npz[k], str(file)) for k in MAT_NAMES}
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        npz = np.load(file, allow_pickle=False)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise ValueError(f"{file} is not a readable .npz file (corrupted?): {exc}") from None
+    if not isinstance(npz, np.lib.npyio.NpzFile):
+        raise ValueError(f"{file} is not a readable .npz file (it holds a single array)")
+    with npz:
+        missing = [k for k in MAT_NAMES if k not in npz.files]
+        if missing:
+            raise ValueError(
+                f"{file}: missing array(s) {missing}; expected keys 'cat_wave' and 'dog_wave'"
+            )
+        try:
+            arrays = {k: _check(k, npz[k], str(file)) for k in MAT_NAMES}
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise ValueError(f"{file} is not a readable .npz file (corrupted?): {exc}") from None
     return CatsDogs(arrays["cat_wave"], arrays["dog_wave"])
 
 

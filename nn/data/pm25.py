@@ -148,12 +148,9 @@ def lag_features(
     elif isinstance(weather, Mapping):
         W = np.column_stack([np.asarray(v, dtype=np.float64) for v in weather.values()])
     else:
-        W = (
-            np.asarray(weather, dtype=np.float64).reshape(n, -1)
-            if np.size(weather)
-            else np.empty((n, 0))
-        )
-    if W.shape[0] != n:
+        W = np.asarray(weather, dtype=np.float64)
+        W = W[:, None] if W.ndim == 1 else W
+    if W.ndim != 2 or W.shape[0] != n:
         raise ValueError(f"weather has {W.shape[0]} rows but the series has {n} days")
     first = max(lag_list) - 1
     t = np.arange(first, n - 1)
