@@ -61,22 +61,41 @@ def local_partials(node: Value) -> tuple[Any, ...]:
     return tuple(node._op.partials(*[p.data for p in node.parents], node.data))
 
 
+def reduce_to(data: Any, contribution: Any) -> Any:
+    """Sum a batch-shaped gradient contribution when it flows into a single number.
+
+    A parameter (float data) used on a batch of samples gets one contribution
+    per sample; its gradient is their sum. This is the only place that sum is
+    taken, for :func:`backward` and the stepper alike.
+    """
+    if isinstance(data, np.ndarray):
+        return contribution
+    if isinstance(contribution, Value):
+        return contribution.sum() if isinstance(contribution.data, np.ndarray) else contribution
+    return float(np.sum(contribution)) if isinstance(contribution, np.ndarray) else contribution
+
+
 def _reverse(order: list[Value], create_graph: bool) -> None:
+    """The chain rule, node by node: ``parent.grad += node.grad · ∂node/∂parent``.
+
+    Nodes holding one number take the fast paths (their contributions are
+    numbers); nodes holding a batch, and double backward, take the general one.
+    """
     anomaly = modes.anomaly
     node = order[-1]
     try:
         for node in reversed(order):
-            g = node.grad
-            if g.__class__ is not float and _is_batch_of(g, node.data):
-                g = node.grad = g.sum() if create_graph else float(g.sum())
             op = node._op
             if op is None:
                 continue
+            g = node.grad
             arity = op.arity
-            if create_graph:
+            if create_graph or node.data.__class__ is not float:
                 parents = node.parents
-                for parent, partial in zip(parents, op.partials(*parents, node)):
-                    parent.grad += g * partial
+                inputs = parents if create_graph else [p.data for p in parents]
+                partials = op.partials(*inputs, node if create_graph else node.data)
+                for parent, partial in zip(parents, partials):
+                    parent.grad += reduce_to(parent.data, g * partial)
             elif arity == 2:
                 a, b = node._a, node._b
                 da, db = op.partials(a.data, b.data, node.data)
@@ -102,9 +121,3 @@ def _reverse(order: list[Value], create_graph: bool) -> None:
             f"there ({exc or type(exc).__name__}); {node.op} is differentiable for "
             f"{node._op.domain if node._op else 'its domain'}"
         ) from None
-
-
-def _is_batch_of(grad: Any, data: Any) -> bool:
-    """True when a batch-shaped gradient reached a node holding a single number."""
-    g = grad.data if isinstance(grad, Value) else grad
-    return isinstance(g, np.ndarray) and not isinstance(data, np.ndarray)

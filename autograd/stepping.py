@@ -20,9 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-import numpy as np
-
-from autograd.backward import local_partials, prepare
+from autograd.backward import local_partials, prepare, reduce_to
 from autograd.graph import topological_order
 from autograd.value import Value, _fmt
 
@@ -190,9 +188,7 @@ class Backprop(_Walk[Step]):
         op = node.op_entry
         arg_names = [self.names[p] for p in node.parents]
         for i, (parent, partial) in enumerate(zip(node.parents, local_partials(node))):
-            contribution = g * partial
-            if isinstance(contribution, np.ndarray) and not isinstance(parent.data, np.ndarray):
-                contribution = float(contribution.sum())  # a parameter used on a batch
+            contribution = reduce_to(parent.data, g * partial)
             parent.grad += contribution
             formula = op.explain(i, arg_names, self.names[node]) if op else ""
             terms.append(Term(parent, formula, partial, g, contribution, parent.grad))

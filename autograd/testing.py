@@ -100,9 +100,12 @@ class Expression:
 
     def __call__(self, *xs: Value) -> Value:
         values: list[Value] = list(xs)
+        squashed: dict[tuple[int, Interval], Value] = {}  # a reused operand is one node
         for node in self.nodes:
-            args = tuple(_squash(values[i], interval) for i, interval in node.operands)
-            values.append(apply(node.op, args))
+            for operand in node.operands:
+                if operand not in squashed:
+                    squashed[operand] = _squash(values[operand[0]], operand[1])
+            values.append(apply(node.op, tuple(squashed[operand] for operand in node.operands)))
         return values[-1]
 
     def __repr__(self) -> str:
@@ -128,7 +131,9 @@ def expressions(
 ) -> Expression:
     """A random graph over ``ops_to_use`` (default: the whole table), safe for gradcheck.
 
-    Inputs are drawn in [-2, 2] (numpy arrays of ``batch`` samples when given);
+    Inputs are drawn in [-2, 2]; with ``batch``, the first is a numpy array of
+    ``batch`` samples and each other one either such an array or a single number
+    (a parameter shared by every sample);
     every operand is squashed into an interval where its op is smooth, so
     finite differences are accurate.
     """
@@ -137,9 +142,13 @@ def expressions(
     point = st.floats(-2.0, 2.0, allow_nan=False)
     if batch is None:
         inputs: tuple[Any, ...] = tuple(draw(point) for _ in range(n_inputs))
-    else:
+    else:  # the first input is a batch; the others are batches or parameters (one number)
+        batches = [True] + [draw(st.booleans()) for _ in range(n_inputs - 1)]
         inputs = tuple(
-            np.array(draw(st.lists(point, min_size=batch, max_size=batch))) for _ in range(n_inputs)
+            np.array(draw(st.lists(point, min_size=batch, max_size=batch)))
+            if is_batch
+            else draw(point)
+            for is_batch in batches
         )
     nodes = []
     for k in range(draw(st.integers(1, max_nodes))):

@@ -170,11 +170,7 @@ def fit(
             pred = _forward(model, xb, batched)
             data_loss = loss(pred, yb)
             opt.zero_grad()
-            data_loss.backward()
-            if alpha:
-                # A separate pass: the engine miscounts a float contribution that reaches a
-                # parameter after a batch-shaped one (see the report); leaf grads accumulate.
-                l2_penalty(params, alpha).backward()
+            (data_loss + l2_penalty(params, alpha) if alpha else data_loss).backward()
             total += float(data_loss.data) * len(idx)
             if isinstance(loss, Loss):
                 correct += (loss.accuracy(pred, yb) or 0.0) * len(idx)

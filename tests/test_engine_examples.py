@@ -244,3 +244,18 @@ def test_node_group_is_stamped_and_nested():
         v = Value(1.0) * 2
     assert v.group == "layers.0"
     assert (v + 1).group == ""
+
+
+def test_parameter_on_batch_and_float_paths_gets_each_counted_once():
+    # w feeds a batch of samples and a float path (w²), in either order.
+    xs = np.array([1.0, 2.0, 3.0])
+    for build, expected in (
+        (lambda w, x: (w * x).sum() + w * w, xs.sum() + 2 * 0.5),
+        (lambda w, x: w * w + (w * x).sum(), xs.sum() + 2 * 0.5),
+        (lambda w, x: ((w * x) + w * w).mean(), xs.mean() + 2 * 0.5),
+    ):
+        w = Value(0.5)
+        build(w, Value(xs)).backward()
+        assert isinstance(w.grad, float)
+        assert w.grad == pytest.approx(expected)
+        assert ag.gradcheck(build, 0.5, xs)
