@@ -1,0 +1,161 @@
+"""Shared plumbing for the demos: the command line, the output folder, figures and summary.txt.
+
+Every demo module has a docstring whose first line describes it, a ``run(...)``
+function returning a dict of the numbers it printed, and a ``main(argv)`` built
+with :func:`parser` and :class:`Report`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+DEFAULT_OUT = Path("out")
+"""Where a demo writes when ``--out`` is not given: ``out/<demo name>``."""
+
+DPI = 100
+
+
+def summary_line(doc: str | None) -> str:
+    """The first line of a module docstring: the demo's one-line description."""
+    return (doc or "").strip().splitlines()[0].strip() if doc and doc.strip() else ""
+
+
+def parser(name: str, doc: str | None) -> argparse.ArgumentParser:
+    """An argument parser with ``--out``, ``--seed`` and ``--quick`` for ``demos.<name>``."""
+    text = (doc or "").strip()
+    first, _, rest = text.partition("\n")
+    p = argparse.ArgumentParser(
+        prog=f"python -m demos.{name}",
+        description=first,
+        epilog=rest.strip() or None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT / name,
+        metavar="DIR",
+        help=f"folder for the figures and summary.txt (default: out/{name})",
+    )
+    p.add_argument(
+        "--seed", type=int, default=0, help="random seed for data and weights (default: 0)"
+    )
+    p.add_argument("--quick", action="store_true", help="small settings (seconds; for smoke tests)")
+    return p
+
+
+def int_range(lo: int, hi: int) -> Callable[[str], int]:
+    """An argparse type: an integer in [lo, hi], with a clear error otherwise."""
+
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"must be between {lo} and {hi}, got {value}")
+        return value
+
+    return convert
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
+def existing_path(text: str) -> Path:
+    """An argparse type: a path that exists."""
+    path = Path(text)
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"{text} does not exist")
+    return path
+
+
+class Report:
+    """Prints a demo's lines and file locations, and writes them to ``summary.txt`` at the end."""
+
+    def __init__(self, name: str, out: str | Path, quiet: bool = False) -> None:
+        self.name = name
+        self.out = Path(out)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.quiet = quiet
+        self.lines: list[str] = []
+        self.files: list[Path] = []
+        self.start = time.perf_counter()
+
+    def say(self, text: str = "") -> None:
+        """Print ``text`` and keep it for the summary."""
+        self.lines.append(text)
+        if not self.quiet:
+            print(text, flush=True)
+
+    def path(self, filename: str) -> Path:
+        """The path of an output file in the demo's folder."""
+        return self.out / filename
+
+    def wrote(self, path: Path, what: str) -> Path:
+        """Record (and print) that ``path`` holds ``what``."""
+        self.files.append(path)
+        self.say(f"  wrote {what}: {path}")
+        return path
+
+    def figure(self, fig: Figure, filename: str, what: str) -> Path:
+        """Save a matplotlib Figure as PNG (deterministic metadata) and record it."""
+        path = self.path(filename)
+        if fig.canvas is None or not isinstance(fig.canvas, FigureCanvasAgg):
+            FigureCanvasAgg(fig)
+        fig.savefig(path, dpi=DPI, metadata={"Software": None})
+        fig.clear()
+        return self.wrote(path, what)
+
+    def finish(self, result: dict[str, Any]) -> dict[str, Any]:
+        """Write summary.txt (the printed lines and the result numbers); return ``result``."""
+        seconds = time.perf_counter() - self.start
+        self.say(f"done in {seconds:.1f} s")
+        summary = self.path("summary.txt")
+        body = [f"demos.{self.name}", "", *self.lines, "", "result:"]
+        body += [f"  {k} = {_show(v)}" for k, v in result.items()]
+        summary.write_text("\n".join(body) + "\n", encoding="utf-8")
+        if not self.quiet:
+            print(f"  summary: {summary}")
+        result["seconds"] = seconds
+        result["files"] = [*self.files, summary]
+        return result
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return str(v)
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """A pyplot-free matplotlib Figure on an Agg canvas (for the few plots viz lacks)."""
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def exit_code(func: Callable[[], object]) -> int:
+    """Run ``func``; turn a user error (missing data, bad file) into a message and status 2."""
+    try:
+        func()
+    except (FileNotFoundError, ValueError, ImportError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
