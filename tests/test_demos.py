@@ -1,0 +1,269 @@
+"""Smoke tests for demos/: every demo runs with --quick, writes valid files and sensible numbers."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from demos import DEMOS
+from demos import __main__ as listing
+
+ROOT = Path(__file__).resolve().parent.parent
+CATS_DOGS = ROOT.parent / "shared" / "data"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def assert_png(path: Path) -> None:
+    assert path.is_file(), path
+    assert path.read_bytes()[:8] == PNG_SIGNATURE, f"{path} is not a PNG"
+    with Image.open(path) as im:
+        im.verify()
+    with Image.open(path) as im:
+        assert im.width > 100 and im.height > 100
+
+
+def assert_svg(path: Path) -> None:
+    assert path.is_file(), path
+    root = ET.parse(path).getroot()
+    assert root.tag.endswith("svg"), f"{path} is not an SVG document"
+
+
+def demo(name: str) -> Any:
+    return importlib.import_module(f"demos.{name}")
+
+
+# ---- the listing and the command lines ----------------------------------------------------
+
+
+def test_listing_names_all_ten_with_their_docstring_lines(capsys: pytest.CaptureFixture[str]):
+    assert listing.main([]) == 0
+    text = capsys.readouterr().out
+    assert len(DEMOS) == 10
+    for name in DEMOS:
+        line = demo(name).__doc__.strip().splitlines()[0]
+        assert f"  {name}  " in text or f"  {name} " in text
+        assert line in text
+
+
+def test_python_dash_m_demos_lists_ten():
+    out = subprocess.run(
+        [sys.executable, "-m", "demos"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    listed = [line.split()[0] for line in out.splitlines() if line.startswith("  ")]
+    assert listed == list(DEMOS)
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_help(name: str, capsys: pytest.CaptureFixture[str]):
+    with pytest.raises(SystemExit) as exc:
+        demo(name).main(["--help"])
+    assert exc.value.code == 0
+    text = capsys.readouterr().out
+    for flag in ("--out", "--seed", "--quick"):
+        assert flag in text
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_main_quick_writes_figures_and_summary(name: str, tmp_path: Path):
+    out = tmp_path / name
+    assert demo(name).main(["--quick", "--out", str(out), "--seed", "1"]) == 0
+    summary = (out / "summary.txt").read_text(encoding="utf-8")
+    assert summary.startswith(f"demos.{name}") and "result:" in summary
+    pngs = sorted(out.glob("*.png"))
+    assert pngs, f"{name} wrote no PNG"
+    for png in pngs:
+        assert_png(png)
+    for svg in out.glob("*.svg"):
+        assert_svg(svg)
+
+
+# ---- the numbers ----------------------------------------------------------------------------
+
+
+def test_tour(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    r = demo("tour").run(tmp_path, quick=True)
+    printed = capsys.readouterr().out
+    assert (r["f"], r["grad_x"], r["grad_y"], r["grad_z"]) == (-12.0, -4.0, -4.0, 3.0)
+    assert "step 1/2  f = q * z = 3.0 * -4.0 = -12.0" in printed
+    assert "∂q/∂x = 1  →  x.grad += -4.0 × 1.0 = -4.0" in printed
+    assert "#  name  op" in printed  # the Wengert list
+    for filename in ("graph.svg", "graph.png", "xor.png"):
+        assert str(tmp_path / filename) in printed  # says where each file went
+    assert_svg(tmp_path / "graph.svg")
+    assert_svg(tmp_path / "graph_step1.svg")
+    assert_png(tmp_path / "graph.png")
+    assert_png(tmp_path / "xor.png")
+    svg = (tmp_path / "graph.svg").read_text(encoding="utf-8")
+    assert "-12" in svg and "q = 3" in svg  # forward values on the edges
+    assert r["xor_accuracy"] > 0.6
+
+
+def test_computation_graph_animation(tmp_path: Path):
+    r = demo("computation_graph").run(tmp_path, quick=True, quiet=True)
+    with Image.open(tmp_path / "backprop.gif") as gif:
+        assert gif.format == "GIF" and gif.n_frames >= 2
+    frames = sorted((tmp_path / "backprop_frames").glob("frame_*.svg"))
+    assert len(frames) == r["frames"] >= 5
+    assert "?" in frames[0].read_text(encoding="utf-8")  # unknown gradients at the start
+    layers = (tmp_path / "layers.svg").read_text(encoding="utf-8")
+    for box in ("f1", "f2", "f3"):
+        assert f">{box}<" in layers
+    assert all(r[f"grad_norm_f{i}"] > 0 for i in (1, 2, 3))
+
+
+def test_perceptron_converges(tmp_path: Path):
+    r = demo("perceptron").run(tmp_path, quick=True, quiet=True)
+    assert r["converged"] and r["mistakes"][-1] == 0 and r["accuracy"] == 1.0
+
+
+def test_linear_network_synthetic(tmp_path: Path):
+    r = demo("linear_network").run(tmp_path, quick=True, quiet=True)
+    assert not r["real_data"]
+    for key in ("pinv_accuracy", "ridge_accuracy", "gd_accuracy"):
+        assert 0.6 <= r[key] <= 1.0
+    assert r["gd_distance_to_pinv"] < 1e-2  # GD from zero goes to the min-norm solution
+
+
+@pytest.mark.skipif(not CATS_DOGS.is_dir(), reason="cats/dogs data not at ../shared/data")
+def test_linear_network_cats_dogs(tmp_path: Path):
+    r = demo("linear_network").run(tmp_path, quick=True, data=CATS_DOGS, quiet=True)
+    assert r["real_data"]
+    assert r["pinv_accuracy"] == 0.8125
+    assert r["gd_distance_to_pinv"] < 1e-2
+    assert_png(tmp_path / "linear_network.png")
+
+
+def test_linear_network_missing_data_is_a_clear_error(tmp_path: Path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        demo("linear_network").main(["--data", str(tmp_path / "nowhere")])
+    assert exc.value.code == 2
+    assert "does not exist" in capsys.readouterr().err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert demo("linear_network").main(["--data", str(empty), "--out", str(tmp_path / "o")]) == 2
+    assert "no cats/dogs data" in capsys.readouterr().err
+
+
+def test_activations_derivatives(tmp_path: Path):
+    r = demo("activations").run(tmp_path, quick=True, quiet=True)
+    assert r["sigmoid'(0)"] == pytest.approx(0.25)
+    assert r["tanh'(0)"] == pytest.approx(1.0)
+    assert r["relu'(1)"] == 1.0 and r["relu'(-1)"] == 0.0
+    assert r["leaky_relu'(-1)"] == pytest.approx(0.1)
+
+
+def test_representations(tmp_path: Path):
+    r = demo("representations").run(tmp_path, quick=True, quiet=True)
+    assert 0.5 <= r["accuracy"] <= 1.0 and np.isfinite(r["loss"])
+    assert_png(tmp_path / "representations.png")
+
+
+def test_shallow_vs_deep(tmp_path: Path):
+    r = demo("shallow_vs_deep").run(tmp_path, quick=True, quiet=True)
+    assert (r["shallow_params"], r["deep_params"]) == (257, 881)
+    for key in ("shallow", "deep"):
+        assert 0 < r[f"{key}_train_mse"] < 1 and 0 < r[f"{key}_val_mse"] < 1
+
+
+def test_moons_matches_micrograd(tmp_path: Path):
+    r = demo("moons").run(tmp_path, quick=True, quiet=True)
+    assert r["accuracy"] >= 0.85  # micrograd reaches 100 % after its 100 steps
+
+
+def test_smoke_pm25_baselines(tmp_path: Path):
+    r = demo("smoke_pm25").run(tmp_path, quick=True, quiet=True)
+    for key in ("persistence", "linear", "mlp"):
+        assert 0 < r[f"{key}_mae"] <= r[f"{key}_rmse"] < 100
+    assert r["linear_rmse"] < r["persistence_rmse"]
+
+
+def test_smoke_pm25_from_csv(tmp_path: Path):
+    import nn
+
+    series = nn.data.smoke_pm25(days=200, seed=3)
+    lines = ["date,pm25,temperature,wind,humidity"]
+    for i, day in enumerate(series.dates):
+        if i == 50:
+            continue  # a missing day: interpolated
+        w = [series.weather[k][i] for k in ("temperature", "wind", "humidity")]
+        lines.append(f"{day},{series.pm25[i]:.2f},{w[0]:.2f},{w[1]:.2f},{w[2]:.2f}")
+    csv = tmp_path / "station.csv"
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert demo("smoke_pm25").main(["--quick", "--csv", str(csv), "--out", str(out)]) == 0
+    assert "station data from" in (out / "summary.txt").read_text(encoding="utf-8")
+
+
+# ---- XOR's knobs ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--hidden", "16"],
+        ["--activation", "tanh"],
+        ["--lr", "0.005"],
+        ["--hidden", "8", "--epochs", "2000"],
+    ],
+    ids=["16-hidden", "tanh", "lr-0.005", "2000-epochs"],
+)
+def test_xor_seed_suggestions_run(flags: list[str], tmp_path: Path):
+    assert demo("xor").main([*flags, "--quick", "--out", str(tmp_path)]) == 0
+    summary = (tmp_path / "summary.txt").read_text(encoding="utf-8")
+    if "2000" in flags:
+        assert "epochs = 2000" in summary and "accuracy = 1" in summary
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--hidden", "1"], "must be between 2 and 32"),
+        (["--hidden", "33"], "must be between 2 and 32"),
+        (["--hidden", "eight"], "is not an integer"),
+        (["--activation", "sigmoid"], "invalid choice"),
+        (["--lr", "0"], "must be a positive number"),
+        (["--lr", "-1"], "must be a positive number"),
+        (["--lr", "nan"], "must be a positive number"),
+        (["--epochs", "0"], "must be between 1 and"),
+    ],
+)
+def test_xor_rejects_bad_flags(flags: list[str], message: str, capsys):
+    with pytest.raises(SystemExit) as exc:
+        demo("xor").main(flags)
+    assert exc.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_xor_result(tmp_path: Path):
+    r = demo("xor").run(tmp_path, hidden=16, activation="tanh", epochs=300, quiet=True)
+    assert r["accuracy"] >= 0.9 and r["loss"] < 0.4
+
+
+# ---- figures ------------------------------------------------------------------------------
+
+
+def test_figures_regenerate_into_a_folder(tmp_path: Path):
+    from demos import figures
+
+    assert set(figures.FIGURES) == set(DEMOS)
+    written = figures.regenerate(tmp_path, only=["tour", "perceptron"])
+    assert {p.name for p in written} == {"tour_graph.svg", "tour_graph.png", "perceptron.png"}
+    assert_png(tmp_path / "tour_graph.png")
+    again = figures.regenerate(tmp_path / "again", only=["perceptron"])
+    assert again[0].read_bytes() == (tmp_path / "perceptron.png").read_bytes()  # deterministic
+
+
+def test_committed_images_are_small():
+    images = ROOT / "docs" / "images"
+    if not images.is_dir():
+        pytest.skip("no docs/images yet")
+    for path in images.iterdir():
+        assert path.stat().st_size < 300_000, path
