@@ -65,9 +65,12 @@ def regenerate(out: str | Path = DEFAULT_OUT, only: Sequence[str] = ()) -> list[
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m demos.figures", description=__doc__.split("\n")[0])
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="default: docs/images")
-    p.add_argument("only", nargs="*", choices=[[], *FIGURES], metavar="DEMO",
-                   help="regenerate only these demos' images")  # fmt: skip
+    p.add_argument("only", nargs="*", metavar="DEMO",
+                   help=f"regenerate only these demos' images ({', '.join(FIGURES)})")  # fmt: skip
     a = p.parse_args(argv)
+    unknown = [name for name in a.only if name not in FIGURES]
+    if unknown:
+        p.error(f"unknown demo(s) {', '.join(unknown)}; choose from {', '.join(FIGURES)}")
     regenerate(a.out, a.only)
     return 0
 
