@@ -146,8 +146,13 @@ def ours_variants() -> list[str]:
 
 
 def hinge_loss_ours(model: Any, X: list[list[float]], y: list[float]) -> Value:
-    """micrograd's demo loss on our engine: mean hinge + ALPHA·Σp² (n-ary sums)."""
-    scores = [model(row)[0] for row in X]
+    """micrograd's demo loss on our engine: mean hinge + ALPHA·Σp² (n-ary sums).
+
+    Inputs are wrapped in Values once per sample, as micrograd's demo does (otherwise each
+    neuron would wrap the same float again).
+    """
+    inputs = [list(map(Value, row)) for row in X]
+    scores = [model(row)[0] for row in inputs]
     losses = [(1.0 + -yi * si).relu() for yi, si in zip(y, scores)]
     data_loss = autograd.sum(losses) * (1.0 / len(losses))
     reg_loss = ALPHA * autograd.sum([p * p for p in model.parameters()])

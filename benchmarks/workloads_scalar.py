@@ -179,8 +179,8 @@ def workload_w(settings: Settings) -> list[Row]:
                 Row("W", f"3-{n}-{n}-1 tanh, 1 sample, {variant} MLP, {nodes:,} nodes", ours,
                     other_name="micrograd", other=mg_time, kind="speedup",
                     bound=25 if top else None,
-                    note=f"{extra['ns_per_node']:.0f} ns/node (micrograd "
-                    f"{extra.get('mg_ns_per_node', float('nan')):.0f} ns/node)",
+                    note=f"{extra['ns_per_node']:.0f} ns/node" + (
+                        f" (micrograd {extra['mg_ns_per_node']:.0f} ns/node)" if mg_nodes else ""),
                     extra=extra)
             )  # fmt: skip
         small = 32 if 32 in settings.width_sizes else min(settings.width_sizes)
