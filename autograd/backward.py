@@ -10,7 +10,7 @@ import numpy as np
 from autograd import modes
 from autograd.errors import AutogradError, DomainError
 from autograd.graph import topological_order
-from autograd.value import _MATH_ERRORS, Value, _check_finite
+from autograd.value import _MATH_ERRORS, Value, _check_finite, _get_data
 
 
 def backward(root: Value, create_graph: bool = False) -> None:
@@ -106,7 +106,7 @@ def _reverse(order: list[Value], create_graph: bool) -> None:
                 a.grad += g * op.partials(a.data, node.data)[0]
             else:
                 parents = node._a
-                partials = op.partials(*[p.data for p in parents], node.data)
+                partials = op.partials(*map(_get_data, parents), node.data)
                 for parent, partial in zip(parents, partials):
                     parent.grad += g * partial
             if anomaly:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import NamedTuple
 
 
@@ -71,15 +72,30 @@ def detect_anomaly() -> Iterator[None]:
         anomaly = previous
 
 
-@contextmanager
-def node_group(name: str) -> Iterator[None]:
-    """Stamp ``name`` on every node created inside the block (nested names join with '.')."""
-    global info
-    previous = info
-    outer = previous.group if previous is not None else ""
-    group = f"{outer}.{name}" if outer and name else name
-    info = NodeInfo(group=group) if group else None
-    try:
-        yield
-    finally:
-        info = previous
+class node_group:
+    """Stamp ``name`` on every node created inside the block (nested names join with '.').
+
+    A small class rather than a generator: ``nn`` enters one per neuron call.
+    """
+
+    __slots__ = ("_name", "_previous")
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._previous: NodeInfo | None = None
+
+    def __enter__(self) -> None:
+        global info
+        self._previous = info
+        outer = info.group if info is not None else ""
+        info = _group_info(f"{outer}.{self._name}" if outer and self._name else self._name)
+
+    def __exit__(self, *exc: object) -> None:
+        global info
+        info = self._previous
+
+
+@lru_cache(maxsize=4096)
+def _group_info(group: str) -> NodeInfo | None:
+    """One shared NodeInfo per group name (nodes only point at it)."""
+    return NodeInfo(group=group) if group else None

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from autograd import ops
-from autograd.value import Value, _constant, apply
+from autograd.value import Value, apply, as_values
 
 
 def sum(values: Iterable[Any]) -> Value:
@@ -15,7 +15,7 @@ def sum(values: Iterable[Any]) -> Value:
     Plain numbers are wrapped as constant leaves. An empty sum is an error
     (there would be no node to attach a gradient to).
     """
-    inputs = tuple(_constant(v) for v in values)
+    inputs = as_values(values)
     if not inputs:
         raise ValueError("autograd.sum needs at least one value, got an empty iterable")
     return apply(ops.SUM, inputs)
@@ -39,7 +39,5 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
         )
     if not weights:
         raise ValueError("autograd.dot needs at least one weight and input")
-    parents = tuple(_constant(v) for v in (*weights, *inputs))
-    if bias is not None:
-        parents += (_constant(bias),)
+    parents = as_values((*weights, *inputs) if bias is None else (*weights, *inputs, bias))
     return apply(ops.DOT, parents)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numbers
+import operator
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Union
 
 import numpy as np
@@ -334,13 +335,28 @@ class Value:
         return Value(self.data, label=self.label)
 
 
+_get_data = operator.attrgetter("data")
+_FLOAT_ONLY = {float}
+
+
+def as_values(items: Iterable[Any]) -> tuple[Value, ...]:
+    """A tuple of Values: Values as they are, plain numbers wrapped as constant leaves."""
+    values = tuple(items)
+    if set(map(type, values)) <= _VALUE_ONLY:  # the common case, checked at C speed
+        return values
+    return tuple(map(_constant, values))
+
+
+_VALUE_ONLY = frozenset({Value})
+
+
 def apply(op: Op, inputs: tuple[Value, ...]) -> Value:
     """Apply any table op to a tuple of Values (n-ary ops included)."""
     if op.arity and len(inputs) != op.arity:
         raise TypeError(f"{op.name} takes {op.arity} input(s), got {len(inputs)}")
-    xs = [v.data for v in inputs]
+    xs = list(map(_get_data, inputs))
     try:
-        if all(x.__class__ is float for x in xs):
+        if set(map(type, xs)) == _FLOAT_ONLY:
             out = op.forward(*xs)
         else:
             out = _on_arrays(op.array_forward, *xs)

@@ -158,6 +158,9 @@ def check_count(value: Any, what: str) -> int:
     return int(value)
 
 
+_CHECKED = frozenset({Value})
+
+
 def as_inputs(x: Inputs, nin: int) -> list[Any]:
     """Turn one sample or a batch into a list of ``nin`` inputs (floats or Values).
 
@@ -169,6 +172,8 @@ def as_inputs(x: Inputs, nin: int) -> list[Any]:
     Raises ValueError for a wrong width, an empty batch or NaN/inf in the data,
     TypeError for anything that is not numbers.
     """
+    if x.__class__ is list and len(x) == nin and set(map(type, x)) <= _CHECKED:
+        return x  # already a list of Values and floats (a layer passing its input on)
     if isinstance(x, np.ndarray):
         if x.dtype.kind not in "biuf":
             raise TypeError(f"inputs must be real numbers, got an array of dtype {x.dtype}")
