@@ -42,6 +42,19 @@ def test_forward_animation_and_custom_folder(tmp_path: Path) -> None:
         assert im.n_frames == 6
 
 
+def test_layers_animation_frames_all_differ(tmp_path: Path) -> None:
+    import autograd
+
+    x = Value(0.5, label="x")
+    with autograd.node_group("layer"):  # every step but the last stays inside this box
+        h = ((x * 2.0).tanh() * 3.0).sigmoid()
+    out = h * h
+    viz.animate_backprop(out, tmp_path / "l.gif", style="layers", backend="pure")
+    frames = [p.read_text(encoding="utf-8") for p in sorted((tmp_path / "l_frames").glob("*.svg"))]
+    assert len(frames) == 6
+    assert len(set(frames)) == len(frames)
+
+
 def test_too_many_frames_is_refused(tmp_path: Path) -> None:
     v = Value(1.0)
     for _ in range(500):

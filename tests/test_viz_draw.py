@@ -182,6 +182,42 @@ def test_layers_collapse_many_values_shows_count_and_norm() -> None:
     assert "10 values, ‖·‖ = 6.325" in src
 
 
+def test_layers_counts_labelled_leaves_as_parameters_and_others_as_constants() -> None:
+    x = Value(1.5, label="x")
+    with autograd.node_group("layer"):
+        w, b = Value(0.5, label="w.0"), Value(0.1, label="b")
+        out = ((w * x + b) * 2.0 + 3.0).tanh()  # 2.0 and 3.0: unlabelled constants
+    box = re.search(r'label="layer\\n([^"]*)"', viz.draw(out, "layers").source)
+    assert box is not None
+    assert box.group(1) == "5 ops, 2 parameters, 2 constants"
+    with autograd.node_group("scale"):
+        one = x * 2.0
+    assert "1 op, 1 constant" in viz.draw(one, "layers").source
+
+
+def test_layers_step_marks_the_box_being_processed_and_finished_boxes() -> None:
+    x = Value(1.0, label="x")
+    with autograd.node_group("a"):
+        h = (x * 2.0).tanh()
+    with autograd.node_group("b"):
+        out = (h * 3.0).exp()
+    bp = autograd.Backprop(out)
+    sources = []
+    while True:
+        sources.append(viz.draw(out, "layers", step=bp).source)
+        if bp.current is None:
+            break
+        bp.step()
+    assert len(sources) == 5 and len(set(sources)) == 5  # 4 steps, every frame differs
+    first = sources[0].replace("\\n", "|")
+    assert re.search(r'label="b\|2 ops, 1 constant\|now: exp, step 1 of 2".*#f8c471', first)
+    assert re.search(r'label="a\|2 ops, 1 constant\|waiting: 2 steps"', first)
+    middle = sources[2].replace("\\n", "|")
+    assert re.search(r'label="b\|[^"]*done: 2 of 2 steps".*#e8f6ef', middle)
+    assert "now: tanh, step 1 of 2" in middle
+    assert "#f8c471" not in sources[-1]
+
+
 def test_group_depth_merges_nested_groups() -> None:
     a = Value(1.0)
     with autograd.node_group("layers"), autograd.node_group("0"):

@@ -37,7 +37,9 @@ def animate_backprop(
     """Write the backward pass from ``root`` as an animated GIF at ``path``; return it.
 
     One frame before the first step and one after each step (the node being
-    processed is highlighted, unknown gradients show ``?``); ``duration`` is the
+    processed is highlighted, unknown gradients show ``?``; with ``style="layers"`` the
+    box holding that node is highlighted and counts its steps, finished boxes are
+    green, so a step inside a box still changes the picture); ``duration`` is the
     time per frame in milliseconds. The frames are also written as numbered SVG
     files in ``frames_dir`` (default: a folder named after the GIF, ``<stem>_frames``).
     This runs the backward pass: afterwards the gradients are filled in.

@@ -3,16 +3,20 @@
 With ``collapse=True`` each group becomes one box and the edges between two boxes
 are merged into one, carrying the values that cross (listed when few, else their
 count and norm). With ``collapse=False`` every value is drawn, clustered by group.
+A box counts its ops, its parameters (leaves with a label, as ``nn`` gives every
+parameter) and its constants (unlabelled leaves); while a stepper runs, it also
+says how far the pass has got inside it.
 """
 
 from __future__ import annotations
 
 import graphviz
 
+from autograd import Value
 from viz.errors import GraphTooLargeError
 from viz.labels import format_many, plain
 from viz.styles import values
-from viz.styles.common import Options, legend
+from viz.styles.common import CURRENT, DONE, PENDING, Options, legend, node_marks
 from viz.styles.edges import edge_attrs
 from viz.walk import MAX_NODES, GraphView
 
@@ -49,7 +53,7 @@ def build(g: graphviz.Digraph, view: GraphView, opts: Options) -> None:
         )
     names = {key: f"g{j}" for j, key in enumerate(order)}
     for key, group_nodes in order.items():
-        _box(g, view, names[key], key, group_nodes)
+        _box(g, view, names[key], key, group_nodes, opts)
     crossing: dict[tuple[str, str], list[int]] = {}
     for parent, child, _ in view.edges():
         a, b = keys[parent], keys[child]
@@ -82,22 +86,74 @@ def _key(view: GraphView, i: int, opts: Options) -> str:
     return INPUTS if node.is_leaf else f"#{i}"
 
 
-def _box(g: graphviz.Digraph, view: GraphView, name: str, key: str, members: list[int]) -> None:
+def _box(
+    g: graphviz.Digraph, view: GraphView, name: str, key: str, members: list[int], opts: Options
+) -> None:
     if key.startswith("#"):  # an ungrouped op: drawn on its own, like the edges style
-        g.node(name, plain(view.nodes[members[0]].op), shape="box", style="rounded")
+        i = members[0]
+        marks = {"style": "rounded", **node_marks(i, opts)}
+        if "filled" in marks["style"]:
+            marks["style"] = "rounded," + marks["style"]
+        g.node(name, plain(view.nodes[i].op), shape="box", **marks)
         return
     if key == INPUTS:
-        g.node(name, plain(f"{INPUTS}\n{len(members)} values"), shape="plaintext")
+        text = f"{INPUTS}\n{len(members)} values"
+        progress = _progress(view, members, opts)  # a forward pass steps through the leaves
+        g.node(name, plain(text + ("\n" + progress[0] if progress else "")), shape="plaintext")
         return
-    params = sum(view.nodes[i].is_leaf for i in members)
-    ops = len(members) - params
-    detail = f"{ops} op{'s' * (ops != 1)}" + (
-        f", {params} parameter{'s' * (params != 1)}" if params else ""
+    ops = sum(not view.nodes[i].is_leaf for i in members)
+    params = sum(_is_parameter(view.nodes[i]) for i in members)
+    constants = len(members) - ops - params
+    detail = ", ".join(
+        f"{count} {word}{'s' * (count != 1)}"
+        for count, word in ((ops, "op"), (params, "parameter"), (constants, "constant"))
+        if count or word == "op"
     )
-    g.node(
-        name, plain(f"{key}\n{detail}"), shape="box",
-        style="rounded,filled", fillcolor="#eef3fb", color="#8aa2c8", fontsize="13",
-    )  # fmt: skip
+    attrs = {"style": "rounded,filled", "fillcolor": "#eef3fb", "color": "#8aa2c8"}
+    progress = _progress(view, members, opts)
+    if progress is not None:
+        line, marks = progress
+        detail += "\n" + line
+        attrs.update(marks)
+    g.node(name, plain(f"{key}\n{detail}"), shape="box", fontsize="13", **attrs)
+
+
+def _is_parameter(node: Value) -> bool:
+    """A leaf with a label: ``nn`` labels every parameter (``w.0``, ``b``, ``A.1.2``).
+
+    Unlabelled leaves made inside a group (a literal such as the ``2.0`` in
+    ``x * 2.0``, or a batch column wrapped by a module) are counted as constants.
+    """
+    return node.is_leaf and bool(node.label)
+
+
+def _progress(
+    view: GraphView, members: list[int], opts: Options
+) -> tuple[str, dict[str, str]] | None:
+    """While stepping: a line saying how far the pass has got in this box, and its marks.
+
+    The box holding the node being processed is filled and names that node's op and
+    its place among the box's steps, so every frame of an animation differs even
+    when many steps stay inside one box; finished boxes are filled green, boxes the
+    pass has not reached are grey.
+    """
+    step = opts.step
+    if step is None:
+        return None
+    steps = [i for i in members if i in step.in_order]
+    if not steps:
+        return None
+    done = sum(i in step.done for i in steps)
+    if step.current in members:
+        node = view.nodes[step.current]
+        what = (node.op or "leaf") + (f" ({node.label})" if node.label else "")
+        line = f"now: {what}, step {done + 1} of {len(steps)}"
+        return line, {"style": "rounded,filled,bold", "fillcolor": CURRENT, "penwidth": "2.5"}
+    if done == len(steps):
+        return f"done: {len(steps)} of {len(steps)} steps", {"fillcolor": DONE}
+    if done:
+        return f"{done} of {len(steps)} steps done", {}
+    return f"waiting: {len(steps)} steps", {"color": PENDING, "fontcolor": "#555555"}
 
 
 def _edge(view: GraphView, carried: list[int], opts: Options) -> dict[str, str]:
