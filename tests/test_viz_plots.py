@@ -60,9 +60,16 @@ def test_plot_representations_duck_typed_model() -> None:
     for ax in fig.axes:
         assert len(ax.collections) == 2  # one scatter per class
         assert len(ax.collections[0].get_offsets()) == 60
-    assert "PC1/PC2" in fig.axes[1].get_xlabel()
+    assert "PC 1 / PC 2" in fig.axes[1].get_xlabel()
+    assert fig.axes[0].get_xlabel() == "x₁ / x₂"
     fig2 = viz.plot_representations([Dense(2, 4, 0)], X, y, final=True)
     assert len(fig2.axes) == 2
+
+
+def test_plot_representations_names_hidden_units_not_inputs() -> None:
+    X, y = spirals()
+    fig = viz.plot_representations([Dense(2, 2, 0), Dense(2, 1, 1), Dense(1, 1, 2)], X, y)
+    assert [ax.get_xlabel() for ax in fig.axes] == ["x₁ / x₂", "unit 1 / unit 2", "unit 1"]
 
 
 def test_pca_projection_matches_svd() -> None:
@@ -72,7 +79,7 @@ def test_pca_projection_matches_svd() -> None:
     points, how = project_2d(h)
     assert points.shape == (50, 2)
     assert np.var(points[:, 0]) > np.var(points[:, 1])
-    assert "PC1" in how
+    assert how.startswith("PC 1 / PC 2")
 
 
 class History:

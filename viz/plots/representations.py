@@ -11,17 +11,23 @@ from matplotlib.figure import Figure
 from viz.plots.common import CLASS_COLORS, as_array, new_figure
 
 
-def project_2d(h: np.ndarray) -> tuple[np.ndarray, str]:
-    """Points as 2-D coordinates: kept as they are when 2-D, else their first two PCs."""
+def project_2d(h: np.ndarray, hidden: bool = False) -> tuple[np.ndarray, str]:
+    """Points as 2-D coordinates and the axis caption: kept as they are when 1-D or 2-D,
+    else their first two principal components.
+
+    The caption names the coordinates: ``x₁ / x₂`` in input space, ``unit 1 / unit 2``
+    for a hidden layer's outputs (``hidden=True``), ``PC 1 / PC 2`` for a projection.
+    """
     h = h.reshape(len(h), -1)
+    names = ("unit 1", "unit 2") if hidden else ("x₁", "x₂")
     if h.shape[1] == 2:
-        return h, "x₁ / x₂"
+        return h, f"{names[0]} / {names[1]}"
     if h.shape[1] == 1:
-        return np.column_stack([h[:, 0], np.zeros(len(h))]), "unit 1"
+        return np.column_stack([h[:, 0], np.zeros(len(h))]), names[0]
     centred = h - h.mean(axis=0)
     _, s, vt = np.linalg.svd(centred, full_matrices=False)
     explained = s[:2] ** 2 / max(float(np.sum(s**2)), 1e-300)
-    return centred @ vt[:2].T, f"PC1/PC2 ({100 * explained.sum():.0f}% of variance)"
+    return centred @ vt[:2].T, f"PC 1 / PC 2 ({100 * explained.sum():.0f}% of variance)"
 
 
 def layer_outputs(model: Any, X: Any) -> list[np.ndarray]:
@@ -49,7 +55,7 @@ def plot_representations(model: Any, X: Any, y: Any, *, final: bool = False) -> 
     fig = new_figure(3.6 * len(outputs), 3.6)
     axes = np.atleast_1d(fig.subplots(1, len(outputs)))
     for k, (ax, h) in enumerate(zip(axes, outputs)):
-        points, how = project_2d(h)
+        points, how = project_2d(h, hidden=k > 0)
         for c, cls in enumerate(classes):
             mask = labels == cls
             color = CLASS_COLORS[c % len(CLASS_COLORS)]
