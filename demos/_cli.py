@@ -14,9 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 DEFAULT_OUT = Path("out")
 """Where a demo writes when ``--out`` is not given: ``out/<demo name>``."""
 
@@ -114,11 +111,13 @@ class Report:
         self.say(f"  wrote {what}: {path}")
         return path
 
-    def figure(self, fig: Figure, filename: str, what: str) -> Path:
-        """Save a matplotlib Figure as PNG (deterministic metadata) and record it."""
+    def figure(self, fig: Any, filename: str, what: str) -> Path:
+        """Save a Figure from :mod:`viz` as PNG (deterministic metadata) and record it.
+
+        Every ``viz.plot_*`` function returns a Figure that can save itself headless, so
+        the demos never import a plotting library themselves (only ``viz`` does).
+        """
         path = self.path(filename)
-        if fig.canvas is None or not isinstance(fig.canvas, FigureCanvasAgg):
-            FigureCanvasAgg(fig)
         fig.savefig(path, dpi=DPI, metadata={"Software": None})
         fig.clear()
         return self.wrote(path, what)
@@ -142,13 +141,6 @@ def _show(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.6g}"
     return str(v)
-
-
-def new_figure(width: float, height: float) -> Figure:
-    """A pyplot-free matplotlib Figure on an Agg canvas (for the few plots viz lacks)."""
-    fig = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
 
 
 def exit_code(func: Callable[[], object]) -> int:

@@ -14,7 +14,6 @@ how far it got.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 import numpy as np
 
 import nn
+import viz
 from demos import _cli
 
 NAME = "linear_network"
@@ -136,51 +136,16 @@ def run(
         f"  ‖A_gd - A_pinv‖/‖A_pinv‖ = {results['gd_distance_to_pinv']:.3g}"
         f"  (training MSE {results['gd_final_loss']:.3g})"
     )
-    fig = _plot(X_test, y_test, {"pseudo-inverse": A_pinv, f"ridge (α = {alpha:.3g})": A_ridge,
-                                 "gradient descent": A_gd}, distances, results)  # fmt: skip
+    solutions = {"pseudo-inverse": A_pinv, f"ridge (α = {alpha:.3g})": A_ridge,
+                 "gradient descent": A_gd}  # fmt: skip
+    fig = viz.plot_prediction_signs(
+        {title: X_test @ A for title, A in solutions.items()}, y_test,
+        class_names=("dog", "cat"), xlabel="test image (1–40 dogs, 41–80 cats)",
+        distances=distances, distance_title="‖A_gd - A_pinv‖ / ‖A_pinv‖",
+        weights={"A (pseudo-inverse)": A_pinv, "A (gradient descent)": A_gd},
+    )  # fmt: skip
     report.figure(fig, "linear_network.png", "signs of the test predictions, and GD → pinv")
     return report.finish(results)
-
-
-def _plot(
-    X: np.ndarray,
-    y: np.ndarray,
-    solutions: dict[str, np.ndarray],
-    distances: list[float],
-    results: dict[str, Any],
-) -> Any:
-    fig = _cli.new_figure(12, 5.5)
-    grid = fig.subplots(2, 3)
-    half = len(y) // 2
-    idx = np.arange(1, len(y) + 1)
-    for ax, (title, A) in zip(grid[0], solutions.items()):
-        signs = np.sign(X @ A)
-        correct = signs == y
-        ax.bar(idx[correct], signs[correct], color="#1f5fbf", width=0.8, label="correct")
-        ax.bar(idx[~correct], signs[~correct], color="#c0392b", width=0.8, label="wrong")
-        ax.axvline(half + 0.5, color="k", lw=1, ls="--")
-        ax.set_title(f"{title}: accuracy {np.mean(correct):.4f}", fontsize=10)
-        ax.set_xlabel("test image (1–40 dogs, 41–80 cats)", fontsize=8)
-        ax.set_ylim(-1.4, 1.4)
-        ax.set_yticks([-1, 1], ["dog", "cat"])
-    grid[0][0].legend(loc="lower right", fontsize=7)
-    ax = grid[1][0]
-    ax.semilogy(range(1, len(distances) + 1), distances, color="#1f5fbf", lw=2)
-    ax.set_xlabel("epoch")
-    ax.set_title("‖A_gd - A_pinv‖ / ‖A_pinv‖", fontsize=10)
-    ax.grid(alpha=0.3)
-    for ax, (title, A) in zip(grid[1][1:], list(solutions.items())[::2]):
-        side = math.isqrt(A.size)
-        if side * side == A.size:
-            image = ax.imshow(A.reshape(side, side).T, cmap="RdBu_r")
-            fig.colorbar(image, ax=ax, shrink=0.8)
-            ax.set_title(f"A ({title}) as a {side}×{side} image", fontsize=10)
-        else:
-            ax.plot(A, lw=0.8)
-            ax.set_title(f"A ({title})", fontsize=10)
-        ax.set_xticks([])
-        ax.set_yticks([])
-    return fig
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 import nn
+import viz
 from demos import _cli
 
 NAME = "perceptron"
@@ -63,7 +64,8 @@ def run(
     report.say(
         f"  converged: {mistakes[-1] == 0} after {len(mistakes)} epochs; accuracy {accuracy:.3f}"
     )
-    report.figure(_plot(X, y, lines), "perceptron.png", "the decision line after each epoch")
+    fig = viz.plot_perceptron_epochs(X, y, lines, limits=(-1.1, 1.1))
+    report.figure(fig, "perceptron.png", "the decision line after each epoch")
     return report.finish(
         {
             "epochs": len(mistakes),
@@ -72,38 +74,6 @@ def run(
             "converged": mistakes[-1] == 0,
         }
     )
-
-
-def _plot(X: np.ndarray, y: np.ndarray, lines: list[tuple[np.ndarray, float]]) -> Any:
-    fig = _cli.new_figure(5.5, 5)
-    ax = fig.subplots()
-    for cls, color in ((0, "#1f5fbf"), (1, "#c0392b")):
-        ax.scatter(
-            X[y == cls, 0], X[y == cls, 1], s=40, edgecolor="k", color=color, label=f"class {cls}"
-        )
-    xs = np.linspace(-1.1, 1.1, 2)
-    cmap = _cmap()
-    for k, (w, b) in enumerate(lines, 1):
-        last = k == len(lines)
-        color = "k" if last else cmap(k / max(len(lines), 2))
-        if abs(w[1]) > 1e-12:
-            ax.plot(xs, -(w[0] * xs + b) / w[1], color=color, lw=2.5 if last else 1.2,
-                    label=f"epoch {k}" if last or k <= 3 else None)  # fmt: skip
-        elif abs(w[0]) > 1e-12:
-            ax.axvline(-b / w[0], color=color, lw=1.2)
-    ax.set_xlim(-1.1, 1.1)
-    ax.set_ylim(-1.1, 1.1)
-    ax.set_xlabel("x₁")
-    ax.set_ylabel("x₂")
-    ax.set_title(f"perceptron: decision line after each of {len(lines)} epochs")
-    ax.legend(loc="best", fontsize=8, framealpha=0.9)
-    return fig
-
-
-def _cmap() -> Any:
-    from matplotlib import colormaps
-
-    return colormaps["viridis"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -261,6 +261,14 @@ def test_figures_regenerate_into_a_folder(tmp_path: Path):
     assert again[0].read_bytes() == (tmp_path / "perceptron.png").read_bytes()  # deterministic
 
 
+def test_demos_leave_plotting_and_graphviz_to_viz():
+    """DESIGN.md: graphviz and matplotlib are imported only inside viz (demos call viz.plot_*)."""
+    for path in sorted((ROOT / "demos").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for name in ("matplotlib", "import graphviz", "from graphviz"):
+            assert name not in text, f"{path.name} mentions {name}"
+
+
 def test_committed_images_are_small():
     images = ROOT / "docs" / "images"
     if not images.is_dir():

@@ -132,3 +132,55 @@ def test_figures_save_headless(tmp_path) -> None:  # type: ignore[no-untyped-def
     path = tmp_path / "act.png"
     viz.plot_activations().savefig(path)
     assert path.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_plot_perceptron_epochs() -> None:
+    X = np.array([[-0.5, -0.5], [0.5, 0.5], [-0.4, 0.6], [0.6, -0.3]])
+    y = np.array([0, 1, 1, 0])
+    lines = [(np.array([1.0, 0.5]), 0.0), (np.array([0.0, 1.0]), 0.1), ([2.0, 0.0], -0.2)]
+    fig = viz.plot_perceptron_epochs(X, y, lines, limits=(-1.0, 1.0))
+    assert isinstance(fig, Figure)
+    (ax,) = fig.axes
+    assert len(ax.collections) == 2  # one scatter per class
+    drawn = ax.get_lines()
+    assert len(drawn) == 3  # two sloped lines, one vertical (w₁ = 0)
+    _, ys = drawn[1].get_data()
+    assert np.allclose(ys, -0.1)  # 0·x₁ + 1·x₂ + 0.1 = 0
+    assert drawn[-1].get_color() == "k" and drawn[-1].get_linewidth() == 2.5  # the last epoch
+    assert "3 epochs" in ax.get_title() and ax.get_xlim() == (-1.0, 1.0)
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "epoch 3"
+    with pytest.raises(ValueError, match="at least one"):
+        viz.plot_perceptron_epochs(X, y, [])
+    with pytest.raises(ValueError, match="labels"):
+        viz.plot_perceptron_epochs(X, y[:3], lines)
+
+
+def test_plot_prediction_signs() -> None:
+    y = np.r_[-np.ones(6), np.ones(6)]
+    good = y * np.linspace(0.5, 2, 12)
+    bad = good.copy()
+    bad[[0, 11]] *= -1  # two mistakes
+    fig = viz.plot_prediction_signs({"good": good, "bad": bad}, y, class_names=("dog", "cat"))
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    first, second = fig.axes
+    assert first.get_title() == "good: accuracy 1.0000"
+    assert second.get_title() == "bad: accuracy 0.8333"
+    wrong = second.containers[1]  # bars: correct, then wrong
+    assert [bar.get_height() for bar in wrong] == [1.0, -1.0]
+    assert [bar.get_x() + bar.get_width() / 2 for bar in wrong] == [1.0, 12.0]
+    (boundary,) = first.get_lines()  # the dashed line between the classes
+    assert boundary.get_xdata()[0] == 6.5 and boundary.get_linestyle() == "--"
+    assert [t.get_text() for t in first.get_yticklabels()] == ["dog", "cat"]
+
+    weights = {"A": np.arange(16.0), "B": np.arange(5.0)}
+    full = viz.plot_prediction_signs(good, y, distances=[1.0, 0.1, 0.01], weights=weights)
+    # a 2 × 3 grid (top: one panel, two unused; bottom: the curve, A, B), A's colour bar
+    assert not full.axes[1].axison and not full.axes[2].axison
+    curve, a, b = full.axes[3:6]
+    assert curve.get_yscale() == "log" and len(curve.get_lines()) == 1
+    assert a.get_title() == "A as a 4×4 image" and a.images
+    assert b.get_title() == "B" and len(b.get_lines()) == 1
+    mixed = viz.plot_prediction_signs(good, np.tile([-1.0, 1.0], 6))
+    assert not mixed.axes[0].get_lines()  # classes interleaved: no single boundary
+    with pytest.raises(ValueError, match="12 labels"):
+        viz.plot_prediction_signs(good[:5], y)

@@ -14,6 +14,8 @@ from viz.plots import (
     plot_activations,
     plot_decision_boundary,
     plot_history,
+    plot_perceptron_epochs,
+    plot_prediction_signs,
     plot_regression,
     plot_representations,
 )
@@ -34,6 +36,8 @@ __all__ = [
     "plot_activations",
     "plot_decision_boundary",
     "plot_history",
+    "plot_perceptron_epochs",
+    "plot_prediction_signs",
     "plot_regression",
     "plot_representations",
     "register_ipython",

@@ -3,6 +3,8 @@
 from viz.plots.activations import plot_activations
 from viz.plots.decision_boundary import plot_decision_boundary
 from viz.plots.history import plot_history
+from viz.plots.perceptron import plot_perceptron_epochs
+from viz.plots.prediction_signs import plot_prediction_signs
 from viz.plots.regression import plot_regression
 from viz.plots.representations import plot_representations
 
@@ -10,6 +12,8 @@ __all__ = [
     "plot_activations",
     "plot_decision_boundary",
     "plot_history",
+    "plot_perceptron_epochs",
+    "plot_prediction_signs",
     "plot_regression",
     "plot_representations",
 ]
