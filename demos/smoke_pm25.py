@@ -50,7 +50,8 @@ def run(
     report = _cli.Report(NAME, out, quiet)
     epochs = epochs or (40 if quick else 400)
     series, source = load(csv, seed)
-    X, y = nn.data.lag_features(series, lags=LAGS)
+    table = nn.data.lag_features(series, lags=LAGS)
+    X, y = table
     cut = int(len(X) * 2 / 3)
     X_train, y_train, X_val, y_val = X[:cut], y[:cut], X[cut:], y[cut:]
     names = [f"PM2.5 lag {k}" for k in range(1, LAGS + 1)] + list(series.weather)
@@ -90,9 +91,8 @@ def run(
 
     fig = viz.plot_history(history, titles=[f"{mlp_name}: standardized MSE"], log=True)
     report.figure(fig, "history.png", "training and validation loss")
-    # Target dates are known only when lag_features dropped no row (no missing days).
-    complete = len(y) == len(series.dates) - LAGS
-    dates = series.dates[-len(y_val) :] if complete else None
+    # Each target's own date, also when lag_features dropped rows around missing days.
+    dates = table.dates[cut:] if table.dates is not None else None
     fig = viz.plot_regression(y_val, mlp_pred, time=dates, title="PM2.5 (MLP, validation)")
     report.figure(fig, "predicted_vs_observed.png", "predicted vs observed (validation)")
     result: dict[str, Any] = {"epochs": history.epochs, "train_days": len(X_train),

@@ -202,6 +202,47 @@ def test_smoke_pm25_from_csv(tmp_path: Path):
     assert "station data from" in (out / "summary.txt").read_text(encoding="utf-8")
 
 
+def test_smoke_pm25_plots_predictions_on_their_dates_when_days_are_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import nn
+    import viz
+
+    series = nn.data.smoke_pm25(days=200, seed=3)
+    gap = range(
+        170, 176
+    )  # six missing days (validation part): longer than the interpolated 3, rows are dropped
+    lines = ["date,pm25,temperature,wind,humidity"]
+    for i, day in enumerate(series.dates):
+        if i in gap:
+            continue
+        w = [series.weather[k][i] for k in ("temperature", "wind", "humidity")]
+        lines.append(f"{day},{series.pm25[i]:.2f},{w[0]:.2f},{w[1]:.2f},{w[2]:.2f}")
+    csv = tmp_path / "station.csv"
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    seen: dict[str, Any] = {}
+    plot = viz.plot_regression
+
+    def spy(observed: Any, predicted: Any, **kwargs: Any) -> Any:
+        seen.update(kwargs, observed=np.asarray(observed))
+        return plot(observed, predicted, **kwargs)
+
+    monkeypatch.setattr(viz, "plot_regression", spy)
+    demo("smoke_pm25").run(tmp_path / "out", quick=True, quiet=True, csv=csv, epochs=2)
+    dates = seen["time"]
+    assert dates is not None and dates.dtype == np.dtype("datetime64[D]")
+    assert len(dates) == len(seen["observed"])
+    assert np.all(np.diff(dates) > np.timedelta64(0, "D"))
+    assert dates[-1] == series.dates[-1]
+    skipped = np.diff(dates).max()  # the missing days plus the rows whose lags touch them
+    assert skipped == np.timedelta64(len(gap) + 3 + 1, "D")
+    for i in gap:
+        assert series.dates[i] not in dates
+    for k, day in enumerate(dates):  # each observation is the station's value on that day
+        i = int((day - series.dates[0]).astype(int))
+        assert round(series.pm25[i], 2) == pytest.approx(seen["observed"][k])
+
+
 # ---- XOR's knobs ----------------------------------------------------------------------------
 
 

@@ -198,6 +198,28 @@ def test_lag_features_by_hand() -> None:
         data.lag_features(pm, lags=1, weather=np.zeros(2))
 
 
+def test_lag_features_knows_each_targets_day() -> None:
+    import copy
+    import pickle
+
+    pm = np.array([1.0, 2.0, np.nan, 4.0, 5.0, 6.0])
+    table = data.lag_features(pm, lags=1)
+    X, y = table  # still unpacks as (X, y)
+    assert y.tolist() == [2, 5, 6] and table.y is y and table.X is X
+    assert table.rows.tolist() == [1, 4, 5] and table.dates is None
+    s = data.smoke_pm25(days=30, start="2020-02-27")
+    s.pm25[10] = np.nan  # a missing day drops the rows that touch it
+    table = data.lag_features(s, lags=2)
+    assert len(table.dates) == len(table.y) == 30 - 2 - 3
+    assert np.array_equal(table.y, s.pm25[table.rows])
+    assert np.array_equal(table.dates, s.dates[table.rows])
+    assert str(table.dates[0]) == "2020-02-29" and np.datetime64("2020-03-08") not in table.dates
+    assert np.datetime64("2020-03-11") in table.dates  # day 13: lags on days 11 and 12
+    for clone in (copy.deepcopy(table), pickle.loads(pickle.dumps(table))):
+        assert np.array_equal(clone.dates, table.dates) and np.array_equal(clone[1], table.y)
+    assert "LagFeatures(X shape (25, 5)" in repr(table)
+
+
 def test_pm25_lag_model_beats_persistence() -> None:
     """Ridge on lags + weather predicts next-day PM2.5 better than 'tomorrow = today'."""
     s = data.smoke_pm25(days=4 * 365, seed=2)

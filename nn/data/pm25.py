@@ -109,11 +109,44 @@ def smoke_pm25(
     return DailySeries(dates, pm25, weather, smoke)
 
 
+class LagFeatures(tuple[np.ndarray, np.ndarray]):
+    """``(X, y)`` from :func:`lag_features`, which also says which day each row predicts.
+
+    It unpacks as the pair ``X, y = lag_features(...)``; ``rows`` (int array) holds
+    each target's index in the series and ``dates`` (datetime64[D]) its date, or
+    None when the series was a plain array. Rows dropped for missing values leave
+    gaps in ``rows`` and ``dates``, so a plot can put every prediction on its day.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    rows: np.ndarray
+    dates: np.ndarray | None
+
+    def __new__(
+        cls, X: np.ndarray, y: np.ndarray, rows: np.ndarray, dates: np.ndarray | None
+    ) -> LagFeatures:
+        table = super().__new__(cls, (X, y))
+        table.X, table.y, table.rows, table.dates = X, y, rows, dates
+        return table
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        return (self.X, self.y, self.rows, self.dates)  # copy and pickle rebuild all four
+
+    def __repr__(self) -> str:
+        span = (
+            ""
+            if self.dates is None or not len(self.dates)
+            else (f", dates {self.dates[0]}…{self.dates[-1]}")
+        )
+        return f"LagFeatures(X shape {self.X.shape}, y shape {self.y.shape}{span})"
+
+
 def lag_features(
     series: DailySeries | Any,
     lags: int | Sequence[int] = 3,
     weather: Mapping[str, Any] | np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> LagFeatures:
     """Supervised rows (lagged PM2.5 + weather on day t → PM2.5 on day t + 1).
 
     ``lags``: k means lags 1…k, or give the lags explicitly; lag ℓ is the value
@@ -122,10 +155,14 @@ def lag_features(
     ``weather`` is None, its own weather is used (pass its ``pm25`` array for
     lags only). Columns of X: the lags in the given order, then the weather
     variables on day t. Rows whose features or target contain NaN (missing
-    days) are dropped. Returns ``(X, y)``.
+    days) are dropped. Returns ``(X, y)`` as a :class:`LagFeatures`, which also
+    carries each target's position in the series (``rows``) and, for a
+    :class:`DailySeries`, its date (``dates``).
     """
+    dates = None
     if isinstance(series, DailySeries):
         pm = series.pm25
+        dates = np.asarray(series.dates, dtype="datetime64[D]")
         if weather is None:
             weather = series.weather_matrix()
     else:
@@ -161,7 +198,8 @@ def lag_features(
     keep = np.isfinite(X).all(axis=1) & np.isfinite(y)
     if not keep.any():
         raise ValueError("every row has a missing value; no training rows are left")
-    return X[keep], y[keep]
+    rows = t[keep] + 1
+    return LagFeatures(X[keep], y[keep], rows, None if dates is None else dates[rows])
 
 
 def _parse_date(text: str, line: int, where: str) -> np.datetime64:
