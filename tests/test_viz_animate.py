@@ -49,10 +49,14 @@ def test_layers_animation_frames_all_differ(tmp_path: Path) -> None:
     with autograd.node_group("layer"):  # every step but the last stays inside this box
         h = ((x * 2.0).tanh() * 3.0).sigmoid()
     out = h * h
-    viz.animate_backprop(out, tmp_path / "l.gif", style="layers", backend="pure")
+    gif = viz.animate_backprop(out, tmp_path / "l.gif", style="layers", backend="pure")
     frames = [p.read_text(encoding="utf-8") for p in sorted((tmp_path / "l_frames").glob("*.svg"))]
     assert len(frames) == 6
     assert len(set(frames)) == len(frames)
+    with Image.open(gif) as im:  # one shared palette, white stays white
+        for k in range(im.n_frames):
+            im.seek(k)
+            assert im.convert("RGB").getpixel((0, 0)) == (255, 255, 255)
 
 
 def test_too_many_frames_is_refused(tmp_path: Path) -> None:

@@ -73,6 +73,18 @@ def test_edges_style_labels_each_edge_with_forward_and_backward() -> None:
     assert "shape=box" in src and "shape=plaintext" in src
 
 
+def test_edges_style_keeps_each_gradient_by_its_own_arrow() -> None:
+    """x and y both enter +: their gradients sit just under each arrow, arrows spread apart."""
+    *_, f = expression()
+    f.backward()
+    src = viz.draw(f, "edges").source
+    assert "nodesep=0.6" in src.splitlines()[1]
+    for _, _, attrs in edges_of(src):
+        assert "labelangle=-15 labeldistance=3.5" in attrs
+    layered = viz.draw(f, "layers").source  # wide boxes: the gradient further round
+    assert "labelangle=-35 labeldistance=3.2" in layered and "nodesep=0.3" in layered
+
+
 def test_edges_style_before_backward_shows_forward_values_only() -> None:
     _, loss = chain()
     src = viz.draw(loss, "edges").source

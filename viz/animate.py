@@ -22,6 +22,11 @@ from viz.walk import MAX_NODES, check_size
 
 MAX_FRAMES = 400
 """More steps than this make a GIF nobody can follow; the animation refuses them."""
+PALETTE_COLORS = 64
+"""Colours in the GIF's one shared palette (drawings use a handful, plus anti-aliasing)."""
+PALETTE_SAMPLE = 16
+NEAR_WHITE = 246
+"""Frames (evenly spread, and the last) from which the shared palette is chosen."""
 
 
 def animate_backprop(
@@ -105,7 +110,12 @@ def _animate(
 
 
 def _write_gif(images: list[Image.Image], out: Path, duration: int) -> None:
-    """Pad the frames to one size (white, centred) and save them as a looping GIF."""
+    """Pad the frames to one size (white, centred) and save them as a looping GIF.
+
+    Every frame uses one palette, without dithering: the frames of a step-by-step
+    pass differ in a few places only, and with identical colours elsewhere the GIF
+    stores just those changes (dithered frames differ everywhere and weigh far more).
+    """
     width = max(im.width for im in images)
     height = max(im.height for im in images)
     frames = []
@@ -113,10 +123,21 @@ def _write_gif(images: list[Image.Image], out: Path, duration: int) -> None:
         canvas = Image.new("RGB", (width, height), "white")
         canvas.paste(im, ((width - im.width) // 2, (height - im.height) // 2))
         frames.append(canvas)
+    sample = frames[:: max(1, len(frames) // PALETTE_SAMPLE)][:PALETTE_SAMPLE] + frames[-1:]
+    strip = Image.new("RGB", (width, height * len(sample)), "white")
+    for k, frame in enumerate(sample):
+        strip.paste(frame, (0, k * height))
+    palette = strip.quantize(PALETTE_COLORS, Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    colours = palette.getpalette() or []
+    for k in range(0, len(colours), 3):  # near-white medians become white: a clean background
+        if min(colours[k : k + 3]) >= NEAR_WHITE:
+            colours[k : k + 3] = [255, 255, 255]
+    palette.putpalette(colours)
+    indexed = [frame.quantize(palette=palette, dither=Image.Dither.NONE) for frame in frames]
     out.parent.mkdir(parents=True, exist_ok=True)
-    durations = [duration] * len(frames)
+    durations = [duration] * len(indexed)
     durations[-1] = duration * 3  # linger on the finished graph
-    frames[0].save(out, save_all=True, append_images=frames[1:], duration=durations, loop=0)
+    indexed[0].save(out, save_all=True, append_images=indexed[1:], duration=durations, loop=0)
 
 
 __all__ = ["animate_backprop", "animate_forward"]

@@ -23,20 +23,32 @@ from viz.styles.common import (
 )
 from viz.walk import GraphView
 
+NODESEP = "0.6"
+"""Space between the arrows that enter one op (inches): room for each arrow's gradient."""
 
-def edge_attrs(forward: str, backward: str | None, opts: Options) -> dict[str, str]:
-    """Forward text above the arrow (``label``), gradient below it (``taillabel``)."""
+
+def edge_attrs(
+    forward: str, backward: str | None, opts: Options, angle: str = "-15", distance: str = "3.5"
+) -> dict[str, str]:
+    """Forward text above the arrow (``label``), gradient below it (``taillabel``).
+
+    By default the gradient sits a little clockwise of the arrow (15°) and well away
+    from its tail (3.5 × 10 points): close to its own arrow, and out of the gap
+    between two arrows that converge on the same op, where a wider angle would put
+    it. ``angle`` and ``distance`` are Graphviz's ``labelangle`` and ``labeldistance``.
+    """
     attrs = {"label": plain(forward), "fontcolor": FORWARD, "minlen": "2"}
     if backward is not None:
         attrs.update(
             taillabel=plain(backward), labelfontcolor=BACKWARD,
-            labelangle="-35", labeldistance="3.2",
+            labelangle=angle, labeldistance=distance,
         )  # fmt: skip
     return attrs
 
 
 def build(g: graphviz.Digraph, view: GraphView, opts: Options) -> None:
     """Add op boxes, source nodes, labelled edges, the terminal node and the legend."""
+    g.graph_attr["nodesep"] = NODESEP
     for i, node in enumerate(view.nodes):
         marks = node_marks(i, opts)
         if node.is_leaf:

@@ -115,6 +115,7 @@ def _box(
         line, marks = progress
         detail += "\n" + line
         attrs.update(marks)
+        attrs["width"] = _steady_width(view, members, [key, *detail.split("\n")])
     g.node(name, plain(f"{key}\n{detail}"), shape="box", fontsize="13", **attrs)
 
 
@@ -156,6 +157,20 @@ def _progress(
     return f"waiting: {len(steps)} steps", {"color": PENDING, "fontcolor": "#555555"}
 
 
+def _steady_width(view: GraphView, members: list[int], lines: list[str]) -> str:
+    """A box width (inches) that fits every progress line the box can show while stepping.
+
+    Graphviz sizes a box to its text; if the box grew and shrank from step to step the
+    whole layout would shift and an animation would jump. ``width`` is a minimum, so a
+    generous estimate of the widest line (Helvetica at 13 pt) keeps every frame alike.
+    """
+    n = len(members)
+    names = {len(v.op) + len(v.label) + 3 for v in (view.nodes[i] for i in members)}
+    widest_now = len(f"now: , step {n} of {n}") + max(names)
+    chars = max(widest_now, len(f"done: {n} of {n} steps"), *(len(line) for line in lines))
+    return f"{chars * 13 * 0.52 / 72 + 0.25:.2f}"
+
+
 def _edge(view: GraphView, carried: list[int], opts: Options) -> dict[str, str]:
     nodes = [view.nodes[i] for i in carried]
     forward = format_many([v.data for v in nodes], opts.number_format)
@@ -163,4 +178,5 @@ def _edge(view: GraphView, carried: list[int], opts: Options) -> dict[str, str]:
     if opts.show_grads:
         known = opts.step is None or all(opts.step.grad_status(i, view) == "known" for i in carried)
         backward = format_many([v.grad for v in nodes], opts.number_format) if known else "?"
-    return edge_attrs(forward, backward, opts)
+    # wide boxes side by side: a wider angle keeps long gradient lists clear of the box
+    return edge_attrs(forward, backward, opts, angle="-35", distance="3.2")
