@@ -54,11 +54,20 @@ def prepare(root: Value, create_graph: bool = False) -> list[Value]:
     return order
 
 
-def local_partials(node: Value) -> tuple[Any, ...]:
-    """``∂node/∂parent`` for each parent, evaluated at the recorded data."""
-    if node._op is None:
+def local_partials(node: Value, symbolic: bool = False) -> tuple[Any, ...]:
+    """``∂node/∂parent`` for each parent, from the op table, at the recorded data.
+
+    With ``symbolic=True`` the partials are evaluated on the Values themselves,
+    so they are graph nodes too (double backward).
+    """
+    op = node._op
+    if op is None:
         raise ValueError("a leaf has no local partials: no op produced it")
-    return tuple(node._op.partials(*[p.data for p in node.parents], node.data))
+    parents = node.parents
+    inputs: list[Any] = list(parents) if symbolic else list(map(_get_data, parents))
+    if op.arity == -1:
+        inputs.append(node._b)  # the constant operand kept on the node
+    return tuple(op.partials(*inputs, node if symbolic else node.data))
 
 
 def reduce_to(data: Any, contribution: Any) -> Any:
@@ -91,10 +100,8 @@ def _reverse(order: list[Value], create_graph: bool) -> None:
             g = node.grad
             arity = op.arity
             if create_graph or node.data.__class__ is not float:
-                parents = node.parents
-                inputs = parents if create_graph else [p.data for p in parents]
-                partials = op.partials(*inputs, node if create_graph else node.data)
-                for parent, partial in zip(parents, partials):
+                partials = local_partials(node, symbolic=create_graph)
+                for parent, partial in zip(node.parents, partials):
                     parent.grad += reduce_to(parent.data, g * partial)
             elif arity == 2:
                 a, b = node._a, node._b
@@ -104,6 +111,9 @@ def _reverse(order: list[Value], create_graph: bool) -> None:
             elif arity == 1:
                 a = node._a
                 a.grad += g * op.partials(a.data, node.data)[0]
+            elif arity == -1:
+                a = node._a
+                a.grad += g * op.partials(a.data, node._b, node.data)[0]
             else:
                 parents = node._a
                 partials = op.partials(*map(_get_data, parents), node.data)

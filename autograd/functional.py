@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from autograd.backward import local_partials
 from autograd.graph import topological_order
 from autograd.value import Value, as_data
 
@@ -100,9 +101,8 @@ def jvp(
         leaf: as_data(t, f"tangent {i}") for i, (leaf, t) in enumerate(zip(leaves, tangents))
     }
     for node in topological_order(out):
-        op = node.op_entry
-        if op is None:
+        if node.is_leaf:
             continue
-        partials = op.partials(*[p.data for p in node.parents], node.data)
+        partials = local_partials(node)
         tangent[node] = sum(d * tangent.get(p, 0.0) for p, d in zip(node.parents, partials))
     return out.data, tangent.get(out, 0.0)

@@ -39,11 +39,10 @@ def topological_order(root: Value) -> list[Value]:
                 push(node._b)
             if node._a._mark is not done:
                 push(node._a)
-        elif arity == 1:
-            if node._a._mark is not done:
-                push(node._a)
-        else:
+        elif arity == 0:
             for parent in reversed(node._a):
                 if parent._mark is not done:
                     push(parent)
+        elif node._a._mark is not done:  # one parent (a constant operand is no node)
+            push(node._a)
     return order

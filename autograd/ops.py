@@ -22,8 +22,8 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -35,7 +35,9 @@ Interval = tuple[float, float]
 class Op:
     """One primitive: its forward map and its local partial derivatives.
 
-    ``arity`` is the number of inputs, or 0 for an n-ary op (``sum``, ``dot``).
+    ``arity`` is the number of inputs, 0 for an n-ary op (``sum``, ``dot``), or -1 for
+    a two-input op with one input fixed to a constant kept on the node (see
+    :func:`with_constant`): ``base`` is that op and ``position`` the constant's place.
     """
 
     name: str
@@ -51,7 +53,8 @@ class Op:
     kinks: tuple[float, ...] = ()
     params: tuple[float, ...] = ()
     smooth_second: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
+    base: Op | None = None
+    position: int = 1
 
     def __post_init__(self) -> None:
         if self.array_forward is None:
@@ -61,10 +64,24 @@ class Op:
         return f"<op {self.symbol}>"
 
     def explain(self, index: int, names: Sequence[str], out: str) -> str:
-        """The partial ``∂out/∂input[index]`` as text, with the operands' names filled in."""
+        """The partial ``∂out/∂input[index]`` as text, with the operands' names filled in.
+
+        For an op with a constant, ``names`` is ``[input, constant]``.
+        """
+        if self.arity == -1:
+            x, c = names
+            return self.formulas[0].format(*((x, c) if self.position == 1 else (c, x)), out=out)
         if self.arity:
             return self.formulas[index].format(*names, out=out)
         return _nary_formula(self, index, names)
+
+    def display(self, constant: Any = None) -> str:
+        """The op's short name on a node: ``*``, or with its constant ``*1.5``, ``2/``."""
+        if self.arity != -1:
+            return self.symbol
+        c = f"{constant:g}" if isinstance(constant, float) else str(constant)
+        c = f"({c})" if c.startswith("-") else c
+        return f"{self.symbol}{c}" if self.position == 1 else f"{c}{self.symbol}"
 
 
 def _data(x: Any) -> Any:
@@ -301,6 +318,43 @@ def leaky_relu(alpha: float) -> Op:
     )  # fmt: skip
 
 
+@cache
+def with_constant(base: Op, position: int) -> Op:
+    """``base`` (a two-input op) with input ``position`` fixed to a constant.
+
+    ``x * 1.5`` records one node with one parent, ``x``, and keeps 1.5 on the node
+    instead of making a leaf for it: a constant needs no gradient. Forward and
+    partials are ``base``'s, called with the constant in its place; the partial
+    is the one for the other input.
+    """
+    if base.arity != 2 or position not in (0, 1):
+        raise ValueError(f"with_constant needs a two-input op and position 0 or 1, got {base!r}")
+    other = 1 - position
+    f, af, p = base.forward, base.array_forward or base.forward, base.partials
+
+    def partials_right(x: Any, c: Any, out: Any) -> tuple[Any, ...]:
+        return p(x, c, out)[:1]
+
+    def partials_left(x: Any, c: Any, out: Any) -> tuple[Any, ...]:
+        return p(c, x, out)[1:]
+
+    if position == 1:  # x op c: base's own forward functions, no wrapper on the hot path
+        forward, array_forward, partials = f, af, partials_right
+    else:  # c op x
+        forward, array_forward = (lambda x, c: f(c, x)), (lambda x, c: af(c, x))
+        partials = partials_left
+    return Op(
+        base.name, base.symbol, -1, forward, partials, (base.formulas[other],),
+        f"{base.doc} (input {position + 1} a constant kept on the node)",
+        array_forward=array_forward,
+        domain=base.domain,
+        sample=(base.sample[other], base.sample[position]),
+        kinks=base.kinks,
+        base=base,
+        position=position,
+    )  # fmt: skip
+
+
 TABLE: dict[str, Op] = {
     op.name: op
     for op in (
@@ -335,5 +389,10 @@ FAMILIES: dict[str, tuple[Callable[[float], Op], tuple[float, ...]]] = {
 
 
 def table() -> list[Op]:
-    """Every op to test: the fixed primitives and each family at its representative params."""
-    return list(TABLE.values()) + [make(p) for make, params in FAMILIES.values() for p in params]
+    """Every op to test: the fixed primitives, each family at its representative params,
+    and every two-input op with a constant in either place."""
+    return (
+        list(TABLE.values())
+        + [make(p) for make, params in FAMILIES.values() for p in params]
+        + [with_constant(op, k) for op in TABLE.values() if op.arity == 2 for k in (0, 1)]
+    )

@@ -54,12 +54,34 @@ def node_names(order: list[Value]) -> dict[Value, str]:
 
 def expression(node: Value, names: dict[Value, str], values: bool = False) -> str:
     """``q + z`` or ``tanh(q)``: how ``node`` is computed from its parents (or their data)."""
+    args = operand_names(node, names, values)
+    op = node.op_entry
+    symbol = op.symbol if op is not None else ""
+    if symbol in _INFIX and len(args) == 2:
+        return f"{args[0]} {symbol} {args[1]}"
+    if symbol.startswith("**"):
+        return f"{args[0]} {symbol}"
+    return f"{symbol}({', '.join(args)})"
+
+
+def operand_names(node: Value, names: dict[Value, str], values: bool = False) -> list[str]:
+    """The names (or data) of ``node``'s operands in op order, a kept constant included."""
     args = [num(p.data) if values else names[p] for p in node.parents]
-    if node.op in _INFIX and len(args) == 2:
-        return f"{args[0]} {node.op} {args[1]}"
-    if node.op.startswith("**"):
-        return f"{args[0]} {node.op}"
-    return f"{node.op}({', '.join(args)})"
+    op = node.op_entry
+    if op is not None and op.arity == -1:
+        args.insert(op.position, num(node.constant))
+    return args
+
+
+def partial_formula(node: Value, index: int, names: dict[Value, str]) -> str:
+    """``∂node/∂parent[index]`` as text from the op table, e.g. ``z`` for ``∂(q*z)/∂q``."""
+    op = node.op_entry
+    if op is None:
+        return ""
+    args = [names[p] for p in node.parents]
+    if op.arity == -1:
+        args.append(num(node.constant))
+    return op.explain(index, args, names[node])
 
 
 @dataclass(frozen=True)
@@ -185,12 +207,10 @@ class Backprop(_Walk[Step]):
         """Apply the chain rule at ``node``: ``parent.grad += node.grad × ∂node/∂parent``."""
         g = node.grad
         terms = []
-        op = node.op_entry
-        arg_names = [self.names[p] for p in node.parents]
         for i, (parent, partial) in enumerate(zip(node.parents, local_partials(node))):
             contribution = reduce_to(parent.data, g * partial)
             parent.grad += contribution
-            formula = op.explain(i, arg_names, self.names[node]) if op else ""
+            formula = partial_formula(node, i, self.names)
             terms.append(Term(parent, formula, partial, g, contribution, parent.grad))
         return Step(index, len(self.order), node, tuple(terms), self.names)
 

@@ -19,7 +19,7 @@ Requires hypothesis (in the ``dev`` extra); the engine itself does not import th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +59,9 @@ def op_instances() -> st.SearchStrategy[Op]:
 
 
 def _arity(op: Op) -> st.SearchStrategy[int]:
+    """How many numbers the op takes: its graph inputs plus a kept constant."""
+    if op.arity == -1:
+        return st.just(2)
     if op.arity:
         return st.just(op.arity)
     return st.integers(1, 3).map(lambda n: 2 * n) | st.integers(1, 3).map(lambda n: 2 * n + 1)
@@ -71,7 +74,8 @@ def _point(draw: st.DrawFn, intervals: list[Interval]) -> float:
 
 
 def op_inputs(op: Op, margin: float = KINK_MARGIN) -> st.SearchStrategy[list[float]]:
-    """A valid input list for ``op`` (its arity; 2–7 inputs for n-ary ops)."""
+    """A valid input list for ``op`` (its arity; 2–7 inputs for n-ary ops; for an op
+    with a kept constant, ``[input, constant]``)."""
     return _arity(op).flatmap(
         lambda n: st.tuples(*(_point(safe_intervals(op, i, margin)) for i in range(n))).map(list)
     )
@@ -83,12 +87,26 @@ def _squash(v: Value, interval: Interval) -> Value:
     return v.sigmoid() * (hi - lo) + lo
 
 
+def op_function(op: Op, inputs: Sequence[Any]) -> tuple[Callable[..., Value], list[Any]]:
+    """``(f, graph_inputs)``: ``op`` as a function of Values, and the inputs that are nodes.
+
+    For an op with a kept constant the constant is fixed inside ``f`` (it gets no
+    gradient), so ``gradcheck(f, *graph_inputs)`` checks exactly what the graph sees.
+    """
+    if op.arity == -1:
+        constant = inputs[1]
+        return (lambda v: apply(op, (v, constant))), [inputs[0]]
+    return (lambda *vs: apply(op, vs)), list(inputs)
+
+
 @dataclass(frozen=True)
 class Node:
-    """One drawn op application: the op and, per operand, (earlier node index, interval)."""
+    """One drawn op application: the op, per graph operand (earlier node index, interval),
+    and the constant for an op that keeps one."""
 
     op: Op
     operands: tuple[tuple[int, Interval], ...]
+    constant: float | None = None
 
 
 @dataclass(frozen=True)
@@ -105,13 +123,18 @@ class Expression:
             for operand in node.operands:
                 if operand not in squashed:
                     squashed[operand] = _squash(values[operand[0]], operand[1])
-            values.append(apply(node.op, tuple(squashed[operand] for operand in node.operands)))
+            args: tuple[Any, ...] = tuple(squashed[operand] for operand in node.operands)
+            if node.constant is not None:
+                args += (node.constant,)
+            values.append(apply(node.op, args))
         return values[-1]
 
     def __repr__(self) -> str:
         names = [f"x{i}" for i in range(len(self.inputs))]
         for node in self.nodes:
             args = ", ".join(f"sq({names[i]}→[{lo:g},{hi:g}])" for i, (lo, hi) in node.operands)
+            if node.constant is not None:
+                args += f", {node.constant!r}"
             names.append(f"{node.op.symbol}({args})")
         return f"Expression({names[-1]}; inputs={self.inputs!r})"
 
@@ -153,19 +176,21 @@ def expressions(
     nodes = []
     for k in range(draw(st.integers(1, max_nodes))):
         op = draw(st.sampled_from(choices))
-        arity = draw(_arity(op))
+        arity = 1 if op.arity == -1 else draw(_arity(op))
         available = n_inputs + k
         operands = tuple(
             (draw(st.integers(0, available - 1)), draw(st.sampled_from(safe_intervals(op, i))))
             for i in range(arity)
         )
-        nodes.append(Node(op, operands))
+        constant = draw(_point(safe_intervals(op, 1))) if op.arity == -1 else None
+        nodes.append(Node(op, operands, constant))
     return Expression(inputs, tuple(nodes))
 
 
 __all__ = [
     "Expression",
     "expressions",
+    "op_function",
     "op_inputs",
     "op_instances",
     "safe_intervals",

@@ -109,15 +109,24 @@ def _unary_method(op: Op) -> Callable[[Value], Value]:
 
 
 def _binary_method(op: Op) -> Callable[[Value, Operand], Value]:
-    """The method ``a.op(b)`` (``a + b``, ...) for a two-input table op."""
+    """The method ``a.op(b)`` (``a + b``, ...) for a two-input table op.
+
+    A plain-number ``b`` is not made a node: it is kept on the output node
+    (op :func:`ops.with_constant`), since a constant needs no gradient.
+    """
     forward, array_forward = op.forward, op.array_forward
+    bound = ops.with_constant(op, 1)
 
     def method(self: Value, operand: Operand) -> Value:
         kind = operand.__class__
+        if kind is float:
+            return _with_constant(bound, self, operand)
         if kind is Value:
             other: Value = operand  # type: ignore[assignment]
+        elif isinstance(operand, numbers.Real):
+            return _with_constant(bound, self, float(operand))
         else:
-            other = _node(operand, None) if kind is float else _constant(operand)  # type: ignore[arg-type]
+            other = _constant(operand)
         x = self.data
         y = other.data
         try:
@@ -130,6 +139,33 @@ def _binary_method(op: Op) -> Callable[[Value, Operand], Value]:
         return _node(out, op, self, other)
 
     method.__name__ = f"__{op.name}__"
+    method.__doc__ = op.doc
+    return method
+
+
+def _with_constant(op: Op, x_node: Value, c: Any) -> Value:
+    """Apply an op of :func:`ops.with_constant` to a node and a constant."""
+    x = x_node.data
+    try:
+        if x.__class__ is float and c.__class__ is float:
+            out = op.forward(x, c)
+        else:
+            out = _on_arrays(op.array_forward, x, c)
+    except _MATH_ERRORS as exc:
+        raise _domain_error(op, (x_node,), exc, constant=c) from None
+    return _node(out, op, x_node, c)
+
+
+def _reflected(op: Op) -> Callable[[Value, Operand], Value]:
+    """The method ``b.__rop__(a)`` for ``a op b`` with a plain-number ``a``."""
+    bound = ops.with_constant(op, 0)
+
+    def method(self: Value, operand: Operand) -> Value:
+        if isinstance(operand, numbers.Real):
+            return _with_constant(bound, self, float(operand))
+        return apply(op, (_constant(operand), self))
+
+    method.__name__ = f"__r{op.name}__"
     method.__doc__ = op.doc
     return method
 
@@ -197,14 +233,23 @@ class Value:
             return ()
         if op.arity == 2:
             return (self._a, self._b)
-        if op.arity == 1:
-            return (self._a,)
-        return self._a
+        if op.arity == 0:
+            return self._a
+        return (self._a,)
+
+    @property
+    def constant(self) -> Any:
+        """The constant operand kept on this node (``1.5`` in ``x * 1.5``), else None."""
+        op = self._op
+        return self._b if op is not None and op.arity == -1 else None
 
     @property
     def op(self) -> str:
         """The short name of the op that produced this node (``""`` for a leaf)."""
-        return self._op.symbol if self._op is not None else ""
+        op = self._op
+        if op is None:
+            return ""
+        return op.symbol if op.arity != -1 else op.display(self._b)
 
     @property
     def op_entry(self) -> Op | None:
@@ -226,7 +271,7 @@ class Value:
         if self.label:
             text += f", label={self.label!r}"
         if self._op is not None:
-            text += f", op={self._op.symbol!r}"
+            text += f", op={self.op!r}"
         return text + ")"
 
     def __format__(self, spec: str) -> str:
@@ -262,23 +307,19 @@ class Value:
     mean = _unary_method(ops.BATCH_MEAN)
     sum = _unary_method(ops.BATCH_SUM)
 
-    def __radd__(self, other: Operand) -> Value:
-        return _constant(other) + self
-
-    def __rmul__(self, other: Operand) -> Value:
-        return _constant(other) * self
-
-    def __rtruediv__(self, other: Operand) -> Value:
-        return _constant(other) / self
+    __radd__ = _reflected(ops.ADD)
+    __rmul__ = _reflected(ops.MUL)
+    __rtruediv__ = _reflected(ops.DIV)
+    __rpow__ = _reflected(ops.POWV)
 
     def __sub__(self, other: Operand) -> Value:
         """``a - b`` is recorded as ``a + (-b)`` (a constant b is negated in place)."""
         if isinstance(other, Value):
             return self + -other
-        return self + -_constant(other).data
+        return self + -as_data(other, "an operand")
 
     def __rsub__(self, other: Operand) -> Value:
-        return _constant(other) + -self
+        return -self + other
 
     def __pow__(self, other: Operand) -> Value:
         """``a ** n`` (constant n: op ``**n``) or ``a ** b`` (Value b: op ``**``, needs a > 0)."""
@@ -288,9 +329,6 @@ class Value:
         if not isinstance(exponent, float):
             raise TypeError("the exponent must be a number or a Value, not an array")
         return _unary_method(ops.power(exponent))(self)
-
-    def __rpow__(self, other: Operand) -> Value:
-        return _powv(_constant(other), self)
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         """max(x, αx);  ∂/∂x = 1 if x > 0 else α."""
@@ -352,6 +390,10 @@ _VALUE_ONLY = frozenset({Value})
 
 def apply(op: Op, inputs: tuple[Value, ...]) -> Value:
     """Apply any table op to a tuple of Values (n-ary ops included)."""
+    if op.arity == -1:
+        constant = inputs[1]
+        raw = constant.data if isinstance(constant, Value) else constant
+        return _with_constant(op, inputs[0], as_data(raw, "the constant"))
     if op.arity and len(inputs) != op.arity:
         raise TypeError(f"{op.name} takes {op.arity} input(s), got {len(inputs)}")
     xs = list(map(_get_data, inputs))
@@ -387,8 +429,13 @@ def _describe(v: Value) -> str:
     return f"{name}{data!r}"
 
 
-def _domain_error(op: Op, inputs: tuple[Value, ...], exc: BaseException) -> DomainError:
-    operands = ", ".join(_describe(v) for v in inputs)
+def _domain_error(
+    op: Op, inputs: tuple[Value, ...], exc: BaseException, constant: Any = None
+) -> DomainError:
+    described = [_describe(v) for v in inputs]
+    if op.arity == -1:
+        described.insert(op.position, f"{constant!r}")
+    operands = ", ".join(described)
     why = str(exc) or type(exc).__name__
     if isinstance(exc, ZeroDivisionError):
         why = "division by zero"
@@ -398,7 +445,7 @@ def _domain_error(op: Op, inputs: tuple[Value, ...], exc: BaseException) -> Doma
         why = "outside the domain"
     site = next((f" (created at {v.creation_site})" for v in inputs if v.creation_site), "")
     return DomainError(
-        f"{op.symbol} of ({operands}): {why}; {op.name} is defined for {op.domain}{site}"
+        f"{op.name} of ({operands}): {why}; {op.name} is defined for {op.domain}{site}"
     )
 
 

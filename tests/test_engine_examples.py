@@ -165,7 +165,7 @@ def test_chain_of_a_million_ops_with_default_recursion_limit():
         y = y * 1.0
     y.backward()
     assert x.grad == 1.0
-    assert len(ag.topological_order(y)) == 2_000_001  # a constant leaf per multiply
+    assert len(ag.topological_order(y)) == 1_000_001  # the constant 1.0 is kept on each node
 
 
 def test_create_graph_gives_second_derivatives():
@@ -205,8 +205,9 @@ def test_comparisons_look_at_data_but_equality_is_identity():
 def test_repr_float_item_and_format():
     q = Value(3.0, label="q")
     assert repr(q) == "Value(data=3.0, grad=0.0, label='q')"
-    s = q + 1
+    s = q + Value(1.0)
     assert repr(s) == "Value(data=4.0, grad=0.0, op='+')"
+    assert repr(q + 1) == "Value(data=4.0, grad=0.0, op='+1')"
     assert float(s) == 4.0 and s.item() == 4.0
     assert f"{s:.2f}" == "4.00"
     assert Value(2).data == 2.0 and isinstance(Value(2).data, float)
@@ -259,3 +260,23 @@ def test_parameter_on_batch_and_float_paths_gets_each_counted_once():
         assert isinstance(w.grad, float)
         assert w.grad == pytest.approx(expected)
         assert ag.gradcheck(build, 0.5, xs)
+
+
+def test_plain_number_operands_are_kept_on_the_node_not_made_leaves():
+    x = Value(2.0, label="x")
+    cases = [
+        (x * 3, "*3", 3.0),
+        (3 * x, "3*", 3.0),
+        (x + 0.5, "+0.5", 0.5),
+        (x - 1, "+(-1)", -1.0),
+        (2 / x, "2/", 2.0),
+        (x / 4, "/4", 4.0),
+        (2**x, "2**", 2.0),
+    ]
+    for out, op, constant in cases:
+        assert out.parents == (x,), op
+        assert (out.op, out.constant) == (op, constant)
+    assert (x * x).constant is None and x.constant is None
+    assert (x * np.float64(1.5)).constant == 1.5  # any real number
+    arr = x * np.array([1.0, 2.0])  # an array operand is a batch of data: a leaf
+    assert len(arr.parents) == 2

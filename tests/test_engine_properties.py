@@ -10,57 +10,52 @@ from hypothesis import strategies as st
 
 import autograd as ag
 from autograd import Backprop, Value, gradcheck, gradgradcheck, ops
-from autograd.testing import expressions, op_inputs
-from autograd.value import apply
+from autograd.testing import expressions, op_function, op_inputs
 
 TABLE = ops.table()
-IDS = [op.symbol for op in TABLE]
-
-
-def applied(op):
-    return lambda *xs: apply(op, xs)
+IDS = [op.display("c") for op in TABLE]
 
 
 @pytest.mark.parametrize("op", TABLE, ids=IDS)
 @given(data=st.data())
 def test_op_gradient_matches_finite_differences(op, data):
-    inputs = data.draw(op_inputs(op))
-    assert gradcheck(applied(op), *inputs)
+    f, inputs = op_function(op, data.draw(op_inputs(op)))
+    assert gradcheck(f, *inputs)
 
 
 @pytest.mark.parametrize("op", TABLE, ids=IDS)
 @given(data=st.data())
 def test_op_second_derivatives_match_finite_differences(op, data):
-    inputs = data.draw(op_inputs(op))
-    assert gradgradcheck(applied(op), *inputs)
+    f, inputs = op_function(op, data.draw(op_inputs(op)))
+    assert gradgradcheck(f, *inputs)
 
 
 @pytest.mark.parametrize("op", TABLE, ids=IDS)
 @given(data=st.data())
 def test_op_forward_mode_equals_reverse_mode(op, data):
-    inputs = data.draw(op_inputs(op))
-    grads = ag.value_and_grad(applied(op), tuple(range(len(inputs))))(*inputs)[1]
+    f, inputs = op_function(op, data.draw(op_inputs(op)))
+    grads = ag.value_and_grad(f, tuple(range(len(inputs))))(*inputs)[1]
     for i in range(len(inputs)):
         tangents = [1.0 if j == i else 0.0 for j in range(len(inputs))]
-        _, directional = ag.jvp(applied(op), inputs, tangents)
+        _, directional = ag.jvp(f, inputs, tangents)
         assert directional == pytest.approx(grads[i], rel=1e-12, abs=1e-12)
 
 
 @pytest.mark.parametrize("op", TABLE, ids=IDS)
 @given(data=st.data())
 def test_op_batched_equals_one_sample_at_a_time(op, data):
-    samples = data.draw(st.lists(op_inputs(op), min_size=1, max_size=4))
-    width = min(len(s) for s in samples)
-    columns = [np.array([s[i] for s in samples]) for i in range(width)]
-    if op.arity and width != op.arity:
-        return
-    leaves = [Value(c) for c in columns]
-    out = apply(op, tuple(leaves)).sum()
-    out.backward()
+    first = data.draw(op_inputs(op))
+    more = data.draw(st.lists(op_inputs(op).filter(lambda s: len(s) == len(first)), max_size=3))
+    if op.arity == -1:  # the constant is one number shared by every sample
+        more = [[s[0], first[1]] for s in more]
+    samples = [first, *more]
+    f, _ = op_function(op, first)
+    width = 1 if op.arity == -1 else len(first)
+    leaves = [Value(np.array([s[i] for s in samples])) for i in range(width)]
+    f(*leaves).sum().backward()
     for k, sample in enumerate(samples):
         single = [Value(x) for x in sample[:width]]
-        one = apply(op, tuple(single))
-        one.backward()
+        op_function(op, sample)[0](*single).backward()
         for leaf, s in zip(leaves, single):
             if op.name == "batch_mean":
                 assert leaf.grad[k] == pytest.approx(s.grad / len(samples), rel=1e-12)

@@ -62,12 +62,13 @@ def test_edges_style_labels_each_edge_with_forward_and_backward() -> None:
     loss.backward()
     src = viz.draw(loss, "edges").source
     edges = edges_of(src)
-    # x, 3 -> *, * -> tanh, tanh -> exp, exp -> * (twice), * -> L
-    assert len([e for e in edges if e[0] != "legend_forward"]) == 7
+    # x -> *3 (the constant is kept on the op), * -> tanh, tanh -> exp, exp -> * (twice), * -> L
+    assert len([e for e in edges if e[0] != "legend_forward"]) == 6
+    assert 'label="*3"' in src
     for _, _, attrs in edges:
         assert "label=" in attrs and "taillabel=" in attrs
         assert "#1f5fbf" in attrs and "#c0392b" in attrs
-    assert re.search(r"n5 -> output \[label=\"L = 6\.112\".*taillabel=1\]", src)
+    assert re.search(r"n4 -> output \[label=\"L = 6\.112\".*taillabel=1\]", src)
     assert "output [label=L" in src
     assert "forward value" in src and "∂L/∂value" in src  # legend
     assert "shape=box" in src and "shape=plaintext" in src
@@ -198,13 +199,16 @@ def test_layers_counts_labelled_leaves_as_parameters_and_others_as_constants() -
     x = Value(1.5, label="x")
     with autograd.node_group("layer"):
         w, b = Value(0.5, label="w.0"), Value(0.1, label="b")
-        out = ((w * x + b) * 2.0 + 3.0).tanh()  # 2.0 and 3.0: unlabelled constants
+        out = ((w * x + b) * Value(2.0) + 3.0).tanh()  # Value(2.0): an unlabelled leaf
     box = re.search(r'label="layer\\n([^"]*)"', viz.draw(out, "layers").source)
     assert box is not None
-    assert box.group(1) == "5 ops, 2 parameters, 2 constants"
+    assert box.group(1) == "5 ops, 2 parameters, 1 constant"  # 3.0 is kept on its op
     with autograd.node_group("scale"):
-        one = x * 2.0
+        one = x * Value(2.0)
     assert "1 op, 1 constant" in viz.draw(one, "layers").source
+    with autograd.node_group("scale"):
+        kept = x * 2.0
+    assert 'label="scale\\n1 op"' in viz.draw(kept, "layers").source
 
 
 def test_layers_step_marks_the_box_being_processed_and_finished_boxes() -> None:
@@ -222,8 +226,8 @@ def test_layers_step_marks_the_box_being_processed_and_finished_boxes() -> None:
         bp.step()
     assert len(sources) == 5 and len(set(sources)) == 5  # 4 steps, every frame differs
     first = sources[0].replace("\\n", "|")
-    assert re.search(r'label="b\|2 ops, 1 constant\|now: exp, step 1 of 2".*#f8c471', first)
-    assert re.search(r'label="a\|2 ops, 1 constant\|waiting: 2 steps"', first)
+    assert re.search(r'label="b\|2 ops\|now: exp, step 1 of 2".*#f8c471', first)
+    assert re.search(r'label="a\|2 ops\|waiting: 2 steps"', first)
     middle = sources[2].replace("\\n", "|")
     assert re.search(r'label="b\|[^"]*done: 2 of 2 steps".*#e8f6ef', middle)
     assert "now: tanh, step 1 of 2" in middle
@@ -306,6 +310,15 @@ def test_large_graph_is_refused_quickly_with_a_hint() -> None:
 def test_graph_just_under_the_limit_draws() -> None:
     v = Value(0.0)
     for _ in range(999):
-        v = v * 1.0
+        v = v * Value(1.0)
     assert len(autograd.topological_order(v)) == 1999
     assert viz.draw(v).source.count("shape=record") == 1999
+
+
+def test_partials_on_edges_include_kept_constants() -> None:
+    x = Value(0.5, label="x")
+    out = ((x * 3.0).tanh() / 2.0).exp()
+    out.backward()
+    src = viz.draw(out, "edges", show_partials=True).source
+    assert "∂v1/∂x = 3" in src  # ∂(x·3)/∂x: the constant from the op table's formula
+    assert "∂v3/∂v2 = 1/2" in src

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import graphviz
 
+from autograd.backward import local_partials
 from viz.labels import NumberFormat, format_data
 from viz.walk import GraphView, StepState
 
@@ -106,10 +107,12 @@ def partial_text(view: GraphView, child: int, k: int, opts: Options) -> str:
     if op is None:
         return ""
     names = [_name(view, p, opts) for p in node.parents]
+    if op.arity == -1:  # a constant kept on the node: x * 3
+        names.append(opts.num(node.constant))
     out = _name(view, node, opts)
     formula = op.explain(k, names, out)
     try:
-        value = op.partials(*[p.data for p in node.parents], node.data)[k]
+        value = local_partials(node)[k]
     except (ArithmeticError, ValueError):
         return f"∂{out}/∂{names[k]} = {formula}"
     text = opts.num(value)
