@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from typing import NamedTuple
 
 
@@ -75,27 +74,28 @@ def detect_anomaly() -> Iterator[None]:
 class node_group:
     """Stamp ``name`` on every node created inside the block (nested names join with '.').
 
-    A small class rather than a generator: ``nn`` enters one per neuron call.
+    A small class rather than a generator, reusable and cheap to enter: ``nn``
+    keeps one per module and enters it on every call.
     """
 
-    __slots__ = ("_name", "_previous")
+    __slots__ = ("_inner", "_name", "_previous")
 
     def __init__(self, name: str) -> None:
         self._name = name
-        self._previous: NodeInfo | None = None
+        self._previous: list[NodeInfo | None] = []
+        self._inner: dict[NodeInfo | None, NodeInfo | None] = {}
 
     def __enter__(self) -> None:
         global info
-        self._previous = info
-        outer = info.group if info is not None else ""
-        info = _group_info(f"{outer}.{self._name}" if outer and self._name else self._name)
+        outer = info
+        self._previous.append(outer)
+        inner = self._inner.get(outer, self)
+        if inner is self:
+            prefix = outer.group if outer is not None else ""
+            name = f"{prefix}.{self._name}" if prefix and self._name else prefix or self._name
+            inner = self._inner[outer] = NodeInfo(group=name) if name else None
+        info = inner  # type: ignore[assignment]
 
     def __exit__(self, *exc: object) -> None:
         global info
-        info = self._previous
-
-
-@lru_cache(maxsize=4096)
-def _group_info(group: str) -> NodeInfo | None:
-    """One shared NodeInfo per group name (nodes only point at it)."""
-    return NodeInfo(group=group) if group else None
+        info = self._previous.pop()

@@ -50,7 +50,12 @@ class Module:
 
     def group(self) -> Any:
         """A context manager that stamps this module's name on new nodes (no-op if unnamed)."""
-        return node_group(self.name) if self.name else nullcontext()
+        if not self.name:
+            return nullcontext()
+        cached = self.__dict__.get("_group")
+        if cached is None or cached[0] != self.name:
+            cached = self.__dict__["_group"] = (self.name, node_group(self.name))
+        return cached[1]
 
     def predict(self, x: Inputs) -> np.ndarray:
         """The output as a numpy array, computed without recording a graph.
