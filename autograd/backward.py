@@ -81,7 +81,7 @@ def reduce_to(data: Any, contribution: Any) -> Any:
         return contribution
     if isinstance(contribution, Value):
         return contribution.sum() if isinstance(contribution.data, np.ndarray) else contribution
-    return float(np.sum(contribution)) if isinstance(contribution, np.ndarray) else contribution
+    return float(contribution.sum()) if isinstance(contribution, np.ndarray) else contribution
 
 
 def _reverse(order: list[Value], create_graph: bool) -> None:
