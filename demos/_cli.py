@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,17 @@ def parser(name: str, doc: str | None) -> argparse.ArgumentParser:
     )
     p.add_argument("--quick", action="store_true", help="small settings (seconds; for smoke tests)")
     return p
+
+
+def standard_main(name: str, doc: str | None, run: Callable[..., Any]) -> Callable[..., int]:
+    """``main(argv)`` for a demo whose only flags are ``--out``, ``--seed`` and ``--quick``."""
+
+    def main(argv: Sequence[str] | None = None) -> int:
+        a = parser(name, doc).parse_args(argv)
+        run(a.out, a.seed, a.quick)
+        return 0
+
+    return main
 
 
 def int_range(lo: int, hi: int) -> Callable[[str], int]:

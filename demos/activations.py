@@ -7,7 +7,7 @@ by hand: ReLU′(1) = 1, σ′(0) = 1/4, tanh′(0) = 1, leaky ReLU′(-1) = α.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +43,7 @@ def run(
     return report.finish(results)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    a = _cli.parser(NAME, __doc__).parse_args(argv)
-    run(a.out, a.seed, a.quick)
-    return 0
+main = _cli.standard_main(NAME, __doc__, run)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ node at a time: a GIF plus one SVG per frame.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -77,10 +76,7 @@ def run(
     return report.finish({"loss": float(loss.data), "frames": len(frames), **norms})
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    a = _cli.parser(NAME, __doc__).parse_args(argv)
-    run(a.out, a.seed, a.quick)
-    return 0
+main = _cli.standard_main(NAME, __doc__, run)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ with learning rate 1.0 - 0.9·k/100 at step k.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +52,7 @@ def run(
     return report.finish({"loss": history.train_loss[-1], "accuracy": accuracy, "steps": steps})
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    a = _cli.parser(NAME, __doc__).parse_args(argv)
-    run(a.out, a.seed, a.quick)
-    return 0
+main = _cli.standard_main(NAME, __doc__, run)
 
 
 if __name__ == "__main__":

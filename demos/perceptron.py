@@ -8,7 +8,6 @@ makes one pass over the data per epoch until an epoch has no mistake.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,10 +75,7 @@ def run(
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    a = _cli.parser(NAME, __doc__).parse_args(argv)
-    run(a.out, a.seed, a.quick)
-    return 0
+main = _cli.standard_main(NAME, __doc__, run)
 
 
 if __name__ == "__main__":

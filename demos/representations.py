@@ -9,7 +9,6 @@ the classes are separable by a line, which is all the output layer can do.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +48,7 @@ def run(
     return report.finish({"loss": history.train_loss[-1], "accuracy": accuracy, "epochs": epochs})
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    a = _cli.parser(NAME, __doc__).parse_args(argv)
-    run(a.out, a.seed, a.quick)
-    return 0
+main = _cli.standard_main(NAME, __doc__, run)
 
 
 if __name__ == "__main__":
