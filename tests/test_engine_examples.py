@@ -280,3 +280,22 @@ def test_plain_number_operands_are_kept_on_the_node_not_made_leaves():
     assert (x * np.float64(1.5)).constant == 1.5  # any real number
     arr = x * np.array([1.0, 2.0])  # an array operand is a batch of data: a leaf
     assert len(arr.parents) == 2
+
+
+def test_batched_dot_with_number_weights_matches_one_sample_at_a_time():
+    # the shape of a layer's neuron in batched mode: weights are numbers, inputs batches
+    rng = np.random.default_rng(0)
+    ws, xs, b = rng.normal(size=5), rng.normal(size=(5, 7)), 0.3
+
+    def neuron(*vs):
+        return ag.dot(vs[:5], vs[5:10], vs[10]).tanh()
+
+    leaves = [Value(float(w)) for w in ws] + [Value(x) for x in xs] + [Value(b)]
+    neuron(*leaves).sum().backward()
+    for k in range(7):
+        single = [Value(float(w)) for w in ws] + [Value(float(x[k])) for x in xs] + [Value(b)]
+        neuron(*single).backward()
+        assert [leaf.grad[k] for leaf in leaves[5:10]] == pytest.approx(
+            [s.grad for s in single[5:10]], rel=1e-12
+        )
+    assert ag.gradcheck(neuron, *ws, *xs, b)
