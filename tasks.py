@@ -2,9 +2,10 @@
 """Set up and run chainrule's jobs with nothing but Python 3.10+ and pip.
 
     python3 tasks.py tour      # the main job: the guided tour, figures in out/tour
-    python3 tasks.py test      # the test suite, then ruff and mypy
+    python3 tasks.py test      # ruff and mypy, then the test suite (fails if any fails)
     python3 tasks.py figures   # regenerate the images checked in under docs/
     python3 tasks.py bench     # the side-by-side benchmarks (installs micrograd)
+    python3 tasks.py lint      # ruff and mypy only
 
 Each job first makes sure ``.venv`` exists and holds the project installed in
 editable mode with the extras it needs; it reinstalls only when pyproject.toml
@@ -62,8 +63,17 @@ def _run(*cmd: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("job", choices=["tour", "test", "figures", "bench", "lint"])
+    summary, _, details = __doc__.partition("\n\n")
+    parser = argparse.ArgumentParser(
+        description=summary,
+        epilog=details,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "job",
+        choices=["tour", "test", "figures", "bench", "lint"],
+        help="tour | test (ruff, mypy, pytest) | figures | bench | lint (ruff and mypy only)",
+    )
     parser.add_argument("args", nargs=argparse.REMAINDER, help="passed on to the job")
     ns = parser.parse_args(argv)
     python = _python()
