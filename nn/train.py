@@ -52,15 +52,24 @@ class EarlyStopping:
 
     Monitors ``val_loss`` when there is validation data, else ``train_loss``; with
     ``restore_best`` the parameters of the best epoch are put back at the end.
+    :func:`fit` calls :meth:`reset` first, so one object can serve several runs.
     """
 
-    def __init__(self, patience: int = 10, min_delta: float = 0.0, restore_best: bool = True):
+    def __init__(
+        self, patience: int = 10, min_delta: float = 0.0, restore_best: bool = True
+    ) -> None:
         self.patience = check_count(patience, "patience")
         self.min_delta = check_number(min_delta, "min_delta")
         self.restore_best = restore_best
         self.best = math.inf
         self.best_epoch: int | None = None
         self.best_state: dict[str, float] | None = None
+
+    def reset(self) -> None:
+        """Forget the best loss, epoch and parameters seen so far (a fresh run)."""
+        self.best = math.inf
+        self.best_epoch = None
+        self.best_state = None
 
     def __call__(self, epoch: int, history: History, model: Module) -> bool:
         losses = history.val_loss or history.train_loss
@@ -157,6 +166,7 @@ def fit(
     rng = np.random.default_rng(seed)
     hooks: list[Callable[[int, History, Module], bool | None]] = list(callbacks)
     if early_stopping is not None:
+        early_stopping.reset()
         hooks.append(early_stopping)
     history = History()
 

@@ -148,3 +148,21 @@ def test_bad_label_in_a_late_minibatch_is_caught_before_the_first_step() -> None
     with pytest.raises(ValueError, match="val"):
         nn.fit(model, "mse", (X, y), (np.zeros((2, 3)), np.zeros(2)), progress=False)
     assert np.array_equal(before, weights(model))
+
+
+def test_an_early_stopping_object_can_be_reused_across_fits() -> None:
+    """Each fit starts the stopper afresh: no best epoch or weights carried over from the last."""
+    X, y = nn.data.xor(60, seed=0)
+    stopper = nn.EarlyStopping(patience=3)
+    first = nn.MLP(2, [4, 1], seed=0)
+    nn.fit(first, "binary_cross_entropy", (X, y), epochs=200, early_stopping=stopper,
+           progress=False)  # fmt: skip
+    second = nn.MLP(2, [4, 1], seed=1)
+    h = nn.fit(second, "binary_cross_entropy", (X, y), epochs=10, early_stopping=stopper,
+               progress=False)  # fmt: skip
+    assert h.best_epoch is not None and h.best_epoch < 10
+    assert h.train_loss[h.best_epoch] == min(h.train_loss)
+    assert not np.array_equal(weights(second), weights(first))
+    stopper.reset()
+    assert stopper.best == float("inf") and stopper.best_epoch is None
+    assert stopper.best_state is None
