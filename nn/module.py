@@ -175,7 +175,8 @@ def as_inputs(x: Inputs, nin: int) -> list[Any]:
     * a single number or Value when nin is 1.
 
     Raises ValueError for a wrong width, an empty batch or NaN/inf in the data,
-    TypeError for anything that is not numbers.
+    TypeError for anything that is not numbers (including str, bytes and bytearray,
+    which are sequences but not of numbers).
     """
     if x.__class__ is list and len(x) == nin and set(map(type, x)) <= _CHECKED:
         return x  # already a list of Values and floats (a layer passing its input on)
@@ -204,7 +205,12 @@ def as_inputs(x: Inputs, nin: int) -> list[Any]:
         )
     if isinstance(x, (Value, numbers.Real)):
         x = [x]
-    if not isinstance(x, Sequence) or isinstance(x, str):
+    if isinstance(x, (str, bytes, bytearray, memoryview)):
+        raise TypeError(
+            f"inputs must be a sequence of numbers or Values, or a numpy array, got"
+            f" {type(x).__name__} {x!r:.40} (text and raw bytes are not numeric inputs)"
+        )
+    if not isinstance(x, Sequence):
         raise TypeError(
             f"inputs must be a sequence of numbers or Values, or a numpy array,"
             f" got {type(x).__name__}"

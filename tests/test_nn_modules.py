@@ -173,6 +173,9 @@ def test_unknown_activation_names_the_choices() -> None:
         ([1.0, float("inf")], "finite"),
         (np.zeros((2, 2, 2)), "dimensions"),
         ("ab", "sequence"),
+        (b"ab", "got bytes"),
+        (bytearray(b"ab"), "got bytearray"),
+        (memoryview(b"ab"), "got memoryview"),
         (np.array([["a", "b"]]), "real numbers"),
     ],
 )
