@@ -33,7 +33,8 @@ def backward(root: Value, create_graph: bool = False) -> None:
             with modes.enable_grad():
                 _reverse(order, create_graph=True)
         else:
-            _reverse(order, create_graph=False)
+            with np.errstate(divide="raise", invalid="raise", over="ignore", under="ignore"):
+                _reverse(order, create_graph=False)  # batches: an undefined derivative raises
     finally:
         if collecting:
             gc.enable()
@@ -49,7 +50,9 @@ def prepare(root: Value, create_graph: bool = False) -> list[Value]:
     for node in order:
         if node._op is not None:
             node.grad = 0.0
-    seed = Value(1.0) if create_graph else 1.0
+    # An output holding a batch is seeded with ones: the gradient of its batch sum.
+    one = np.ones_like(root.data) if isinstance(root.data, np.ndarray) else 1.0
+    seed = Value(one) if create_graph else one
     root.grad = seed if root._op is not None else root.grad + seed
     return order
 
@@ -78,6 +81,9 @@ def reduce_to(data: Any, contribution: Any) -> Any:
     taken, for :func:`backward` and the stepper alike.
     """
     if isinstance(data, np.ndarray):
+        c = contribution.data if isinstance(contribution, Value) else contribution
+        if isinstance(c, np.ndarray) and c.shape != data.shape:  # a broadcast batch of 1
+            return contribution.sum() * np.ones(data.shape)
         return contribution
     if isinstance(contribution, Value):
         return contribution.sum() if isinstance(contribution.data, np.ndarray) else contribution

@@ -1,7 +1,8 @@
 """Function transforms over functions of scalars: grad, value_and_grad, hessian, jvp.
 
 Each takes a plain Python function ``f(x1, x2, ...)`` written with Value
-operations and returns numbers (floats, or numpy arrays in batched mode), like
+operations and returns numbers (floats; for grad and jvp also numpy arrays in
+batched mode), like
 JAX's transforms. Fresh leaves are made for every call, so nothing leaks into
 Values you hold.
 """
@@ -11,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd.backward import local_partials
+import numpy as np
+
+from autograd.backward import local_partials, reduce_to
 from autograd.graph import topological_order
 from autograd.value import Value, as_data
 
@@ -68,6 +71,8 @@ def hessian(f: Callable[..., Value]) -> Callable[..., list[list[float]]]:
 
     def wrapped(*args: Any) -> list[list[float]]:
         leaves = _leaves(args)
+        if any(isinstance(leaf.data, np.ndarray) for leaf in leaves):
+            raise TypeError("hessian takes single numbers, not batches (numpy arrays)")
         out = _call(f, leaves)
         out.backward(create_graph=True)
         first = [leaf.grad for leaf in leaves]
@@ -96,13 +101,19 @@ def jvp(
             f"jvp needs one tangent per primal, got {len(primals)} and {len(tangents)}"
         )
     leaves = _leaves(primals)
+    tangent: dict[Value, Any] = {}
+    for i, (leaf, t) in enumerate(zip(leaves, tangents)):
+        tangent[leaf] = as_data(t, f"tangent {i}")
+        if np.shape(tangent[leaf]) != np.shape(leaf.data):
+            raise ValueError(
+                f"tangent {i} has shape {np.shape(tangent[leaf])}, "
+                f"its primal {np.shape(leaf.data)}: they must match"
+            )
     out = _call(f, leaves)
-    tangent: dict[Value, Any] = {
-        leaf: as_data(t, f"tangent {i}") for i, (leaf, t) in enumerate(zip(leaves, tangents))
-    }
     for node in topological_order(out):
         if node.is_leaf:
             continue
         partials = local_partials(node)
-        tangent[node] = sum(d * tangent.get(p, 0.0) for p, d in zip(node.parents, partials))
+        terms = (d * tangent.get(p, 0.0) for p, d in zip(node.parents, partials))
+        tangent[node] = reduce_to(node.data, sum(terms))  # a batch mean or sum sums here too
     return out.data, tangent.get(out, 0.0)

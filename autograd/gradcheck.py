@@ -74,6 +74,8 @@ def gradcheck(
     """
     if not inputs:
         raise ValueError("gradcheck needs at least one input")
+    if not eps > 0:
+        raise ValueError(f"gradcheck needs a positive step eps, got {eps!r}")
     analytic = analytic_gradients(f, inputs)
     for i in range(len(inputs)):
         numeric = numeric_gradient(f, inputs, i, eps)

@@ -51,8 +51,6 @@ class Op:
     domain: str = "every real number"
     sample: tuple[tuple[Interval, ...], ...] = (((-3.0, 3.0),),)
     kinks: tuple[float, ...] = ()
-    params: tuple[float, ...] = ()
-    smooth_second: bool = True
     base: Op | None = None
     position: int = 1
 
@@ -140,7 +138,7 @@ def _softplus(x: float) -> float:
 
 
 def _relu(x: float) -> float:
-    return x if x > 0 else 0.0
+    return x if not x <= 0 else 0.0  # NaN passes through, as it does for arrays
 
 
 def _power_forward(n: float) -> Callable[[Any], Any]:
@@ -154,6 +152,13 @@ def _power_forward(n: float) -> Callable[[Any], Any]:
         return x**n
 
     return forward
+
+
+def _power_partials(n: float) -> Callable[[Any, Any], tuple[Any]]:
+    """∂(aⁿ)/∂a = n·aⁿ⁻¹, and exactly 0 for n = 0 (no 0·0⁻¹ at a = 0)."""
+    if n == 0:
+        return lambda a, out: (0.0 * a,)
+    return lambda a, out: (n * a ** (n - 1.0),)
 
 
 def _powv_forward(a: Any, b: Any) -> Any:
@@ -214,7 +219,7 @@ NEG = Op(
 ABS = Op(
     "abs", "abs", 1, abs, lambda a, out: (_sign(a),), ("sign({0})",),
     "|a|;  ∂/∂a = sign(a) (0 at a = 0)",
-    array_forward=np.abs, kinks=(0.0,), smooth_second=False,
+    array_forward=np.abs, kinks=(0.0,),
 )  # fmt: skip
 POWV = Op(
     "powv", "**", 2, _powv_forward,
@@ -257,7 +262,7 @@ SOFTPLUS = Op(
 RELU = Op(
     "relu", "relu", 1, _relu, lambda a, out: (_step(a),), ("step({0})",),
     "max(a, 0);  ∂/∂a = 1 if a > 0 else 0",
-    array_forward=lambda x: np.maximum(x, 0.0), kinks=(0.0,), smooth_second=False,
+    array_forward=lambda x: np.maximum(x, 0.0), kinks=(0.0,),
 )  # fmt: skip
 SIN = Op(
     "sin", "sin", 1, math.sin, lambda a, out: (call(TABLE['cos'], a),), ("cos({0})",),
@@ -296,12 +301,11 @@ def power(n: float) -> Op:
     integer = float(n).is_integer()
     return Op(
         "pow", f"**{n:g}", 1, _power_forward(n),
-        lambda a, out: (n * a ** (n - 1.0),), (f"{n:g}·{{0}}^{n - 1:g}",),
+        _power_partials(n), (f"{n:g}·{{0}}^{n - 1:g}",),
         f"a ** {n:g};  ∂/∂a = {n:g}·a^{n - 1:g}",
         domain=("a ≠ 0" if n < 0 else "every real number") if integer
         else ("a > 0" if n < 0 else "a ≥ 0"),
         sample=(ANY if integer and n >= 0 else NONZERO if integer else POSITIVE,),
-        params=(n,),
     )  # fmt: skip
 
 
@@ -310,11 +314,11 @@ def leaky_relu(alpha: float) -> Op:
     """``max(a, α·a)``;  ∂/∂a = 1 if a > 0 else α."""
     return Op(
         "leaky_relu", f"leaky_relu({alpha:g})",
-        1, lambda x: x if x > 0 else alpha * x,
+        1, lambda x: x if not x <= 0 else alpha * x,
         lambda a, out: (alpha + (1.0 - alpha) * _step(a),), (f"1 if {{0}} > 0 else {alpha:g}",),
         f"max(a, {alpha:g}·a);  ∂/∂a = 1 if a > 0 else {alpha:g}",
         array_forward=lambda x: np.where(x > 0, x, alpha * x),
-        kinks=(0.0,), params=(alpha,), smooth_second=False,
+        kinks=(0.0,),
     )  # fmt: skip
 
 
@@ -330,7 +334,8 @@ def with_constant(base: Op, position: int) -> Op:
     if base.arity != 2 or position not in (0, 1):
         raise ValueError(f"with_constant needs a two-input op and position 0 or 1, got {base!r}")
     other = 1 - position
-    f, af, p = base.forward, base.array_forward or base.forward, base.partials
+    f, p = base.forward, base.partials
+    af = base.array_forward or f  # always set by __post_init__; typed Optional
 
     def partials_right(x: Any, c: Any, out: Any) -> tuple[Any, ...]:
         return p(x, c, out)[:1]

@@ -26,19 +26,27 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 def as_data(data: Any, what: str = "Value data") -> Data:
     """Validate and convert user data: a real number to float, a real array to float64.
 
-    Raises TypeError for anything else (strings, None, complex numbers, lists).
+    A batch (batched mode) is a non-empty 1-D array of samples. Raises TypeError
+    for anything else (strings, None, complex numbers, lists), ValueError for an
+    empty or multi-dimensional array.
     """
-    if isinstance(data, float):
+    if data.__class__ is float:
         return data
-    if isinstance(data, numbers.Real):
-        return float(data)
+    if isinstance(data, (numbers.Real, np.bool_)):
+        return float(data)  # also turns numpy scalars into plain floats
     if isinstance(data, np.ndarray):
         if data.dtype.kind not in "biuf":
             raise TypeError(
                 f"{what} must hold real numbers, got a numpy array of dtype {data.dtype}"
                 + (" (complex numbers are not supported)" if data.dtype.kind == "c" else "")
             )
-        return float(data) if data.ndim == 0 else data.astype(np.float64)
+        if data.ndim == 0:
+            return float(data)
+        if data.ndim != 1 or data.size == 0:
+            raise ValueError(
+                f"{what}: a batch is a non-empty 1-D array of samples, got shape {data.shape}"
+            )
+        return data.astype(np.float64)
     if isinstance(data, complex):
         raise TypeError(f"{what} must be a real number, got the complex number {data!r}")
     hint = ""
@@ -275,7 +283,11 @@ class Value:
         return text + ")"
 
     def __format__(self, spec: str) -> str:
-        return format(self.data, spec) if spec else repr(self)
+        if not spec:
+            return repr(self)
+        if isinstance(self.data, np.ndarray):
+            return np.array2string(self.data, formatter={"float_kind": lambda v: format(v, spec)})
+        return format(self.data, spec)
 
     def __float__(self) -> float:
         return float(self.data)
@@ -349,6 +361,7 @@ class Value:
         return self.data >= _raw(other)
 
     __hash__ = object.__hash__
+    __array_ufunc__ = None  # numpy defers to our reflected ops: array + v is a batched Value
 
     # ---- gradients ---------------------------------------------------------------------------
 
@@ -358,7 +371,8 @@ class Value:
         Interior gradients are reset at the start of each call; leaf gradients
         accumulate across calls, as PyTorch's do (call ``zero_grad`` between
         training steps). With ``create_graph=True`` the gradients are Values
-        themselves, so ``x.grad.backward()`` gives second derivatives.
+        themselves, so ``x.grad.backward()`` gives second derivatives. A node
+        holding a batch is differentiated as its batch sum (seeded with ones).
         """
         from autograd.backward import backward
 
@@ -429,13 +443,18 @@ def _describe(v: Value) -> str:
     return f"{name}{data!r}"
 
 
+def _operands(op: Op, inputs: tuple[Value, ...], constant: Any = None) -> str:
+    """The operands of an op application as text, a kept constant in its place."""
+    described = [_describe(v) for v in inputs]
+    if op.arity == -1:
+        described.insert(op.position, repr(constant))
+    return ", ".join(described)
+
+
 def _domain_error(
     op: Op, inputs: tuple[Value, ...], exc: BaseException, constant: Any = None
 ) -> DomainError:
-    described = [_describe(v) for v in inputs]
-    if op.arity == -1:
-        described.insert(op.position, f"{constant!r}")
-    operands = ", ".join(described)
+    operands = _operands(op, inputs, constant)
     why = str(exc) or type(exc).__name__
     if isinstance(exc, ZeroDivisionError):
         why = "division by zero"
@@ -477,7 +496,7 @@ def _check_finite(v: Value, phase: str, value: Any = None) -> None:
         if v._op is None:
             msg = f"{what} in the data of leaf {node}"
         else:
-            operands = ", ".join(_describe(p) for p in v.parents)
+            operands = _operands(v._op, v.parents, v.constant)
             msg = f"forward pass: {v._op.name}({operands}) produced {what} at {node}"
     else:
         msg = f"backward pass: the gradient of {node} (op {v.op or 'leaf'!r}) became {what}"

@@ -69,8 +69,7 @@ def test_backward_through_an_infinite_derivative_is_an_error():
 def test_anomaly_mode_names_op_operands_label_and_site():
     x = Value(1e308, label="big")
     with ag.detect_anomaly(), pytest.raises(AnomalyError) as info:
-        y = x * 10.0
-        y.label = "y"
+        x * 10.0
     message = str(info.value)
     assert "mul" in message and "big=1e+308" in message and "inf" in message
     assert "test_engine_errors.py:" in message
@@ -89,3 +88,20 @@ def test_anomaly_mode_catches_nan_leaves_and_backward_infinities():
 def test_without_anomaly_mode_infinities_pass_silently():
     y = Value(1e308) * 10.0
     assert y.data == float("inf")
+
+
+def test_an_undefined_derivative_raises_for_batches_as_for_numbers():
+    x = Value(np.array([0.0, 1.0]))
+    y = x.sqrt().sum()
+    with pytest.raises(DomainError, match="backward through sqrt"):
+        y.backward()
+
+
+def test_anomaly_message_shows_a_kept_constant():
+    with ag.detect_anomaly(), pytest.raises(AnomalyError, match=r"mul\(1e\+200, 1e\+200\)"):
+        Value(1e200) * 1e200
+
+
+def test_gradcheck_needs_a_positive_step():
+    with pytest.raises(ValueError, match="positive step"):
+        ag.gradcheck(lambda v: v * v, 1.0, eps=0.0)

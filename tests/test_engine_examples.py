@@ -299,3 +299,63 @@ def test_batched_dot_with_number_weights_matches_one_sample_at_a_time():
             [s.grad for s in single[5:10]], rel=1e-12
         )
     assert ag.gradcheck(neuron, *ws, *xs, b)
+
+
+def test_power_zero_has_derivative_zero_everywhere():
+    for a in (0.0, -2.0, 3.0):
+        x = Value(a)
+        y = x**0
+        y.backward()
+        assert (y.data, x.grad) == (1.0, 0.0)
+    xs = Value(np.array([0.0, 1.0]))
+    (xs**0).sum().backward()
+    assert list(xs.grad) == [0.0, 0.0]
+
+
+def test_numpy_scalars_become_plain_floats_everywhere():
+    assert Value(np.float64(3.0)).data.__class__ is float
+    assert Value(np.bool_(True)).data == 1.0
+    assert (Value(3.0) ** np.float64(2)).data.__class__ is float
+    assert (Value(3.0) ** 2).data.__class__ is float  # the np.float64 exponent left no trace
+    with pytest.raises(ag.DomainError):
+        Value(1e200) ** 2
+
+
+def test_relu_passes_nan_through_as_arrays_do():
+    assert np.isnan(Value(float("nan")).relu().data)
+    assert np.isnan(Value(float("nan")).leaky_relu().data)
+    assert np.isnan(Value(np.array([float("nan")])).relu().data[0])
+
+
+def test_numpy_array_on_the_left_makes_a_batched_value():
+    x = Value(2.0)
+    out = np.array([1.0, 2.0]) + x
+    assert isinstance(out, Value) and list(out.data) == [3.0, 4.0]
+    out = np.array([1.0, 2.0]) * x
+    out.sum().backward()
+    assert x.grad == 3.0
+
+
+def test_backward_on_a_batch_output_is_the_gradient_of_its_sum():
+    x = Value(np.array([1.0, 2.0, 3.0]))
+    y = x * 2
+    y.backward()
+    assert list(x.grad) == [2.0, 2.0, 2.0]
+    assert list(y.grad) == [1.0, 1.0, 1.0]
+
+
+def test_a_batch_of_one_broadcast_against_a_batch_gets_its_summed_gradient():
+    a, b = Value(np.array([1.0, 2.0])), Value(np.array([5.0]))
+    (a * b).sum().backward()
+    assert b.grad.shape == (1,) and b.grad[0] == 3.0
+    assert list(a.grad) == [5.0, 5.0]
+
+
+def test_batches_are_non_empty_and_one_dimensional():
+    for bad in (np.array([]), np.ones((2, 2))):
+        with pytest.raises(ValueError, match="non-empty 1-D"):
+            Value(bad)
+
+
+def test_format_spec_applies_to_each_sample():
+    assert f"{Value(np.array([1.0, 2.5])):.2f}" == "[1.00 2.50]"

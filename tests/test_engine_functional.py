@@ -59,3 +59,19 @@ def test_transforms_report_bad_use():
 
 def test_hessian_of_a_linear_function_is_zero():
     assert ag.hessian(lambda a, b: a * 3.0 + b)(1.0, 2.0) == [[0.0, 0.0], [0.0, 0.0]]
+
+
+def test_jvp_through_batch_reductions_matches_reverse_mode():
+    xs = np.array([1.0, 2.0])
+    assert ag.jvp(lambda x: x.sum(), (xs,), (np.ones(2),)) == (3.0, 2.0)
+    assert ag.jvp(lambda x: x.mean(), (xs,), (np.ones(2),)) == (1.5, 1.0)
+    value, tangent = ag.jvp(lambda x, w: (x * w).mean(), (xs, 3.0), (np.zeros(2), 1.0))
+    assert (value, tangent) == (4.5, pytest.approx(1.5))
+    assert ag.grad(lambda x, w: (x * w).mean(), 1)(xs, 3.0) == pytest.approx(tangent)
+
+
+def test_jvp_tangent_must_match_its_primal_and_hessian_takes_numbers():
+    with pytest.raises(ValueError, match="shape"):
+        ag.jvp(lambda x: x * x, (2.0,), (np.ones(3),))
+    with pytest.raises(TypeError, match="single numbers"):
+        ag.hessian(lambda x: x * x)(np.array([1.0, 2.0]))
