@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -38,6 +39,7 @@ def _python() -> str:
         try:
             venv.EnvBuilder(with_pip=True).create(VENV)
         except Exception as exc:  # no ensurepip on some system Pythons
+            shutil.rmtree(VENV, ignore_errors=True)  # no half-made .venv for the next run
             print(f"tasks.py: could not create .venv ({exc}); using {sys.executable}")
             return sys.executable
     return str(_venv_python())
