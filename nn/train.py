@@ -161,6 +161,8 @@ def fit(
     epochs = check_count(epochs, "epochs")
     size = len(X) if batch_size is None else check_count(batch_size, "batch_size")
     alpha = check_number(l2, "l2")
+    if alpha < 0:
+        raise ValueError(f"l2 must be ≥ 0, got {alpha!r} (a negative penalty rewards big weights)")
     opt = optimizer if optimizer is not None else Adam(model, lr=0.01)
     params = model.parameters()
     rng = np.random.default_rng(seed)

@@ -166,3 +166,14 @@ def test_an_early_stopping_object_can_be_reused_across_fits() -> None:
     stopper.reset()
     assert stopper.best == float("inf") and stopper.best_epoch is None
     assert stopper.best_state is None
+
+
+def test_a_negative_l2_is_rejected_before_any_update() -> None:
+    """l2 = -1 would reward large weights (the penalty is subtracted): an error, not a run."""
+    X, y = nn.data.xor(20, seed=0)
+    model = nn.MLP(2, [3, 1], seed=0)
+    before = weights(model)
+    with pytest.raises(ValueError, match=r"l2 must be ≥ 0, got -1\.0"):
+        nn.fit(model, "binary_cross_entropy", (X, y), epochs=2, l2=-1.0, progress=False)
+    assert np.array_equal(before, weights(model))
+    nn.fit(model, "binary_cross_entropy", (X, y), epochs=1, l2=0.0, progress=False)  # still fine
