@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Iterable
 
 from autograd import Value
@@ -22,6 +23,18 @@ class Optimizer:
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"parameter {i} is a {type(p).__name__}, not a Value")
+        names = [n for n, _ in params.named_parameters()] if isinstance(params, Module) else None
+        first: dict[int, int] = {}
+        for i, p in enumerate(self.params):
+            j = first.setdefault(id(p), i)
+            if j != i:
+                label = names[j] if names else p.label
+                also = f", also named {names[i]!r}" if names else ""
+                raise ValueError(
+                    f"parameter {repr(label) if label else f'#{j}'} is given twice"
+                    f" (#{j} and #{i}{also}); each parameter must appear once,"
+                    " or every step would update it twice"
+                )
         if not callable(lr):
             lr = check_number(lr, "lr")
             if lr <= 0:
@@ -30,10 +43,22 @@ class Optimizer:
         self.steps = 0
 
     def current_lr(self) -> float:
-        """The learning rate for the next step: ``lr`` or ``lr(steps)``."""
-        if callable(self.lr):
-            return check_number(self.lr(self.steps), f"lr({self.steps})")
-        return self.lr
+        """The learning rate for the next step: ``lr`` or ``lr(steps)``.
+
+        A schedule's value is checked every step: TypeError if it is not a real
+        number, ValueError if it is NaN, infinite, zero or negative.
+        """
+        if not callable(self.lr):
+            return self.lr
+        k = self.steps
+        value = self.lr(k)
+        where = f"the learning-rate schedule gave lr({k}) = {value!r:.40} at step {k}"
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{where}; it must return a real number")
+        lr = float(value)
+        if not (math.isfinite(lr) and lr > 0):
+            raise ValueError(f"{where}; the rate must be a positive finite number")
+        return lr
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0."""
@@ -52,7 +77,11 @@ class Optimizer:
         return grads
 
     def step(self) -> None:
-        """Update every parameter once from its gradient."""
+        """Update every parameter once from its gradient.
+
+        The gradients and the learning rate are checked first: on an error no
+        parameter (and no optimizer state) changes.
+        """
         grads = self._grads()
         lr = self.current_lr()
         self._update(grads, lr)

@@ -116,3 +116,49 @@ def test_bad_optimizer_settings(make, error) -> None:  # type: ignore[no-untyped
 def test_optimizer_accepts_a_module() -> None:
     model = nn.MLP(2, [2, 1], seed=0)
     assert nn.SGD(model, lr=0.1).params == model.parameters()
+
+
+@pytest.mark.parametrize(
+    ("schedule", "error", "message"),
+    [
+        (lambda k: -1.0, ValueError, r"lr\(2\) = -1\.0 at step 2"),
+        (lambda k: 0.0, ValueError, r"lr\(2\) = 0\.0 at step 2"),
+        (lambda k: 0, ValueError, r"lr\(2\) = 0 at step 2"),
+        (lambda k: math.nan, ValueError, r"lr\(2\) = nan at step 2"),
+        (lambda k: math.inf, ValueError, r"lr\(2\) = inf at step 2"),
+        (lambda k: "fast", TypeError, r"lr\(2\) = 'fast' at step 2"),
+        (lambda k: None, TypeError, r"lr\(2\) = None at step 2"),
+        (lambda k: True, TypeError, r"lr\(2\) = True at step 2"),
+    ],
+)
+@pytest.mark.parametrize("kind", [nn.SGD, nn.Adam])
+def test_a_bad_scheduled_learning_rate_raises_before_any_update(  # type: ignore[no-untyped-def]
+    kind, schedule, error, message
+) -> None:
+    """The schedule is fine for two steps, then gives a bad rate: the third step changes nothing."""
+    ps = [Value(1.0), Value(2.0)]
+    opt = kind(ps, lr=lambda k: 0.1 if k < 2 else schedule(k))
+    for _ in range(2):
+        quadratic_grads(ps)
+        opt.step()
+    before, moments = [p.data for p in ps], list(getattr(opt, "m", []))
+    quadratic_grads(ps)
+    with pytest.raises(error, match=message):
+        opt.step()
+    assert [p.data for p in ps] == before and opt.steps == 2
+    assert list(getattr(opt, "m", [])) == moments  # Adam's moments did not advance either
+
+
+def test_a_parameter_given_twice_is_rejected() -> None:
+    """A repeated parameter would be updated twice per step."""
+    w, b, u = Value(1.0, label="w"), Value(0.0, label="b"), Value(2.0)
+    with pytest.raises(ValueError, match=r"parameter 'w' is given twice \(#0 and #2\)"):
+        nn.SGD([w, b, w], lr=0.1)
+    with pytest.raises(ValueError, match=r"parameter #1 is given twice \(#1 and #2\)"):
+        nn.Adam([w, u, u], lr=0.1)
+    model = nn.MLP(2, [1], seed=0)
+    neuron = model.layers[0].neurons[0]
+    neuron.w[1] = neuron.w[0]  # shared weight
+    message = r"'layers.0.neurons.0.w.0' is given twice \(#0 and #1, also named '[\w.]+w.1'"
+    with pytest.raises(ValueError, match=message):
+        nn.SGD(model, lr=0.1)
