@@ -10,7 +10,8 @@ The file is plain JSON (never pickle, never eval)::
 Floats are written with ``repr``, which reads back bit for bit. ``load`` checks the
 format, version, checksum, architecture and every parameter before touching a
 model, so a truncated, corrupted, wrong-version or wrong-shape file raises a
-:class:`SerializationError` and changes nothing.
+:class:`SerializationError` and changes nothing; so does a path that cannot be read
+(a directory, no permission) and a config entry of the wrong JSON type.
 """
 
 from __future__ import annotations
@@ -70,19 +71,32 @@ def _read(path: str | os.PathLike[str]) -> dict[str, Any]:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SerializationError(f"{where} does not exist") from None
+    except IsADirectoryError:
+        raise SerializationError(f"{where} is a directory, not a file") from None
+    except NotADirectoryError:
+        raise SerializationError(f"{where}: a folder on its path is not a directory") from None
+    except PermissionError:
+        raise SerializationError(f"{where} cannot be read (permission denied)") from None
     except UnicodeDecodeError:
         raise SerializationError(f"{where} is not a text (JSON) file") from None
+    except (OSError, ValueError) as exc:  # other OS errors; a NUL byte in the path
+        raise SerializationError(f"{where} cannot be read: {exc}") from None
     try:
         doc = json.loads(text, parse_constant=_reject_constant)
-    except (json.JSONDecodeError, ValueError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
         raise SerializationError(
             f"{where} is not valid JSON (truncated or corrupted?): {exc}"
         ) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise SerializationError(f"{where} is not a chainrule model file (no format {FORMAT!r})")
-    if doc.get("version") != VERSION:
+    version = doc.get("version")
+    if type(version) is not int:
         raise SerializationError(
-            f"{where} has format version {doc.get('version')!r}; this chainrule reads {VERSION}"
+            f"{where}: the format version must be an integer, got {_show(version)}"
+        )
+    if version != VERSION:
+        raise SerializationError(
+            f"{where} has format version {version!r}; this chainrule reads {VERSION}"
         )
     for key, kind in (("architecture", dict), ("parameters", dict), ("sha256", str)):
         if not isinstance(doc.get(key), kind):
@@ -92,11 +106,48 @@ def _read(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise SerializationError(f"{where}: architecture needs a 'class' name and a 'config'")
     try:
         digest = _digest(arch, doc["parameters"])
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         digest = ""
     if digest != doc["sha256"]:
         raise SerializationError(f"{where} is corrupted: its checksum does not match its content")
+    _check_config(arch["config"], f"{where}: architecture config")
     return doc
+
+
+def _is_count(v: Any) -> bool:
+    return type(v) is int and v >= 1
+
+
+_CONFIG_RULES: dict[str, tuple[Any, str]] = {
+    "nin": (_is_count, "a positive integer"),
+    "nout": (_is_count, "a positive integer"),
+    "sizes": (
+        lambda v: type(v) is list and bool(v) and all(map(_is_count, v)),
+        "a non-empty list of positive integers",
+    ),
+    "activation": (lambda v: type(v) is str, "a string"),
+    "out_activation": (lambda v: type(v) is str, "a string"),
+    "name": (lambda v: type(v) is str, "a string"),
+    "fused": (lambda v: type(v) is bool, "true or false"),
+    "bias": (lambda v: type(v) is bool, "true or false"),
+}
+"""The JSON type of every config entry the nn modules write (checked strictly: no
+``bool("no")``, no ``1.0`` for 1); entries not listed are left to the constructor."""
+
+
+def _check_config(config: dict[str, Any], where: str) -> None:
+    for key, value in config.items():
+        rule = _CONFIG_RULES.get(key)
+        if rule is not None and not rule[0](value):
+            raise SerializationError(f"{where}: {key!r} must be {rule[1]}, got {_show(value)}")
+
+
+def _show(value: Any) -> str:
+    """A value as it is written in the JSON file (``true``, ``null``, ``"no"``)."""
+    try:
+        return json.dumps(value)[:60]
+    except (TypeError, ValueError, RecursionError):
+        return repr(value)[:60]
 
 
 def _reject_constant(name: str) -> Any:
@@ -109,8 +160,8 @@ def _build(arch: dict[str, Any]) -> Module:
         raise SerializationError(f"unknown model class {arch['class']!r} in the file")
     try:
         return cls(**arch["config"])
-    except (TypeError, ValueError) as exc:
-        raise SerializationError(f"cannot rebuild {arch['class']} from the file: {exc}") from None
+    except Exception as exc:  # whatever a constructor raises on entries it cannot use
+        raise SerializationError(f"cannot rebuild {arch['class']} from the file: {exc}") from exc
 
 
 def load(path: str | os.PathLike[str], into: Module | None = None) -> Module:
@@ -118,9 +169,12 @@ def load(path: str | os.PathLike[str], into: Module | None = None) -> Module:
 
     Without ``into``, builds a new model of the saved class and returns it. With
     ``into``, the saved architecture must equal ``into``'s and its parameters are
-    replaced in place (and ``into`` is returned). Any problem raises
-    :class:`SerializationError` before a single parameter changes.
+    replaced in place (and ``into`` is returned). Any problem with the file or its
+    path raises :class:`SerializationError` before a single parameter changes (an
+    ``into`` that is not a Module is a TypeError, as in :func:`save`).
     """
+    if into is not None and not isinstance(into, Module):
+        raise TypeError(f"load(into=...) expects an nn.Module, got {type(into).__name__}")
     doc = _read(path)
     arch = doc["architecture"]
     if into is None:

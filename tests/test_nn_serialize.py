@@ -168,3 +168,107 @@ def test_missing_file_and_non_finite_parameters(tmp_path: Path) -> None:
     assert not (tmp_path / "m.json").exists()
     with pytest.raises(TypeError, match=r"nn.Module"):
         nn.save(object(), tmp_path / "m.json")  # type: ignore[arg-type]
+
+
+def test_unreadable_paths_are_serialization_errors(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A directory, a permission problem or any other OS error: SerializationError, no change."""
+    target = nn.MLP(2, [3, 1], seed=9)
+    before = weights(target)
+    for into in (target, None):
+        with pytest.raises(nn.SerializationError, match="is a directory"):
+            nn.load(tmp_path, into=into)
+    nn.save(nn.MLP(2, [3, 1], seed=0), tmp_path / "m.json")
+    with pytest.raises(nn.SerializationError, match="is not a directory"):
+        nn.load(tmp_path / "m.json" / "inner.json", into=target)
+    with pytest.raises(nn.SerializationError, match="null"):
+        nn.load(str(tmp_path / "m\0.json"), into=target)
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> str:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_text", refuse)
+    with pytest.raises(nn.SerializationError, match="permission denied"):
+        nn.load(tmp_path / "m.json", into=target)
+    assert weights(target) == before
+
+
+def test_deeply_nested_json_is_a_serialization_error(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(nn.SerializationError, match="not valid JSON"):
+        nn.load(path)
+
+
+def forged(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    """Edit the file and fix its checksum, as a careless hand edit with a recomputed hash would."""
+    from nn.serialize import _digest
+
+    def edit(doc: dict) -> None:  # type: ignore[type-arg]
+        change(doc)
+        doc["sha256"] = _digest(doc["architecture"], doc["parameters"])
+
+    rewrite(path, edit)
+
+
+def config(**entries: object):  # type: ignore[no-untyped-def]
+    return lambda doc: doc["architecture"]["config"].update(entries)
+
+
+@pytest.mark.parametrize(
+    ("make", "change", "message"),
+    [
+        (MODELS[0], config(fused="no"), r"'fused' must be true or false, got \"no\""),
+        (MODELS[0], config(fused=0), r"'fused' must be true or false, got 0"),
+        (MODELS[0], config(name=5), r"'name' must be a string, got 5"),
+        (MODELS[0], config(name=None), r"'name' must be a string, got null"),
+        (MODELS[0], config(activation=1), r"'activation' must be a string, got 1"),
+        (MODELS[0], config(out_activation=None), r"'out_activation' must be a string"),
+        (MODELS[0], config(nin=True), r"'nin' must be a positive integer, got true"),
+        (MODELS[0], config(nin=3.0), r"'nin' must be a positive integer, got 3.0"),
+        (MODELS[0], config(nin=0), r"'nin' must be a positive integer, got 0"),
+        (MODELS[0], config(sizes=[4, "4", 2]), r"'sizes' must be a non-empty list of positive"),
+        (MODELS[0], config(sizes=[]), r"'sizes' must be a non-empty list of positive"),
+        (MODELS[0], config(sizes=2), r"'sizes' must be a non-empty list of positive"),
+        (MODELS[4], config(bias="yes"), r"'bias' must be true or false, got \"yes\""),
+        (MODELS[4], config(nout=[2]), r"'nout' must be a positive integer, got \[2\]"),
+        (MODELS[5], config(name=["x"]), r"'name' must be a string"),
+    ],
+)
+def test_config_values_are_type_checked(make, change, message, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "m.json"
+    nn.save(make(), path)
+    forged(path, change)
+    target = make()
+    before = weights(target)
+    for into in (None, target):
+        with pytest.raises(nn.SerializationError, match=message):
+            nn.load(path, into=into)
+    assert weights(target) == before
+
+
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [(True, "got true"), (1.0, "got 1.0"), ("1", 'got "1"'), (None, "got null"), (2, "version 2")],
+)
+def test_the_version_must_be_the_integer_one(version, message, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "m.json"
+    nn.save(nn.Neuron(2, seed=0), path)
+    rewrite(path, lambda d: d.update(version=version))
+    with pytest.raises(nn.SerializationError, match=message):
+        nn.load(path)
+
+
+def test_any_constructor_error_is_a_serialization_error(tmp_path: Path) -> None:
+    """Entries save never writes but a constructor takes (fan_out, seed) cannot escape as-is."""
+    path = tmp_path / "m.json"
+    for entries in ({"fan_out": -2}, {"seed": -1}, {"init": "glorot"}, {"colour": "red"}):
+        nn.save(nn.Neuron(2, "tanh", seed=0), path)
+        forged(path, config(**entries))
+        with pytest.raises(nn.SerializationError, match="cannot rebuild Neuron"):
+            nn.load(path)
+
+
+def test_load_into_something_that_is_not_a_module(tmp_path: Path) -> None:
+    nn.save(nn.Neuron(2, seed=0), tmp_path / "m.json")
+    with pytest.raises(TypeError, match=r"nn.Module"):
+        nn.load(tmp_path / "m.json", into=object())  # type: ignore[arg-type]
