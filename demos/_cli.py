@@ -43,7 +43,10 @@ def parser(name: str, doc: str | None) -> argparse.ArgumentParser:
         help=f"folder for the figures and summary.txt (default: out/{name})",
     )
     p.add_argument(
-        "--seed", type=int, default=0, help="random seed for data and weights (default: 0)"
+        "--seed",
+        type=non_negative_int,
+        default=0,
+        help="random seed for data and weights, an integer ≥ 0 (default: 0)",
     )
     p.add_argument("--quick", action="store_true", help="small settings (seconds; for smoke tests)")
     return p
@@ -73,6 +76,17 @@ def int_range(lo: int, hi: int) -> Callable[[str], int]:
         return value
 
     return convert
+
+
+def non_negative_int(text: str) -> int:
+    """An argparse type: an integer ≥ 0 (a numpy seed), with a clear error otherwise."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {value}")
+    return value
 
 
 def positive_float(text: str) -> float:

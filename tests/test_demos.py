@@ -72,6 +72,22 @@ def test_help(name: str, capsys: pytest.CaptureFixture[str]):
 
 
 @pytest.mark.parametrize("name", DEMOS)
+@pytest.mark.parametrize(
+    ("seed", "message"),
+    [("-1", "must be a non-negative integer, got -1"), ("1.5", "'1.5' is not an integer")],
+)
+def test_a_bad_seed_is_a_clear_usage_error(
+    name: str, seed: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    with pytest.raises(SystemExit) as exc:
+        demo(name).main(["--quick", "--out", str(tmp_path), "--seed", seed])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not any(tmp_path.iterdir())  # rejected before the demo ran
+
+
+@pytest.mark.parametrize("name", DEMOS)
 def test_main_quick_writes_figures_and_summary(name: str, tmp_path: Path):
     out = tmp_path / name
     assert demo(name).main(["--quick", "--out", str(out), "--seed", "1"]) == 0
