@@ -110,7 +110,7 @@ class Loss:
     def __init__(
         self,
         name: str,
-        term: Callable[[Value, Any], Value],
+        term: Callable[[Value, Any], Value] | None,
         domain: str,
         valid: Callable[[np.ndarray], np.ndarray],
         accuracy: Callable[[np.ndarray, np.ndarray], float] | None,
@@ -137,6 +137,9 @@ class Loss:
         return t
 
     def __call__(self, pred: Pred, target: Any) -> Value:
+        """The mean of ``term(output, target)`` (a subclass with ``term=None`` overrides this)."""
+        if self._term is None:
+            raise NotImplementedError(f"{type(self).__name__} has no term and must define __call__")
         t = self.check_target(target)
         return _reduce([self._term(v, tv) for v, tv in _units(pred, t, self.name)])
 
@@ -187,6 +190,10 @@ binary_cross_entropy = Loss(
 )
 
 
+def _acc_argmax(out: np.ndarray, y: np.ndarray) -> float:
+    return float(np.mean(np.argmax(np.atleast_2d(out), axis=-1) == y))
+
+
 def _ce_term(logits: Sequence[Value], c: Any) -> Value:
     """log Σⱼ exp(zⱼ) - z_c, with the max subtracted first (a constant) so exp never overflows."""
     data = [z.data for z in logits]
@@ -204,14 +211,13 @@ class CrossEntropy(Loss):
     def __init__(self) -> None:
         super().__init__(
             "cross_entropy",
-            lambda v, t: v,
+            None,  # the terms are per sample over all k logits: __call__ below
             "integer class indices 0 … k-1",
             lambda t: (t >= 0) & (t == np.round(t)),
-            None,
+            _acc_argmax,
             "Cross-entropy: mean of log Σⱼ exp(zⱼ) - z_y over samples (stable log-sum-exp);"
             "  ∂/∂zⱼ = (softmax(z)ⱼ - [j = y])/N.",
         )
-        self.has_accuracy = True
 
     def __call__(self, pred: Pred, target: Any) -> Value:
         t = self.check_target(target)
@@ -237,10 +243,6 @@ class CrossEntropy(Loss):
             raise ValueError(f"cross_entropy: logits of shape {n} got labels of shape {t.shape}")
         term = _ce_term(pred, t if n else float(t))
         return term.mean() if n else term
-
-    def accuracy(self, pred: Pred, target: Any) -> float | None:
-        out = _outputs_array(pred)
-        return float(np.mean(np.argmax(np.atleast_2d(out), axis=-1) == np.asarray(target)))
 
 
 cross_entropy = CrossEntropy()

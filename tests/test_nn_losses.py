@@ -140,3 +140,15 @@ def test_batched_equals_scalar_for_every_loss(z: np.ndarray, data: st.DataObject
         batched = loss(Value(z), y).data
         scalar = loss([Value(float(v)) for v in z], y).data
         assert batched == pytest.approx(scalar, rel=1e-12, abs=1e-12)
+
+
+def test_cross_entropy_accuracy_in_every_output_form() -> None:
+    """Argmax of the logits against integer labels: batched, samples × logits and one sample."""
+    Z = np.array([[1.0, 2.0, 0.5], [-1.0, 0.0, 3.0], [0.2, 0.1, -0.3], [2.0, 2.0, 2.0]])
+    c = np.array([1, 2, 0, 1])
+    assert nn.cross_entropy.has_accuracy
+    assert nn.cross_entropy.accuracy([Value(Z[:, j]) for j in range(3)], c) == 0.75
+    assert nn.cross_entropy.accuracy([[Value(v) for v in r] for r in Z], c) == 0.75
+    assert nn.cross_entropy.accuracy([[Value(v) for v in r] for r in Z], c.tolist()) == 0.75
+    assert nn.cross_entropy.accuracy([Value(v) for v in Z[1]], 2) == 1.0
+    assert nn.cross_entropy.accuracy([Value(v) for v in Z[1]], 0) == 0.0
