@@ -161,6 +161,17 @@ def _power_partials(n: float) -> Callable[[Any, Any], tuple[Any]]:
     return lambda a, out: (n * a ** (n - 1.0),)
 
 
+def _power_formula(n: float) -> str:
+    """∂(aⁿ)/∂a as text: ``3·{0}^2``, ``2·{0}``, ``1``, ``0``."""
+    if n == 0:
+        return "0"
+    if n == 1:
+        return "1"
+    if n == 2:
+        return "2·{0}"
+    return f"{n:g}·{{0}}^{n - 1:g}"
+
+
 def _powv_forward(a: Any, b: Any) -> Any:
     if np.any(np.asarray(a) <= 0):
         raise ValueError("the base must be positive when the exponent is a Value")
@@ -301,7 +312,7 @@ def power(n: float) -> Op:
     integer = float(n).is_integer()
     return Op(
         "pow", f"**{n:g}", 1, _power_forward(n),
-        _power_partials(n), (f"{n:g}·{{0}}^{n - 1:g}",),
+        _power_partials(n), (_power_formula(n),),
         f"a ** {n:g};  ∂/∂a = {n:g}·a^{n - 1:g}",
         domain=("a ≠ 0" if n < 0 else "every real number") if integer
         else ("a > 0" if n < 0 else "a ≥ 0"),

@@ -59,8 +59,8 @@ def expression(node: Value, names: dict[Value, str], values: bool = False) -> st
     symbol = op.symbol if op is not None else ""
     if symbol in _INFIX and len(args) == 2:
         return f"{args[0]} {symbol} {args[1]}"
-    if symbol.startswith("**"):
-        return f"{args[0]} {symbol}"
+    if symbol.startswith("**"):  # a constant power: x ** 2
+        return f"{args[0]} ** {symbol[2:]}"
     return f"{symbol}({', '.join(args)})"
 
 
