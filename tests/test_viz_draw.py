@@ -322,3 +322,12 @@ def test_partials_on_edges_include_kept_constants() -> None:
     src = viz.draw(out, "edges", show_partials=True).source
     assert "∂v1/∂x = 3" in src  # ∂(x·3)/∂x: the constant from the op table's formula
     assert "∂v3/∂v2 = 1/2" in src
+
+
+def test_partials_name_the_quantities_they_refer_to() -> None:
+    x = Value(0.5, label="x")
+    out = (x * 3.0).tanh()
+    out.backward()
+    with_partials = viz.draw(out, "edges", show_partials=True).source
+    assert "v1 = 1.5" in with_partials and "∂v2/∂v1" in with_partials
+    assert "v1 = " not in viz.draw(out, "edges").source  # plain drawings stay plain

@@ -106,10 +106,10 @@ def partial_text(view: GraphView, child: int, k: int, opts: Options) -> str:
     op = node.op_entry
     if op is None:
         return ""
-    names = [_name(view, p, opts) for p in node.parents]
+    names = [name_of(view, p, opts) for p in node.parents]
     if op.arity == -1:  # a constant kept on the node: x * 3
         names.append(opts.num(node.constant))
-    out = _name(view, node, opts)
+    out = name_of(view, node, opts)
     formula = op.explain(k, names, out)
     try:
         value = local_partials(node)[k]
@@ -120,7 +120,8 @@ def partial_text(view: GraphView, child: int, k: int, opts: Options) -> str:
     return f"∂{out}/∂{names[k]} = {shown}"
 
 
-def _name(view: GraphView, node: object, opts: Options) -> str:
+def name_of(view: GraphView, node: object, opts: Options) -> str:
+    """The name a node goes by in partial formulas: its label, else ``v<position>``."""
     label = getattr(node, "label", "")
     if label:
         return str(label)

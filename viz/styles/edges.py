@@ -18,6 +18,7 @@ from viz.styles.common import (
     edge_marks,
     grad_text,
     legend,
+    name_of,
     node_marks,
     partial_text,
 )
@@ -76,7 +77,12 @@ def build(g: graphviz.Digraph, view: GraphView, opts: Options) -> None:
 def _forward(view: GraphView, i: int, opts: Options) -> str:
     node = view.nodes[i]
     text = data_text(view, i, opts)
-    return f"{node.label} = {text}" if node.label and not node.is_leaf else text
+    if node.is_leaf:
+        return text
+    if node.label:
+        return f"{node.label} = {text}"
+    # with partials on the edges, name each quantity the formulas refer to (v3 = ...)
+    return f"{name_of(view, node, opts)} = {text}" if opts.show_partials else text
 
 
 def _backward(view: GraphView, i: int, opts: Options) -> str | None:
