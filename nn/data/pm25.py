@@ -180,6 +180,7 @@ def lag_features(
     if not lag_list:
         raise ValueError("give at least one lag")
     n = len(pm)
+    W: np.ndarray
     if weather is None:
         W = np.empty((n, 0))
     elif isinstance(weather, Mapping):
