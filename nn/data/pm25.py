@@ -304,7 +304,7 @@ def load_pm25_csv(
     dup = np.flatnonzero(np.diff(d) == np.timedelta64(0, "D"))
     if len(dup):
         raise ValueError(f"{where}: the date {d[dup[0]]} appears more than once")
-    full = np.arange(d[0], d[-1] + 1)
+    full = np.arange(d[0], d[-1] + np.timedelta64(1, "D"))
     if len(full) != len(d):
         missing = np.setdiff1d(full, d)
         if gaps == "error":
