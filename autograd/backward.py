@@ -18,10 +18,10 @@ def backward(root: Value, create_graph: bool = False) -> None:
 
     For each node in reverse topological order and each parent ``p``:
     ``p.grad += node.grad · ∂node/∂p``, the partial taken from the op table.
-    Interior gradients start from 0 on every call; leaves accumulate. A node
-    whose data is a single number but whose gradient came back as a batch
-    (a parameter used on a batch of samples) gets the batch summed, here and
-    nowhere else.
+    Interior gradients start from 0 on every call; leaves accumulate. A root
+    holding a batch is seeded with ones (the gradient of its batch sum); a
+    contribution that reaches a single number from a batch is summed in
+    :func:`reduce_to`, the one place that happens.
     """
     # The pass creates no reference cycles, so the cyclic collector has nothing to find
     # here; pausing it saves re-scanning the whole graph during the walk.
