@@ -21,11 +21,13 @@ from autograd.value import Value, as_data
 Argnums = int | Sequence[int]
 
 
-def _leaves(args: Sequence[Any]) -> list[Value]:
-    return [Value(as_data(a, f"argument {i}"), label=f"x{i}") for i, a in enumerate(args)]
+def fresh_leaves(args: Sequence[Any], what: str = "argument") -> list[Value]:
+    """One new leaf per argument, labelled ``x0, x1, …`` (validated like ``Value(...)``)."""
+    return [Value(as_data(a, f"{what} {i}"), label=f"x{i}") for i, a in enumerate(args)]
 
 
-def _call(f: Callable[..., Any], leaves: list[Value]) -> Value:
+def call_on(f: Callable[..., Any], leaves: list[Value]) -> Value:
+    """``f(*leaves)``, which must be a Value built from them."""
     out = f(*leaves)
     if not isinstance(out, Value):
         raise TypeError(
@@ -42,7 +44,8 @@ def _indices(argnums: Argnums, n: int) -> tuple[int, ...]:
     return nums
 
 
-def _grad_data(v: Value) -> Any:
+def grad_data(v: Value) -> Any:
+    """``v.grad`` as a number or array (the data of a Value gradient from double backward)."""
     return v.grad.data if isinstance(v.grad, Value) else v.grad
 
 
@@ -51,10 +54,10 @@ def value_and_grad(f: Callable[..., Value], argnums: Argnums = 0) -> Callable[..
 
     def wrapped(*args: Any) -> tuple[Any, Any]:
         nums = _indices(argnums, len(args))
-        leaves = _leaves(args)
-        out = _call(f, leaves)
+        leaves = fresh_leaves(args)
+        out = call_on(f, leaves)
         out.backward()
-        grads = tuple(_grad_data(leaves[i]) for i in nums)
+        grads = tuple(grad_data(leaves[i]) for i in nums)
         return out.data, grads[0] if isinstance(argnums, int) else grads
 
     return wrapped
@@ -70,10 +73,10 @@ def hessian(f: Callable[..., Value]) -> Callable[..., list[list[float]]]:
     """Return ``h(*args) -> [[∂²f/∂xᵢ∂xⱼ]]`` by double backward (``create_graph=True``)."""
 
     def wrapped(*args: Any) -> list[list[float]]:
-        leaves = _leaves(args)
+        leaves = fresh_leaves(args)
         if any(isinstance(leaf.data, np.ndarray) for leaf in leaves):
             raise TypeError("hessian takes single numbers, not batches (numpy arrays)")
-        out = _call(f, leaves)
+        out = call_on(f, leaves)
         out.backward(create_graph=True)
         first = [leaf.grad for leaf in leaves]
         rows = []
@@ -82,7 +85,7 @@ def hessian(f: Callable[..., Value]) -> Callable[..., list[list[float]]]:
                 leaf.grad = 0.0
             if isinstance(g, Value):
                 g.backward()
-            rows.append([float(_grad_data(leaf)) for leaf in leaves])
+            rows.append([float(grad_data(leaf)) for leaf in leaves])
         return rows
 
     return wrapped
@@ -100,7 +103,7 @@ def jvp(
         raise ValueError(
             f"jvp needs one tangent per primal, got {len(primals)} and {len(tangents)}"
         )
-    leaves = _leaves(primals)
+    leaves = fresh_leaves(primals)
     tangent: dict[Value, Any] = {}
     for i, (leaf, t) in enumerate(zip(leaves, tangents)):
         tangent[leaf] = as_data(t, f"tangent {i}")
@@ -109,7 +112,7 @@ def jvp(
                 f"tangent {i} has shape {np.shape(tangent[leaf])}, "
                 f"its primal {np.shape(leaf.data)}: they must match"
             )
-    out = _call(f, leaves)
+    out = call_on(f, leaves)
     for node in topological_order(out):
         if node.is_leaf:
             continue

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from autograd.errors import GradcheckError
+from autograd.functional import call_on, fresh_leaves, grad_data
 from autograd.modes import enable_grad, no_grad
 from autograd.value import Value, as_data
 
@@ -49,14 +50,12 @@ def numeric_gradient(
 
 def analytic_gradients(f: Callable[..., Any], inputs: Sequence[Any]) -> list[Any]:
     """∂Σf/∂input for every input, by reverse mode on fresh leaves."""
-    leaves = [Value(as_data(x, f"input {i}"), label=f"x{i}") for i, x in enumerate(inputs)]
-    out = f(*leaves)
-    if not isinstance(out, Value):
-        raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
+    leaves = fresh_leaves(inputs, "input")
+    out = call_on(f, leaves)
     for leaf in leaves:
         leaf.grad = 0.0
     out.backward()  # a batch output is differentiated as its sum
-    return [leaf.grad.data if isinstance(leaf.grad, Value) else leaf.grad for leaf in leaves]
+    return [grad_data(leaf) for leaf in leaves]
 
 
 def gradcheck(
