@@ -7,17 +7,30 @@ The public API, re-exported here:
 * :class:`Backprop`, :class:`Forward`, :func:`wengert_table` — stepping in a REPL;
 * :func:`gradcheck`, :func:`gradgradcheck` — finite-difference checks
   (hypothesis strategies in :mod:`autograd.testing`);
-* :func:`grad`, :func:`value_and_grad`, :func:`hessian`, :func:`jvp` — function transforms;
-* :func:`no_grad`, :func:`enable_grad`, :func:`detect_anomaly`, :func:`node_group` — modes;
+* :func:`gradients` — ∂outputs/∂inputs without writing ``.grad`` (``torch.autograd.grad``);
+* :func:`grad`, :func:`value_and_grad`, :func:`hessian`, :func:`jvp` — function transforms
+  built on it, composable to any order;
+* :func:`no_grad`, :func:`enable_grad`, :func:`detect_anomaly`, :func:`node_group` — modes,
+  per thread and per async task, usable as decorators;
+* :func:`data_of` — the number or array behind a Value (anything else unchanged);
 * :mod:`autograd.ops` — the op table, one entry per primitive.
 """
 
 from autograd import ops
+from autograd.backward import gradients
+from autograd.data import data_of
 from autograd.errors import AnomalyError, AutogradError, DomainError, GradcheckError
 from autograd.functional import grad, hessian, jvp, value_and_grad
 from autograd.gradcheck import gradcheck, gradgradcheck
 from autograd.graph import topological_order
-from autograd.modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad, node_group
+from autograd.modes import (
+    detect_anomaly,
+    enable_grad,
+    is_anomaly_enabled,
+    is_grad_enabled,
+    no_grad,
+    node_group,
+)
 from autograd.nary import dot, mean, sum
 from autograd.stepping import Backprop, Forward, Step, wengert_table
 from autograd.value import Value
@@ -31,13 +44,16 @@ __all__ = [
     "GradcheckError",
     "Step",
     "Value",
+    "data_of",
     "detect_anomaly",
     "dot",
     "enable_grad",
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "gradients",
     "hessian",
+    "is_anomaly_enabled",
     "is_grad_enabled",
     "jvp",
     "mean",

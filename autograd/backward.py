@@ -1,20 +1,45 @@
-"""Reverse mode: the one loop that applies the chain rule to a whole graph."""
+"""Reverse mode: the one loop that applies the chain rule to a whole graph.
+
+:func:`backward` writes ``.grad`` on the graph's nodes (``Value.backward``);
+:func:`gradients` returns ∂outputs/∂inputs and leaves every ``.grad`` as it was
+(the primitive the function transforms are built on). Both run the same loop,
+:func:`_reverse`, one pass at a time: :data:`PASS_LOCK` makes concurrent passes
+over shared nodes exact (no lost accumulation, two passes give the sum of both).
+"""
 
 from __future__ import annotations
 
 import gc
-from typing import Any
+import threading
+from collections.abc import Sequence
+from contextlib import contextmanager
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from autograd import modes
+from autograd.data import MATH_ERRORS, as_data, data_of
 from autograd.errors import AutogradError, DomainError
 from autograd.graph import topological_order
-from autograd.value import _MATH_ERRORS, Value, _check_finite, _get_data
+from autograd.messages import check_finite
+from autograd.ops import BINARY, UNARY, WITH_CONSTANT
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from autograd.value import Value
+
+PASS_LOCK = threading.RLock()
+"""Held for every backward pass and every graph walk that marks nodes."""
+
+_get_data = attrgetter("_data")
+_get_version = attrgetter("_version")
+_get_op = attrgetter("_op")  # truthy for an interior node, None for a leaf
 
 
-def backward(root: Value, create_graph: bool = False) -> None:
-    """Set ``node.grad = ∂root/∂node`` for every node ``root`` depends on.
+def backward(root: Value, gradient: Any = None, create_graph: bool = False) -> None:
+    """Set ``node.grad = ∂root/∂node`` (times ``gradient``) for every node ``root`` depends on.
 
     For each node in reverse topological order and each parent ``p``:
     ``p.grad += node.grad · ∂node/∂p``, the partial taken from the op table.
@@ -23,36 +48,66 @@ def backward(root: Value, create_graph: bool = False) -> None:
     contribution that reaches a single number from a batch is summed in
     :func:`reduce_to`, the one place that happens.
     """
-    # The pass creates no reference cycles, so the cyclic collector has nothing to find
-    # here; pausing it saves re-scanning the whole graph during the walk.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        order = prepare(root, create_graph)
-        if create_graph:
-            with modes.enable_grad():
-                _reverse(order, create_graph=True)
-        else:
-            with np.errstate(divide="raise", invalid="raise", over="ignore", under="ignore"):
-                _reverse(order, create_graph=False)  # batches: an undefined derivative raises
-    finally:
-        if collecting:
-            gc.enable()
+    with PASS_LOCK, _collector_paused():
+        order = prepare(root, create_graph, gradient)
+        _run(order, create_graph)
 
 
-def prepare(root: Value, create_graph: bool = False) -> list[Value]:
-    """Start a backward pass: reset interior gradients, seed ``root.grad`` with 1.
+def gradients(
+    outputs: Value | Sequence[Value],
+    inputs: Value | Sequence[Value],
+    grad_outputs: Any = None,
+    create_graph: bool = False,
+) -> Any:
+    """∂(Σ outputs · grad_outputs)/∂input for each input, without writing any ``.grad``.
+
+    Like ``torch.autograd.grad``. ``inputs`` may be leaves or interior nodes (the
+    gradient at an interior node counts every path from the outputs through it).
+    An input the outputs do not depend on gets 0. With ``create_graph=True`` the
+    gradients are Values, so they can be differentiated again. Returns one
+    gradient for a single input, else a tuple.
+    """
+    single = not isinstance(inputs, (list, tuple))
+    outs = _nodes(outputs, "outputs")
+    ins = _nodes(inputs, "inputs")
+    seeds = list(grad_outputs) if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]
+    if grad_outputs is None:
+        seeds = [None] * len(outs)
+    if len(seeds) != len(outs):
+        raise ValueError(f"gradients got {len(outs)} output(s) but {len(seeds)} grad_outputs")
+    with PASS_LOCK, _collector_paused():
+        for out in outs:
+            _check_recorded(out)
+        order = topological_order(*outs, *ins)
+        _check_current(outs[0], order)
+        saved = [node.grad for node in order]
+        try:
+            for node in order:
+                node.grad = 0.0
+            for out, seed in zip(outs, seeds):
+                out.grad = out.grad + _seed(out, seed, create_graph)
+            _run(order, create_graph)
+            found = tuple(node.grad for node in ins)
+        finally:
+            for node, g in zip(order, saved):
+                node.grad = g
+    return found[0] if single else found
+
+
+def prepare(root: Value, create_graph: bool = False, gradient: Any = None) -> list[Value]:
+    """Start a backward pass: check the graph, reset interior gradients, seed ``root.grad``.
 
     Returns the topological order (parents first). Shared by :func:`backward`
     and the stepper, so both start from the same state.
     """
-    order = topological_order(root)
+    with PASS_LOCK:
+        _check_recorded(root)
+        order = topological_order(root)
+        _check_current(root, order)
     for node in order:
         if node._op is not None:
             node.grad = 0.0
-    # An output holding a batch is seeded with ones: the gradient of its batch sum.
-    one = np.ones_like(root.data) if isinstance(root.data, np.ndarray) else 1.0
-    seed = Value(one) if create_graph else one
+    seed = _seed(root, gradient, create_graph)
     root.grad = seed if root._op is not None else root.grad + seed
     return order
 
@@ -68,9 +123,9 @@ def local_partials(node: Value, symbolic: bool = False) -> tuple[Any, ...]:
         raise ValueError("a leaf has no local partials: no op produced it")
     parents = node.parents
     inputs: list[Any] = list(parents) if symbolic else list(map(_get_data, parents))
-    if op.arity == -1:
+    if op.kind is WITH_CONSTANT:
         inputs.append(node._b)  # the constant operand kept on the node
-    return tuple(op.partials(*inputs, node if symbolic else node.data))
+    return tuple(op.partials(*inputs, node if symbolic else node._data))
 
 
 def reduce_to(data: Any, contribution: Any) -> Any:
@@ -80,14 +135,99 @@ def reduce_to(data: Any, contribution: Any) -> Any:
     per sample; its gradient is their sum. This is the only place that sum is
     taken, for :func:`backward` and the stepper alike.
     """
+    symbolic = hasattr(contribution, "_op")
+    c = data_of(contribution)
     if isinstance(data, np.ndarray):
-        c = contribution.data if isinstance(contribution, Value) else contribution
         if isinstance(c, np.ndarray) and c.shape != data.shape:  # a broadcast batch of 1
-            return contribution.sum() * np.ones(data.shape)
+            total = contribution.batch_sum() if symbolic else c.sum()
+            return total * np.ones(data.shape)
         return contribution
-    if isinstance(contribution, Value):
-        return contribution.sum() if isinstance(contribution.data, np.ndarray) else contribution
-    return float(contribution.sum()) if isinstance(contribution, np.ndarray) else contribution
+    if isinstance(c, np.ndarray):
+        return contribution.batch_sum() if symbolic else float(c.sum())
+    return contribution
+
+
+# ---- inside a pass -------------------------------------------------------------------------
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic collector: a pass makes no cycles, and re-scanning the graph is slow."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _nodes(xs: Any, what: str) -> list[Value]:
+    nodes = list(xs) if isinstance(xs, (list, tuple)) else [xs]
+    for i, x in enumerate(nodes):
+        if not hasattr(x, "_op"):
+            raise TypeError(f"gradients: {what}[{i}] must be a Value, got {type(x).__name__}")
+    if not nodes:
+        raise ValueError(f"gradients needs at least one of {what}")
+    return nodes
+
+
+def _seed(root: Value, gradient: Any, create_graph: bool) -> Any:
+    """The upstream gradient ∂L/∂root: 1 (ones for a batch) unless ``gradient`` is given."""
+    if gradient is None:
+        one = np.ones_like(root._data) if isinstance(root._data, np.ndarray) else 1.0
+    else:
+        one = as_data(data_of(gradient), "gradient")
+        if np.shape(one) != np.shape(root._data):
+            raise ValueError(
+                f"gradient has shape {np.shape(one)} but the output has shape "
+                f"{np.shape(root._data)}: they must match"
+            )
+    if create_graph:
+        return gradient if hasattr(gradient, "_op") else type(root)(one)
+    return one
+
+
+def _check_recorded(root: Value) -> None:
+    if not root.requires_grad:
+        raise AutogradError(
+            f"backward of {_name(root)}: it was computed with gradient recording off "
+            "(inside no_grad), so there is no graph to differentiate; compute it outside "
+            "no_grad (or inside enable_grad)"
+        )
+
+
+def _check_current(root: Value, order: list[Value]) -> None:
+    """Raise if a node's data changed after a node computed from it was made.
+
+    Fast when nothing changed: all interior nodes were made no earlier than every
+    stamp in the graph. Otherwise each edge is checked.
+    """
+    latest = max(map(_get_version, order))
+    if latest <= min(map(_get_version, filter(_get_op, order)), default=latest):
+        return
+    for node in filter(_get_op, order):
+        for parent in node.parents:
+            if parent._version > node._version:
+                raise AutogradError(
+                    f"backward of {_name(root)}: the data of {_name(parent)} was changed "
+                    f"after {_name(node)} was computed from it, so the graph's numbers are "
+                    "stale; rebuild the graph from the new data (as a training loop does "
+                    "each step) before calling backward()"
+                )
+
+
+def _name(v: Value) -> str:
+    return repr(v.label) if v.label else f"a node (op {v.op or 'leaf'!r}, data {v._data!r})"
+
+
+def _run(order: list[Value], create_graph: bool) -> None:
+    if create_graph:
+        with modes.enable_grad():
+            _reverse(order, create_graph=True)
+    else:
+        with np.errstate(divide="raise", invalid="raise", over="ignore", under="ignore"):
+            _reverse(order, create_graph=False)  # batches: an undefined derivative raises
 
 
 def _reverse(order: list[Value], create_graph: bool) -> None:
@@ -96,7 +236,8 @@ def _reverse(order: list[Value], create_graph: bool) -> None:
     Nodes holding one number take the fast paths (their contributions are
     numbers); nodes holding a batch, and double backward, take the general one.
     """
-    anomaly = modes.anomaly
+    anomaly = modes.current().anomaly
+    binary, unary, with_constant = BINARY, UNARY, WITH_CONSTANT
     node = order[-1]
     try:
         for node in reversed(order):
@@ -104,34 +245,34 @@ def _reverse(order: list[Value], create_graph: bool) -> None:
             if op is None:
                 continue
             g = node.grad
-            arity = op.arity
-            if create_graph or node.data.__class__ is not float:
+            kind = op.kind
+            if create_graph or node._data.__class__ is not float:
                 partials = local_partials(node, symbolic=create_graph)
                 for parent, partial in zip(node.parents, partials):
-                    parent.grad += reduce_to(parent.data, g * partial)
-            elif arity == 2:
+                    parent.grad += reduce_to(parent._data, g * partial)
+            elif kind is binary:
                 a, b = node._a, node._b
-                da, db = op.partials(a.data, b.data, node.data)
+                da, db = op.partials(a._data, b._data, node._data)
                 a.grad += g * da
                 b.grad += g * db
-            elif arity == 1:
+            elif kind is unary:
                 a = node._a
-                a.grad += g * op.partials(a.data, node.data)[0]
-            elif arity == -1:
+                a.grad += g * op.partials(a._data, node._data)[0]
+            elif kind is with_constant:
                 a = node._a
-                a.grad += g * op.partials(a.data, node._b, node.data)[0]
+                a.grad += g * op.partials(a._data, node._b, node._data)[0]
             else:
                 parents = node._a
-                partials = op.partials(*map(_get_data, parents), node.data)
+                partials = op.partials(*map(_get_data, parents), node._data)
                 for parent, partial in zip(parents, partials):
                     parent.grad += g * partial
             if anomaly:
                 for parent in node.parents:
-                    _check_finite(parent, "backward", parent.grad)
+                    check_finite(parent, "backward", parent.grad)
     except AutogradError:
         raise
-    except _MATH_ERRORS as exc:
-        operands = ", ".join(repr(p.data) for p in node.parents)
+    except MATH_ERRORS as exc:
+        operands = ", ".join(repr(p._data) for p in node.parents)
         raise DomainError(
             f"backward through {node.op}({operands}): the local derivative is undefined "
             f"there ({exc or type(exc).__name__}); {node.op} is differentiable for "

@@ -3,7 +3,8 @@
 Standard: float64, ``∂f/∂x ≈ (f(x + ε) - f(x - ε)) / 2ε`` with ε = 1e-6, and a
 gradient passes when ``|analytic - numeric| ≤ atol + rtol·|numeric|``
 (defaults 1e-6 and 1e-4). A batched output is summed first, so every element
-of an array input is checked.
+of an array input is checked. Both sides record or skip the graph as they need,
+whatever the caller's mode (``gradcheck`` works inside ``no_grad``).
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ from typing import Any
 
 import numpy as np
 
+from autograd.backward import gradients
+from autograd.data import as_data, data_of
 from autograd.errors import GradcheckError
-from autograd.functional import call_on, fresh_leaves, grad_data
+from autograd.functional import output_of
 from autograd.modes import enable_grad, no_grad
-from autograd.value import Value, as_data
+from autograd.value import Value
 
 
-def _scalar(out: Any) -> float:
-    data = out.data if isinstance(out, Value) else out
-    return float(np.sum(data))
+def _leaves(inputs: Sequence[Any]) -> list[Value]:
+    return [Value(as_data(x, f"input {i}"), label=f"x{i + 1}") for i, x in enumerate(inputs)]
 
 
 def numeric_gradient(
@@ -34,7 +36,7 @@ def numeric_gradient(
         args = list(base)
         args[i] = shifted
         with no_grad():
-            return _scalar(f(*(Value(a) for a in args)))
+            return float(np.sum(data_of(f(*(Value(a) for a in args)))))
 
     x = base[index]
     if isinstance(x, float):
@@ -49,13 +51,15 @@ def numeric_gradient(
 
 
 def analytic_gradients(f: Callable[..., Any], inputs: Sequence[Any]) -> list[Any]:
-    """∂Σf/∂input for every input, by reverse mode on fresh leaves."""
-    leaves = fresh_leaves(inputs, "input")
-    out = call_on(f, leaves)
-    for leaf in leaves:
-        leaf.grad = 0.0
-    out.backward()  # a batch output is differentiated as its sum
-    return [grad_data(leaf) for leaf in leaves]
+    """∂Σf/∂input for every input, by reverse mode (:func:`gradients`) on fresh leaves."""
+    with enable_grad():
+        leaves = _leaves(inputs)
+        out = output_of(f(*leaves))
+        if out is None:
+            return [
+                np.zeros_like(x.data) if isinstance(x.data, np.ndarray) else 0.0 for x in leaves
+            ]
+        return [data_of(g) for g in gradients(out, leaves)]
 
 
 def gradcheck(
@@ -100,16 +104,14 @@ def gradgradcheck(
     atol: float = 1e-6,
     rtol: float = 1e-4,
 ) -> bool:
-    """Check second derivatives: each ∂f/∂xᵢ from ``backward(create_graph=True)`` is itself
-    gradchecked, so double backward is compared with finite differences of the first
-    derivative.
-    """
+    """Check second derivatives: each ∂f/∂xᵢ, computed by :func:`gradients` with
+    ``create_graph=True``, is itself gradchecked against finite differences."""
     for i in range(len(inputs)):
 
         def first_derivative(*xs: Value, i: int = i) -> Value:
             with enable_grad():  # the finite differences run under no_grad
-                f(*xs).backward(create_graph=True)
-            g = xs[i].grad
+                out = output_of(f(*xs))
+                g = gradients(out, xs[i], create_graph=True) if out is not None else 0.0
             return g if isinstance(g, Value) else Value(as_data(g))
 
         gradcheck(first_derivative, *inputs, eps=eps, atol=atol, rtol=rtol)

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from autograd.ops import BINARY, NARY
+
 if TYPE_CHECKING:
     from autograd.value import Value
 
 
-def topological_order(root: Value) -> list[Value]:
-    """Every node ``root`` depends on, parents before children, ``root`` last.
+def topological_order(*roots: Value) -> list[Value]:
+    """Every node the roots depend on, parents before children, the roots last.
 
     Iterative depth-first search (a chain of a million ops needs no recursion)
     that marks nodes in their ``_mark`` slot instead of keeping a visited set;
     the order depends only on the graph (parents in their recorded order), never
     on ``id()``, so it is the same every run. It reads the parent slots directly
-    (see :func:`autograd.value._node`): this walk is on every backward pass.
+    (see :func:`autograd.value.new_node`): this walk is on every backward pass.
+    Concurrent walks over one graph must hold :data:`autograd.backward.PASS_LOCK`.
     """
     expanded, done = object(), object()  # fresh marks: stale ones from earlier walks never match
     order: list[Value] = []
-    stack = [root]
+    stack = list(reversed(roots))
     push, pop, emit = stack.append, stack.pop, order.append
+    binary, nary = BINARY, NARY
     while stack:
         node = pop()
         mark = node._mark
@@ -33,13 +37,13 @@ def topological_order(root: Value) -> list[Value]:
             continue
         node._mark = expanded
         push(node)
-        arity = op.arity
-        if arity == 2:
+        kind = op.kind
+        if kind is binary:
             if node._b._mark is not done:
                 push(node._b)
             if node._a._mark is not done:
                 push(node._a)
-        elif arity == 0:
+        elif kind is nary:
             for parent in reversed(node._a):
                 if parent._mark is not done:
                     push(parent)

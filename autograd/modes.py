@@ -1,14 +1,22 @@
-"""Global switches: gradient recording, anomaly detection and the current node group.
+"""Switches that change what ops do: gradient recording, anomaly detection, the node group.
 
-The flags are module attributes read on every op, so they live here, in one
-place, and are changed only through the context managers below.
+Every switch is per thread and per async task: the current settings live in one
+:class:`contextvars.ContextVar` (as PyTorch keeps grad mode per thread), so
+``with no_grad():`` in one thread never changes what another thread records.
+Each switch is a context manager and a decorator, bare (``@no_grad``) or called
+(``@no_grad()``), also on generator functions (each resume runs under the mode).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import NamedTuple
+import functools
+import inspect
+import sys
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from typing import Any, NamedTuple, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class NodeInfo(NamedTuple):
@@ -19,83 +27,175 @@ class NodeInfo(NamedTuple):
     site: str | None = None
 
 
-grad_enabled: bool = True
-"""When False, ops produce leaf nodes: no parents are kept and nothing is recorded."""
+class Modes:
+    """The settings in force in this thread or task, and the ones a ``with`` block restores."""
 
-anomaly: bool = False
-"""When True, every new node is checked for NaN/inf and remembers where it was created."""
+    __slots__ = ("anomaly", "grad_enabled", "info", "previous")
 
-info: NodeInfo | None = None
-"""Shared by every node created now: carries the current group name (``nn`` sets it)."""
+    def __init__(
+        self,
+        grad_enabled: bool = True,
+        anomaly: bool = False,
+        info: NodeInfo | None = None,
+        previous: Modes | None = None,
+    ) -> None:
+        self.grad_enabled = grad_enabled
+        """When False, ops produce leaf nodes: no parents are kept and nothing is recorded."""
+        self.anomaly = anomaly
+        """When True, every new node is checked for NaN/inf and remembers where it was made."""
+        self.info = info
+        """Shared by every node created now: carries the current group name (``nn`` sets it)."""
+        self.previous = previous
 
 
-@contextmanager
-def no_grad() -> Iterator[None]:
+_modes: ContextVar[Modes] = ContextVar("chainrule_modes", default=Modes())  # noqa: B039 - never mutated
+current: Callable[[], Modes] = _modes.get
+"""The settings in force here (one C call: ops read it for every node)."""
+
+
+_KEEP: Any = object()
+
+
+def _push(grad_enabled: bool | None = None, anomaly: bool | None = None, info: Any = _KEEP) -> None:
+    """Enter new settings (None and _KEEP keep the current ones); :func:`_pop` restores."""
+    now = current()
+    _modes.set(
+        Modes(
+            now.grad_enabled if grad_enabled is None else grad_enabled,
+            now.anomaly if anomaly is None else anomaly,
+            now.info if info is _KEEP else info,
+            now,
+        )
+    )
+
+
+def _pop() -> None:
+    previous = current().previous
+    if previous is None:  # pragma: no cover - only an unbalanced __exit__ gets here
+        raise RuntimeError("mode switch exited more often than entered")
+    _modes.set(previous)
+
+
+def decorate(func: F, make: Callable[[], Any]) -> F:
+    """Run ``func`` under the context manager ``make()``; a generator function on every resume."""
+    if inspect.isgeneratorfunction(func):
+
+        @functools.wraps(func)
+        def generator(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            gen = func(*args, **kwargs)
+            try:
+                with make():
+                    response = gen.send(None)
+                while True:
+                    try:
+                        request = yield response
+                    except GeneratorExit:
+                        with make():
+                            gen.close()
+                        raise
+                    except BaseException:
+                        with make():
+                            response = gen.throw(sys.exc_info()[1])
+                    else:
+                        with make():
+                            response = gen.send(request)
+            except StopIteration as stop:
+                return stop.value
+
+        return generator  # type: ignore[return-value]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with make():
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class _Switch:
+    """A mode switch: ``with s():``, ``@s`` or ``@s()``; one instance may be reused anywhere."""
+
+    __slots__ = ()
+    grad_enabled: bool | None = None
+    anomaly: bool | None = None
+
+    def __new__(cls, func: Callable[..., Any] | None = None) -> Any:
+        switch = object.__new__(cls)
+        return switch if func is None else switch(func)
+
+    def __enter__(self) -> None:
+        _push(self.grad_enabled, self.anomaly)
+
+    def __exit__(self, *exc: object) -> None:
+        _pop()
+
+    def __call__(self, func: F) -> F:
+        return decorate(func, type(self))
+
+
+class no_grad(_Switch):
     """Compute values without recording a graph (like ``torch.no_grad``)."""
-    global grad_enabled
-    previous, grad_enabled = grad_enabled, False
-    try:
-        yield
-    finally:
-        grad_enabled = previous
+
+    __slots__ = ()
+    grad_enabled = False
 
 
-@contextmanager
-def enable_grad() -> Iterator[None]:
+class enable_grad(_Switch):
     """Record the graph again inside a ``no_grad`` block."""
-    global grad_enabled
-    previous, grad_enabled = grad_enabled, True
-    try:
-        yield
-    finally:
-        grad_enabled = previous
+
+    __slots__ = ()
+    grad_enabled = True
 
 
-def is_grad_enabled() -> bool:
-    """Return whether ops currently record the graph."""
-    return grad_enabled
-
-
-@contextmanager
-def detect_anomaly() -> Iterator[None]:
+class detect_anomaly(_Switch):
     """Raise :class:`AnomalyError` as soon as a NaN or inf appears, naming the node.
 
     Nodes created inside the block also remember the file and line that created
     them, so the error can point at your code. It costs time: use it to debug.
     """
-    global anomaly
-    previous, anomaly = anomaly, True
-    try:
-        yield
-    finally:
-        anomaly = previous
+
+    __slots__ = ()
+    anomaly = True
+
+
+def is_grad_enabled() -> bool:
+    """Return whether ops currently record the graph (in this thread or task)."""
+    return current().grad_enabled
+
+
+def is_anomaly_enabled() -> bool:
+    """Return whether anomaly detection is on (in this thread or task)."""
+    return current().anomaly
 
 
 class node_group:
     """Stamp ``name`` on every node created inside the block (nested names join with '.').
 
-    A small class rather than a generator, reusable and cheap to enter: ``nn``
-    keeps one per module and enters it on every call.
+    A context manager and a decorator (``@node_group("encoder")``). Reusable and
+    cheap to enter: ``nn`` keeps one per module and enters it on every call; the
+    joined name is cached per enclosing group.
     """
 
-    __slots__ = ("_inner", "_name", "_previous")
+    __slots__ = ("_inner", "_name")
 
     def __init__(self, name: str) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"node_group name must be a str, got {type(name).__name__} {name!r}")
         self._name = name
-        self._previous: list[NodeInfo | None] = []
         self._inner: dict[NodeInfo | None, NodeInfo | None] = {}
 
     def __enter__(self) -> None:
-        global info
-        outer = info
-        self._previous.append(outer)
-        inner = self._inner.get(outer, self)
-        if inner is self:
+        outer = current().info
+        try:
+            inner = self._inner[outer]
+        except KeyError:
             prefix = outer.group if outer is not None else ""
             name = f"{prefix}.{self._name}" if prefix and self._name else prefix or self._name
             inner = self._inner[outer] = NodeInfo(group=name) if name else None
-        info = inner  # type: ignore[assignment]
+        _push(info=inner)
 
     def __exit__(self, *exc: object) -> None:
-        global info
-        info = self._previous.pop()
+        _pop()
+
+    def __call__(self, func: F) -> F:
+        return decorate(func, lambda: self)

@@ -19,6 +19,7 @@ suite checks every entry of :func:`table` against finite differences.
 
 from __future__ import annotations
 
+import enum
 import math
 import operator
 from collections.abc import Callable, Sequence
@@ -28,21 +29,38 @@ from typing import Any
 
 import numpy as np
 
+from autograd.data import data_of
+
 Interval = tuple[float, float]
 
 
-@dataclass(frozen=True, eq=False, slots=True)
+class Kind(enum.Enum):
+    """How an op takes its inputs."""
+
+    UNARY = "one input"
+    BINARY = "two inputs"
+    NARY = "any number of inputs (sum, dot)"
+    WITH_CONSTANT = "one input and a constant kept on the node (x * 3)"
+
+    def __repr__(self) -> str:
+        return f"Kind.{self.name}"
+
+
+UNARY, BINARY, NARY, WITH_CONSTANT = Kind.UNARY, Kind.BINARY, Kind.NARY, Kind.WITH_CONSTANT
+
+
+@dataclass(frozen=True, eq=False, slots=True, kw_only=True)
 class Op:
     """One primitive: its forward map and its local partial derivatives.
 
-    ``arity`` is the number of inputs, 0 for an n-ary op (``sum``, ``dot``), or -1 for
-    a two-input op with one input fixed to a constant kept on the node (see
-    :func:`with_constant`): ``base`` is that op and ``position`` the constant's place.
+    ``kind`` says how it takes inputs (:class:`Kind`). For ``WITH_CONSTANT`` (see
+    :func:`with_constant`), ``base`` is the two-input op and ``position`` the
+    constant's place.
     """
 
     name: str
     symbol: str
-    arity: int
+    kind: Kind
     forward: Callable[..., Any]
     partials: Callable[..., tuple[Any, ...]]
     formulas: tuple[str, ...]
@@ -61,30 +79,30 @@ class Op:
     def __repr__(self) -> str:
         return f"<op {self.symbol}>"
 
+    @property
+    def arity(self) -> int | None:
+        """How many graph inputs: 1, 2, or None for an n-ary op (a kept constant is no input)."""
+        return {UNARY: 1, BINARY: 2, WITH_CONSTANT: 1}.get(self.kind)
+
     def explain(self, index: int, names: Sequence[str], out: str) -> str:
         """The partial ``∂out/∂input[index]`` as text, with the operands' names filled in.
 
         For an op with a constant, ``names`` is ``[input, constant]``.
         """
-        if self.arity == -1:
+        if self.kind is WITH_CONSTANT:
             x, c = names
             return self.formulas[0].format(*((x, c) if self.position == 1 else (c, x)), out=out)
-        if self.arity:
-            return self.formulas[index].format(*names, out=out)
-        return _nary_formula(self, index, names)
+        if self.kind is NARY:
+            return _nary_formula(self, index, names)
+        return self.formulas[index].format(*names, out=out)
 
     def display(self, constant: Any = None) -> str:
         """The op's short name on a node: ``*``, or with its constant ``*1.5``, ``2/``."""
-        if self.arity != -1:
+        if self.kind is not WITH_CONSTANT:
             return self.symbol
         c = f"{constant:g}" if isinstance(constant, float) else str(constant)
         c = f"({c})" if c.startswith("-") else c
         return f"{self.symbol}{c}" if self.position == 1 else f"{c}{self.symbol}"
-
-
-def _data(x: Any) -> Any:
-    """The raw number or array behind ``x`` (a Value's ``data``, or ``x`` itself)."""
-    return x.data if hasattr(x, "parents") else x
 
 
 def call(op: Op, *xs: Any) -> Any:
@@ -99,11 +117,11 @@ def call(op: Op, *xs: Any) -> Any:
 
 def _step(x: Any) -> Any:
     """Heaviside step of the raw data: 1 where x > 0, else 0 (a constant under ``create_graph``)."""
-    return (_data(x) > 0) * 1.0
+    return (data_of(x) > 0) * 1.0
 
 
 def _sign(x: Any) -> Any:
-    v = _data(x)
+    v = data_of(x)
     return np.sign(v) if isinstance(v, np.ndarray) else float((v > 0) - (v < 0))
 
 
@@ -173,9 +191,31 @@ def _power_formula(n: float) -> str:
 
 
 def _powv_forward(a: Any, b: Any) -> Any:
-    if np.any(np.asarray(a) <= 0):
-        raise ValueError("the base must be positive when the exponent is a Value")
+    """aᵇ for a Value exponent: defined for a > 0, and for a = 0 when b > 0 (0ᵇ = 0)."""
+    base, exponent = np.asarray(a), np.asarray(b)
+    if np.any(base < 0) or np.any((base == 0) & (exponent <= 0)):
+        raise ValueError("a Value exponent needs a positive base (or base 0 with exponent > 0)")
     return np.power(a, b) if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else a**b
+
+
+def _pow_base_partial(a: Any, b: Any) -> Any:
+    """∂(aᵇ)/∂a = b·aᵇ⁻¹; at a = 0 (then b > 0): 0 for b > 1, 1 for b = 1, ∞ for b < 1."""
+    x = data_of(a)
+    if isinstance(x, float) and x == 0.0:
+        e = data_of(b) - 1.0
+        return b * (0.0 if e > 0 else 1.0 if e == 0 else math.inf)
+    return b * a ** (b - 1.0)
+
+
+def _times_log(out: Any, a: Any) -> Any:
+    """∂(aᵇ)/∂b = aᵇ·ln a, taken as 0 where a = 0 (there aᵇ = 0 for every b > 0)."""
+    x = data_of(a)
+    if isinstance(x, np.ndarray):
+        if np.any(x == 0):
+            return np.where(x == 0, 0.0, data_of(out) * np.log(np.where(x == 0, 1.0, x)))
+    elif x == 0.0:
+        return 0.0
+    return out * call(LOG, a)
 
 
 def _dot_forward(*xs: Any) -> Any:
@@ -190,14 +230,19 @@ def _dot_partials(*xs: Any) -> tuple[Any, ...]:
     return inputs[n : 2 * n] + inputs[:n] + ((1.0,) if len(inputs) % 2 else ())
 
 
-def _mean_partial(a: Any, out: Any) -> tuple[Any]:
-    v = _data(a)
+def _batch_mean_partial(a: Any, out: Any) -> tuple[Any]:
+    v = data_of(a)
     return (np.full(v.shape, 1.0 / v.size) if isinstance(v, np.ndarray) else 1.0,)
 
 
-def _sum_partial(a: Any, out: Any) -> tuple[Any]:
-    v = _data(a)
+def _batch_sum_partial(a: Any, out: Any) -> tuple[Any]:
+    v = data_of(a)
     return (np.ones(v.shape) if isinstance(v, np.ndarray) else 1.0,)
+
+
+def _sin_partials(a: Any) -> tuple[Any]:
+    """∂(sin a)/∂a = cos a (a function: COS is defined after SIN)."""
+    return (call(COS, a),)
 
 
 POSITIVE: tuple[Interval, ...] = ((0.2, 4.0),)
@@ -207,130 +252,248 @@ ANY: tuple[Interval, ...] = ((-3.0, 3.0),)
 # ---- the table ---------------------------------------------------------------------------
 
 ADD = Op(
-    "add", "+", 2, operator.add, lambda a, b, out: (1.0, 1.0), ("1", "1"),
-    "a + b;  ∂/∂a = 1,  ∂/∂b = 1",
+    name="add",
+    symbol="+",
+    kind=BINARY,
+    forward=operator.add,
+    partials=lambda a, b, out: (1.0, 1.0),
+    formulas=("1", "1"),
+    doc="a + b;  ∂/∂a = 1,  ∂/∂b = 1",
     sample=(ANY, ANY),
-)  # fmt: skip
+)
 MUL = Op(
-    "mul", "*", 2, operator.mul, lambda a, b, out: (b, a), ("{1}", "{0}"),
-    "a · b;  ∂/∂a = b,  ∂/∂b = a",
+    name="mul",
+    symbol="*",
+    kind=BINARY,
+    forward=operator.mul,
+    partials=lambda a, b, out: (b, a),
+    formulas=("{1}", "{0}"),
+    doc="a · b;  ∂/∂a = b,  ∂/∂b = a",
     sample=(ANY, ANY),
-)  # fmt: skip
+)
 DIV = Op(
-    "div", "/", 2, operator.truediv, lambda a, b, out: (1.0 / b, -out / b),
-    ("1/{1}", "-{out}/{1}"),
-    "a / b;  ∂/∂a = 1/b,  ∂/∂b = -a/b² = -out/b",
+    name="div",
+    symbol="/",
+    kind=BINARY,
+    forward=operator.truediv,
+    partials=lambda a, b, out: (1.0 / b, -out / b),
+    formulas=("1/{1}", "-{out}/{1}"),
+    doc="a / b;  ∂/∂a = 1/b,  ∂/∂b = -a/b² = -out/b",
     domain="b ≠ 0",
     sample=(ANY, NONZERO),
-)  # fmt: skip
+)
 NEG = Op(
-    "neg", "neg", 1, operator.neg, lambda a, out: (-1.0,), ("-1",),
-    "-a;  ∂/∂a = -1",
-)  # fmt: skip
+    name="neg",
+    symbol="neg",
+    kind=UNARY,
+    forward=operator.neg,
+    partials=lambda a, out: (-1.0,),
+    formulas=("-1",),
+    doc="-a;  ∂/∂a = -1",
+)
 ABS = Op(
-    "abs", "abs", 1, abs, lambda a, out: (_sign(a),), ("sign({0})",),
-    "|a|;  ∂/∂a = sign(a) (0 at a = 0)",
-    array_forward=np.abs, kinks=(0.0,),
-)  # fmt: skip
+    name="abs",
+    symbol="abs",
+    kind=UNARY,
+    forward=abs,
+    partials=lambda a, out: (_sign(a),),
+    formulas=("sign({0})",),
+    doc="|a|;  ∂/∂a = sign(a) (0 at a = 0)",
+    array_forward=np.abs,
+    kinks=(0.0,),
+)
 POWV = Op(
-    "powv", "**", 2, _powv_forward,
-    lambda a, b, out: (b * a ** (b - 1.0), out * call(TABLE['log'], a)),
-    ("{1}·{0}^({1}-1)", "{out}·ln {0}"),
-    "a ** b for a Value exponent;  ∂/∂a = b·a^(b-1),  ∂/∂b = aᵇ·ln a",
-    domain="a > 0 (a Value exponent needs a positive base)",
+    name="powv",
+    symbol="**",
+    kind=BINARY,
+    forward=_powv_forward,
+    partials=lambda a, b, out: (_pow_base_partial(a, b), _times_log(out, a)),
+    formulas=("{1}·{0}^({1}-1)", "{out}·ln {0}"),
+    doc="a ** b for a Value exponent;  ∂/∂a = b·a^(b-1),  ∂/∂b = aᵇ·ln a (0 where a = 0)",
+    domain="a > 0, or a = 0 with b > 0 (a Value exponent needs a non-negative base)",
     sample=(POSITIVE, ((-2.0, 2.0),)),
-)  # fmt: skip
+)
 EXP = Op(
-    "exp", "exp", 1, math.exp, lambda a, out: (out,), ("exp({0}) = {out}",),
-    "eᵃ;  ∂/∂a = eᵃ = out",
-    array_forward=np.exp, domain="a ≤ 709.78 (beyond, eᵃ overflows a float)",
-)  # fmt: skip
+    name="exp",
+    symbol="exp",
+    kind=UNARY,
+    forward=math.exp,
+    partials=lambda a, out: (out,),
+    formulas=("exp({0}) = {out}",),
+    doc="eᵃ;  ∂/∂a = eᵃ = out",
+    array_forward=np.exp,
+    domain="a ≤ 709.78 (beyond, eᵃ overflows a float)",
+)
 LOG = Op(
-    "log", "log", 1, math.log, lambda a, out: (1.0 / a,), ("1/{0}",),
-    "ln a;  ∂/∂a = 1/a",
-    array_forward=np.log, domain="a > 0", sample=(POSITIVE,),
-)  # fmt: skip
+    name="log",
+    symbol="log",
+    kind=UNARY,
+    forward=math.log,
+    partials=lambda a, out: (1.0 / a,),
+    formulas=("1/{0}",),
+    doc="ln a;  ∂/∂a = 1/a",
+    array_forward=np.log,
+    domain="a > 0",
+    sample=(POSITIVE,),
+)
 SQRT = Op(
-    "sqrt", "sqrt", 1, math.sqrt, lambda a, out: (0.5 / out,), ("1/(2·{out})",),
-    "√a;  ∂/∂a = 1/(2√a) = 1/(2·out) (infinite at a = 0)",
-    array_forward=np.sqrt, domain="a ≥ 0", sample=(POSITIVE,),
-)  # fmt: skip
+    name="sqrt",
+    symbol="sqrt",
+    kind=UNARY,
+    forward=math.sqrt,
+    partials=lambda a, out: (0.5 / out,),
+    formulas=("1/(2·{out})",),
+    doc="√a;  ∂/∂a = 1/(2√a) = 1/(2·out) (infinite at a = 0)",
+    array_forward=np.sqrt,
+    domain="a ≥ 0",
+    sample=(POSITIVE,),
+)
 TANH = Op(
-    "tanh", "tanh", 1, math.tanh, lambda a, out: (1.0 - out * out,), ("1 - {out}²",),
-    "tanh a;  ∂/∂a = 1 - tanh²a = 1 - out²",
+    name="tanh",
+    symbol="tanh",
+    kind=UNARY,
+    forward=math.tanh,
+    partials=lambda a, out: (1.0 - out * out,),
+    formulas=("1 - {out}²",),
+    doc="tanh a;  ∂/∂a = 1 - tanh²a = 1 - out²",
     array_forward=np.tanh,
-)  # fmt: skip
+)
 SIGMOID = Op(
-    "sigmoid", "σ", 1, _sigmoid, lambda a, out: (out * (1.0 - out),), ("{out}·(1 - {out})",),
-    "σ(a) = 1/(1 + e⁻ᵃ), computed without overflow;  ∂/∂a = σ(a)(1 - σ(a)) = out(1 - out)",
+    name="sigmoid",
+    symbol="σ",
+    kind=UNARY,
+    forward=_sigmoid,
+    partials=lambda a, out: (out * (1.0 - out),),
+    formulas=("{out}·(1 - {out})",),
+    doc="σ(a) = 1/(1 + e⁻ᵃ), computed without overflow;  ∂/∂a = σ(a)(1 - σ(a)) = out(1 - out)",
     array_forward=_sigmoid_array,
-)  # fmt: skip
+)
 SOFTPLUS = Op(
-    "softplus", "softplus", 1, _softplus, lambda a, out: (call(SIGMOID, a),), ("σ({0})",),
-    "ln(1 + eᵃ) = max(a, 0) + ln(1 + e^-|a|);  ∂/∂a = σ(a)",
+    name="softplus",
+    symbol="softplus",
+    kind=UNARY,
+    forward=_softplus,
+    partials=lambda a, out: (call(SIGMOID, a),),
+    formulas=("σ({0})",),
+    doc="ln(1 + eᵃ) = max(a, 0) + ln(1 + e^-|a|);  ∂/∂a = σ(a)",
     array_forward=lambda x: np.logaddexp(0.0, x),
-)  # fmt: skip
+)
 RELU = Op(
-    "relu", "relu", 1, _relu, lambda a, out: (_step(a),), ("step({0})",),
-    "max(a, 0);  ∂/∂a = 1 if a > 0 else 0",
-    array_forward=lambda x: np.maximum(x, 0.0), kinks=(0.0,),
-)  # fmt: skip
+    name="relu",
+    symbol="relu",
+    kind=UNARY,
+    forward=_relu,
+    partials=lambda a, out: (_step(a),),
+    formulas=("step({0})",),
+    doc="max(a, 0);  ∂/∂a = 1 if a > 0 else 0",
+    array_forward=lambda x: np.maximum(x, 0.0),
+    kinks=(0.0,),
+)
 SIN = Op(
-    "sin", "sin", 1, math.sin, lambda a, out: (call(TABLE['cos'], a),), ("cos({0})",),
-    "sin a;  ∂/∂a = cos a",
+    name="sin",
+    symbol="sin",
+    kind=UNARY,
+    forward=math.sin,
+    partials=lambda a, out: _sin_partials(a),
+    formulas=("cos({0})",),
+    doc="sin a;  ∂/∂a = cos a",
     array_forward=np.sin,
-)  # fmt: skip
+)
 COS = Op(
-    "cos", "cos", 1, math.cos, lambda a, out: (-call(SIN, a),), ("-sin({0})",),
-    "cos a;  ∂/∂a = -sin a",
+    name="cos",
+    symbol="cos",
+    kind=UNARY,
+    forward=math.cos,
+    partials=lambda a, out: (-call(SIN, a),),
+    formulas=("-sin({0})",),
+    doc="cos a;  ∂/∂a = -sin a",
     array_forward=np.cos,
-)  # fmt: skip
+)
 SUM = Op(
-    "sum", "Σ", 0, lambda *xs: sum(xs), lambda *xs: (1.0,) * (len(xs) - 1), (),
-    "x₁ + x₂ + … + xₙ as one node;  ∂/∂xᵢ = 1",
-)  # fmt: skip
+    name="sum",
+    symbol="Σ",
+    kind=NARY,
+    forward=lambda *xs: sum(xs),
+    partials=lambda *xs: (1.0,) * (len(xs) - 1),
+    formulas=(),
+    doc="x₁ + x₂ + … + xₙ as one node;  ∂/∂xᵢ = 1",
+)
 DOT = Op(
-    "dot", "dot", 0, _dot_forward, _dot_partials, (),
-    "Σ wᵢ·xᵢ (+ b) as one node with parents (w₁…wₙ, x₁…xₙ[, b]);"
+    name="dot",
+    symbol="dot",
+    kind=NARY,
+    forward=_dot_forward,
+    partials=_dot_partials,
+    formulas=(),
+    doc="Σ wᵢ·xᵢ (+ b) as one node with parents (w₁…wₙ, x₁…xₙ[, b]);"
     "  ∂/∂wᵢ = xᵢ,  ∂/∂xᵢ = wᵢ,  ∂/∂b = 1",
-)  # fmt: skip
+)
+IDENTITY = Op(
+    name="identity",
+    symbol="id",
+    kind=UNARY,
+    forward=lambda x: x,
+    partials=lambda a, out: (1.0,),
+    formulas=("1",),
+    doc="a, as a new node (function transforms start from one);  ∂/∂a = 1",
+)
 BATCH_MEAN = Op(
-    "batch_mean", "mean", 1, lambda x: x, _mean_partial, ("1/N",),
-    "the mean over a batch of N samples (identity on a single number);  ∂/∂aᵢ = 1/N",
+    name="batch_mean",
+    symbol="batch_mean",
+    kind=UNARY,
+    forward=lambda x: x,
+    partials=_batch_mean_partial,
+    formulas=("1/N",),
+    doc="the mean over a batch of N samples (identity on a single number);  ∂/∂aᵢ = 1/N",
     array_forward=lambda x: float(np.mean(x)),
-)  # fmt: skip
+)
 BATCH_SUM = Op(
-    "batch_sum", "Σbatch", 1, lambda x: x, _sum_partial, ("1",),
-    "the sum over a batch of samples (identity on a single number);  ∂/∂aᵢ = 1",
+    name="batch_sum",
+    symbol="batch_sum",
+    kind=UNARY,
+    forward=lambda x: x,
+    partials=_batch_sum_partial,
+    formulas=("1",),
+    doc="the sum over a batch of samples (identity on a single number);  ∂/∂aᵢ = 1",
     array_forward=lambda x: float(np.sum(x)),
-)  # fmt: skip
+)
 
 
 @lru_cache(maxsize=512)
 def power(n: float) -> Op:
     """``a ** n`` for a constant exponent n;  ∂/∂a = n·a^(n-1)."""
     integer = float(n).is_integer()
+    if integer:
+        domain = "a ≠ 0" if n < 0 else "every real number"
+    else:
+        domain = "a > 0" if n < 0 else "a ≥ 0"
     return Op(
-        "pow", f"**{n:g}", 1, _power_forward(n),
-        _power_partials(n), (_power_formula(n),),
-        f"a ** {n:g};  ∂/∂a = {n:g}·a^{n - 1:g}",
-        domain=("a ≠ 0" if n < 0 else "every real number") if integer
-        else ("a > 0" if n < 0 else "a ≥ 0"),
+        name="pow",
+        symbol=f"**{n:g}",
+        kind=UNARY,
+        forward=_power_forward(n),
+        partials=_power_partials(n),
+        formulas=(_power_formula(n),),
+        doc=f"a ** {n:g};  ∂/∂a = {n:g}·a^{n - 1:g}",
+        domain=domain,
         sample=(ANY if integer and n >= 0 else NONZERO if integer else POSITIVE,),
-    )  # fmt: skip
+    )
 
 
 @lru_cache(maxsize=64)
 def leaky_relu(alpha: float) -> Op:
     """``max(a, α·a)``;  ∂/∂a = 1 if a > 0 else α."""
     return Op(
-        "leaky_relu", f"leaky_relu({alpha:g})",
-        1, lambda x: x if not x <= 0 else alpha * x,
-        lambda a, out: (alpha + (1.0 - alpha) * _step(a),), (f"1 if {{0}} > 0 else {alpha:g}",),
-        f"max(a, {alpha:g}·a);  ∂/∂a = 1 if a > 0 else {alpha:g}",
+        name="leaky_relu",
+        symbol=f"leaky_relu({alpha:g})",
+        kind=UNARY,
+        forward=lambda x: x if not x <= 0 else alpha * x,
+        partials=lambda a, out: (alpha + (1.0 - alpha) * _step(a),),
+        formulas=(f"1 if {{0}} > 0 else {alpha:g}",),
+        doc=f"max(a, {alpha:g}·a);  ∂/∂a = 1 if a > 0 else {alpha:g}",
         array_forward=lambda x: np.where(x > 0, x, alpha * x),
         kinks=(0.0,),
-    )  # fmt: skip
+    )
 
 
 @cache
@@ -342,7 +505,7 @@ def with_constant(base: Op, position: int) -> Op:
     partials are ``base``'s, called with the constant in its place; the partial
     is the one for the other input.
     """
-    if base.arity != 2 or position not in (0, 1):
+    if base.kind is not BINARY or position not in (0, 1):
         raise ValueError(f"with_constant needs a two-input op and position 0 or 1, got {base!r}")
     other = 1 - position
     f, p = base.forward, base.partials
@@ -360,15 +523,20 @@ def with_constant(base: Op, position: int) -> Op:
         forward, array_forward = (lambda x, c: f(c, x)), (lambda x, c: af(c, x))
         partials = partials_left
     return Op(
-        base.name, base.symbol, -1, forward, partials, (base.formulas[other],),
-        f"{base.doc} (input {position + 1} a constant kept on the node)",
+        name=base.name,
+        symbol=base.symbol,
+        kind=WITH_CONSTANT,
+        forward=forward,
+        partials=partials,
+        formulas=(base.formulas[other],),
+        doc=f"{base.doc} (input {position + 1} a constant kept on the node)",
         array_forward=array_forward,
         domain=base.domain,
         sample=(base.sample[other], base.sample[position]),
         kinks=base.kinks,
         base=base,
         position=position,
-    )  # fmt: skip
+    )
 
 
 TABLE: dict[str, Op] = {
@@ -391,6 +559,7 @@ TABLE: dict[str, Op] = {
         COS,
         SUM,
         DOT,
+        IDENTITY,
         BATCH_MEAN,
         BATCH_SUM,
     )
@@ -410,5 +579,5 @@ def table() -> list[Op]:
     return (
         list(TABLE.values())
         + [make(p) for make, params in FAMILIES.values() for p in params]
-        + [with_constant(op, k) for op in TABLE.values() if op.arity == 2 for k in (0, 1)]
+        + [with_constant(op, k) for op in TABLE.values() if op.kind is BINARY for k in (0, 1)]
     )

@@ -22,7 +22,9 @@ from typing import Any, Generic, TypeVar
 
 from autograd.backward import local_partials, prepare, reduce_to
 from autograd.graph import topological_order
-from autograd.value import Value, _fmt
+from autograd.messages import short
+from autograd.ops import WITH_CONSTANT
+from autograd.value import Value
 
 _INFIX = {"+", "*", "/", "**"}
 
@@ -32,9 +34,9 @@ def num(x: Any) -> str:
     if isinstance(x, Value):
         x = x.data
     if isinstance(x, float):
-        short = repr(x)
-        return short if len(short) <= 8 else f"{x:.6g}"
-    return _fmt(x)
+        text = repr(x)
+        return text if len(text) <= 8 else f"{x:.6g}"
+    return short(x)
 
 
 def node_names(order: list[Value]) -> dict[Value, str]:
@@ -68,7 +70,7 @@ def operand_names(node: Value, names: dict[Value, str], values: bool = False) ->
     """The names (or data) of ``node``'s operands in op order, a kept constant included."""
     args = [num(p.data) if values else names[p] for p in node.parents]
     op = node.op_entry
-    if op is not None and op.arity == -1:
+    if op is not None and op.kind is WITH_CONSTANT:
         args.insert(op.position, num(node.constant))
     return args
 
@@ -79,7 +81,7 @@ def partial_formula(node: Value, index: int, names: dict[Value, str]) -> str:
     if op is None:
         return ""
     args = [names[p] for p in node.parents]
-    if op.arity == -1:
+    if op.kind is WITH_CONSTANT:
         args.append(num(node.constant))
     return op.explain(index, args, names[node])
 

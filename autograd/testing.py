@@ -27,7 +27,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from autograd import ops
-from autograd.ops import Interval, Op
+from autograd.ops import WITH_CONSTANT, Interval, Op
 from autograd.value import Value, apply
 
 KINK_MARGIN = 1e-3
@@ -60,7 +60,7 @@ def op_instances() -> st.SearchStrategy[Op]:
 
 def _arity(op: Op) -> st.SearchStrategy[int]:
     """How many numbers the op takes: its graph inputs plus a kept constant."""
-    if op.arity == -1:
+    if op.kind is WITH_CONSTANT:
         return st.just(2)
     if op.arity:
         return st.just(op.arity)
@@ -93,7 +93,7 @@ def op_function(op: Op, inputs: Sequence[Any]) -> tuple[Callable[..., Value], li
     For an op with a kept constant the constant is fixed inside ``f`` (it gets no
     gradient), so ``gradcheck(f, *graph_inputs)`` checks exactly what the graph sees.
     """
-    if op.arity == -1:
+    if op.kind is WITH_CONSTANT:
         constant = inputs[1]
         return (lambda v: apply(op, (v, constant))), [inputs[0]]
     return (lambda *vs: apply(op, vs)), list(inputs)
@@ -176,13 +176,13 @@ def expressions(
     nodes = []
     for k in range(draw(st.integers(1, max_nodes))):
         op = draw(st.sampled_from(choices))
-        arity = 1 if op.arity == -1 else draw(_arity(op))
+        arity = 1 if op.kind is WITH_CONSTANT else draw(_arity(op))
         available = n_inputs + k
         operands = tuple(
             (draw(st.integers(0, available - 1)), draw(st.sampled_from(safe_intervals(op, i))))
             for i in range(arity)
         )
-        constant = draw(_point(safe_intervals(op, 1))) if op.arity == -1 else None
+        constant = draw(_point(safe_intervals(op, 1))) if op.kind is WITH_CONSTANT else None
         nodes.append(Node(op, operands, constant))
     return Expression(inputs, tuple(nodes))
 

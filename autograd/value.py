@@ -2,183 +2,66 @@
 
 from __future__ import annotations
 
-import numbers
-import operator
-import os
-import sys
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Iterable
 from typing import Any, Union
 
 import numpy as np
 
-from autograd import modes, ops
-from autograd.errors import AnomalyError, DomainError
-from autograd.modes import NodeInfo
-from autograd.ops import Op
+from autograd import backward as _backward
+from autograd import dispatch, ops
+from autograd.data import Data, as_data
+from autograd.messages import check_finite, short, with_site
+from autograd.modes import NodeInfo, current
+from autograd.ops import BINARY, NARY, WITH_CONSTANT, Op
 
-Data = Union[float, np.ndarray]  # noqa: UP007 - a runtime alias, valid on 3.10
 Operand = Union["Value", float, int, np.ndarray]
 
-_MATH_ERRORS = (ValueError, ZeroDivisionError, OverflowError, FloatingPointError)
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+UNRECORDED = ("computed with gradient recording off",)
+"""Kept in ``_a`` of a node an op made under ``no_grad``: a result, not an input."""
+
+# ---- the mutation clock ------------------------------------------------------------------
+# Each node is stamped with the clock when it is made; assigning ``v.data`` advances the
+# clock and stamps ``v`` again. An edge parent -> child is stale when the parent's stamp is
+# later than the child's: the child was computed from data that has since changed.
+
+_clock = 0
+_clock_lock = threading.Lock()
 
 
-def as_data(data: Any, what: str = "Value data") -> Data:
-    """Validate and convert user data: a real number to float, a real array to float64.
-
-    A batch (batched mode) is a non-empty 1-D array of samples. Raises TypeError
-    for anything else (strings, None, complex numbers, lists), ValueError for an
-    empty or multi-dimensional array.
-    """
-    if data.__class__ is float:
-        return data
-    if isinstance(data, (numbers.Real, np.bool_)):
-        return float(data)  # also turns numpy scalars into plain floats
-    if isinstance(data, np.ndarray):
-        if data.dtype.kind not in "biuf":
-            raise TypeError(
-                f"{what} must hold real numbers, got a numpy array of dtype {data.dtype}"
-                + (" (complex numbers are not supported)" if data.dtype.kind == "c" else "")
-            )
-        if data.ndim == 0:
-            return float(data)
-        if data.ndim != 1 or data.size == 0:
-            raise ValueError(
-                f"{what}: a batch is a non-empty 1-D array of samples, got shape {data.shape}"
-            )
-        return data.astype(np.float64)
-    if isinstance(data, complex):
-        raise TypeError(f"{what} must be a real number, got the complex number {data!r}")
-    hint = ""
-    if isinstance(data, str):
-        hint = f"; if you meant the number, write float({data!r})"
-    elif isinstance(data, (list, tuple)):
-        hint = (
-            "; a Value holds one number (or a numpy array of samples for batched mode):"
-            " for a vector, make one Value per element"
-        )
-    raise TypeError(f"{what} must be a real number, got {type(data).__name__} {data!r}{hint}")
+def clock() -> int:
+    """How many times a Value's data has been assigned since start-up."""
+    return _clock
 
 
 _new = object.__new__
 
 
-def _node(data: Data, op: Op | None, a: Any = None, b: Any = None) -> Value:
-    """Create a node without validating its data (the hot path: no closures, no checks).
+def new_node(data: Data, op: Op | None, a: Any = None, b: Any = None) -> Value:
+    """Record a node without validating its data (the hot path: no closures, no checks).
 
-    Parents live in two slots: ``a`` (and ``b`` for a two-input op), or for an
-    n-ary op ``a`` is the tuple of parents; a leaf has ``op is None``.
+    Parents live in two slots: ``a`` (and ``b`` for a two-input op, or the kept
+    constant), or for an n-ary op ``a`` is the tuple of parents; a leaf has
+    ``op is None``. Under ``no_grad`` the node keeps no parents.
     """
+    modes = current()
     v: Value = _new(Value)
-    v.data = data
+    v._data = data
     v.grad = 0.0
     v._mark = None
+    v._version = _clock
     v._meta = modes.info
-    if modes.grad_enabled:
+    if modes.grad_enabled or op is None:
         v._op = op
         v._a = a
         v._b = b
     else:
-        v._op = v._a = v._b = None
+        v._op = v._b = None
+        v._a = UNRECORDED
     if modes.anomaly:
-        v._meta = _with_site(v._meta)
-        _check_finite(v, "forward")
+        v._meta = with_site(v._meta)
+        check_finite(v, "forward")
     return v
-
-
-def _constant(x: Any) -> Value:
-    """Wrap a plain number (or array) operand in a leaf; a Value is returned as is."""
-    if x.__class__ is float:
-        return _node(x, None)
-    if isinstance(x, Value):
-        return x
-    return _node(as_data(x, "an operand"), None)
-
-
-def _raw(x: Any) -> Any:
-    return x.data if isinstance(x, Value) else x
-
-
-def _unary_method(op: Op) -> Callable[[Value], Value]:
-    """The method ``v.op()`` for a one-input table op (docstring: the op's formula)."""
-    forward, array_forward = op.forward, op.array_forward
-
-    def method(self: Value) -> Value:
-        x = self.data
-        try:
-            out = forward(x) if x.__class__ is float else _on_arrays(array_forward, x)
-        except _MATH_ERRORS as exc:
-            raise _domain_error(op, (self,), exc) from None
-        return _node(out, op, self)
-
-    method.__name__ = op.name
-    method.__doc__ = op.doc
-    return method
-
-
-def _binary_method(op: Op) -> Callable[[Value, Operand], Value]:
-    """The method ``a.op(b)`` (``a + b``, ...) for a two-input table op.
-
-    A plain-number ``b`` is not made a node: it is kept on the output node
-    (op :func:`ops.with_constant`), since a constant needs no gradient.
-    """
-    forward, array_forward = op.forward, op.array_forward
-    bound = ops.with_constant(op, 1)
-
-    def method(self: Value, operand: Operand) -> Value:
-        kind = operand.__class__
-        if kind is float:
-            return _with_constant(bound, self, operand)
-        if kind is Value:
-            other: Value = operand  # type: ignore[assignment]
-        elif isinstance(operand, numbers.Real):
-            return _with_constant(bound, self, float(operand))
-        else:
-            other = _constant(operand)
-        x = self.data
-        y = other.data
-        try:
-            if x.__class__ is float and y.__class__ is float:
-                out = forward(x, y)
-            else:
-                out = _on_arrays(array_forward, x, y)
-        except _MATH_ERRORS as exc:
-            raise _domain_error(op, (self, other), exc) from None
-        return _node(out, op, self, other)
-
-    method.__name__ = f"__{op.name}__"
-    method.__doc__ = op.doc
-    return method
-
-
-def _with_constant(op: Op, x_node: Value, c: Any) -> Value:
-    """Apply an op of :func:`ops.with_constant` to a node and a constant."""
-    x = x_node.data
-    try:
-        if x.__class__ is float and c.__class__ is float:
-            out = op.forward(x, c)
-        else:
-            out = _on_arrays(op.array_forward, x, c)
-    except _MATH_ERRORS as exc:
-        raise _domain_error(op, (x_node,), exc, constant=c) from None
-    return _node(out, op, x_node, c)
-
-
-def _reflected(op: Op) -> Callable[[Value, Operand], Value]:
-    """The method ``b.__rop__(a)`` for ``a op b`` with a plain-number ``a``."""
-    bound = ops.with_constant(op, 0)
-
-    def method(self: Value, operand: Operand) -> Value:
-        if isinstance(operand, numbers.Real):
-            return _with_constant(bound, self, float(operand))
-        return apply(op, (_constant(operand), self))
-
-    method.__name__ = f"__r{op.name}__"
-    method.__doc__ = op.doc
-    return method
-
-
-_powv = _binary_method(ops.POWV)
 
 
 class Value:
@@ -190,29 +73,50 @@ class Value:
     (or :func:`autograd.node_group` block) that created it.
     """
 
-    __slots__ = ("_a", "_b", "_mark", "_meta", "_op", "data", "grad")
+    __slots__ = ("__weakref__", "_a", "_b", "_data", "_mark", "_meta", "_op", "_version", "grad")
 
-    data: Data
+    _data: Data
     grad: Any
     _a: Any
     _b: Any
     _op: Op | None
     _meta: NodeInfo | None
     _mark: object
+    _version: int
 
     def __init__(self, data: Any, label: str = "") -> None:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__} {label!r}")
-        self.data = as_data(data)
+        self._data = as_data(data)
         self.grad = 0.0
         self._op = self._a = self._b = None
         self._mark = None
+        self._version = _clock
+        modes = current()
         self._meta = modes.info
         if label:
             self.label = label
         if modes.anomaly:
-            self._meta = _with_site(self._meta)
-            _check_finite(self, "forward")
+            self._meta = with_site(self._meta)
+            check_finite(self, "forward")
+
+    @property
+    def data(self) -> Data:
+        """The number (or batch of numbers) this node holds.
+
+        Assigning it is how optimizers update parameters. A graph built from the old
+        data is then stale: its ``backward()`` raises instead of mixing old and new.
+        """
+        return self._data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        global _clock
+        data = as_data(value)
+        with _clock_lock:
+            _clock += 1
+            self._data = data
+            self._version = _clock
 
     @property
     def label(self) -> str:
@@ -231,7 +135,7 @@ class Value:
         """The name of the ``nn`` module or :func:`~autograd.node_group` block that made it."""
         return self._meta.group if self._meta is not None else ""
 
-    # ---- how it prints -------------------------------------------------------------------
+    # ---- how it was made -----------------------------------------------------------------
 
     @property
     def parents(self) -> tuple[Value, ...]:
@@ -239,9 +143,10 @@ class Value:
         op = self._op
         if op is None:
             return ()
-        if op.arity == 2:
+        kind = op.kind
+        if kind is BINARY:
             return (self._a, self._b)
-        if op.arity == 0:
+        if kind is NARY:
             return self._a
         return (self._a,)
 
@@ -249,7 +154,20 @@ class Value:
     def constant(self) -> Any:
         """The constant operand kept on this node (``1.5`` in ``x * 1.5``), else None."""
         op = self._op
-        return self._b if op is not None and op.arity == -1 else None
+        return self._b if op is not None and op.kind is WITH_CONSTANT else None
+
+    @property
+    def operands(self) -> tuple[Any, ...]:
+        """Everything the op took, in order: the parents, and a kept constant in its place.
+
+        ``(x * 1.5).operands == (x, 1.5)``, ``(2 / x).operands == (2.0, x)``.
+        """
+        op = self._op
+        if op is None:
+            return ()
+        if op.kind is WITH_CONSTANT:
+            return (self._a, self._b) if op.position == 1 else (self._b, self._a)
+        return self.parents
 
     @property
     def op(self) -> str:
@@ -257,7 +175,7 @@ class Value:
         op = self._op
         if op is None:
             return ""
-        return op.symbol if op.arity != -1 else op.display(self._b)
+        return op.display(self._b) if op.kind is WITH_CONSTANT else op.symbol
 
     @property
     def op_entry(self) -> Op | None:
@@ -266,8 +184,14 @@ class Value:
 
     @property
     def is_leaf(self) -> bool:
-        """True for a node no op produced: an input, a parameter or a constant."""
+        """True for a node no op recorded: an input, a parameter, a constant, or a result
+        computed under ``no_grad``."""
         return self._op is None
+
+    @property
+    def requires_grad(self) -> bool:
+        """False for a result computed under ``no_grad`` (it cannot start a backward pass)."""
+        return self._a is not UNRECORDED
 
     @property
     def creation_site(self) -> str | None:
@@ -275,7 +199,7 @@ class Value:
         return self._meta.site if self._meta is not None else None
 
     def __repr__(self) -> str:
-        text = f"Value(data={_fmt(self.data)}, grad={_fmt(self.grad)}"
+        text = f"Value(data={short(self._data)}, grad={short(self.grad)}"
         if self.label:
             text += f", label={self.label!r}"
         if self._op is not None:
@@ -285,44 +209,56 @@ class Value:
     def __format__(self, spec: str) -> str:
         if not spec:
             return repr(self)
-        if isinstance(self.data, np.ndarray):
-            return np.array2string(self.data, formatter={"float_kind": lambda v: format(v, spec)})
-        return format(self.data, spec)
+        if isinstance(self._data, np.ndarray):
+            return np.array2string(self._data, formatter={"float_kind": lambda v: format(v, spec)})
+        return format(self._data, spec)
 
     def __float__(self) -> float:
-        return float(self.data)
+        return float(self._data)
+
+    def __bool__(self) -> bool:
+        """``bool(Value(0.0))`` is False, like ``bool(0.0)``; a batch has no single truth value."""
+        if isinstance(self._data, np.ndarray):
+            raise ValueError(
+                "the truth value of a Value holding a batch is ambiguous: "
+                "compare its data with .data.any() or .data.all()"
+            )
+        return self._data != 0.0
 
     def item(self) -> float:
         """The data as a Python float (like ``torch.Tensor.item``)."""
-        return float(self.data)
+        return float(self._data)
 
     # ---- building the graph ----------------------------------------------------------------
 
     def apply(self, op: Op, *others: Operand) -> Value:
         """Apply a table op with ``self`` as first input: ``v.apply(ops.MUL, w)`` is ``v * w``."""
+        if op.kind is WITH_CONSTANT:
+            return apply(op, (self, *others))  # type: ignore[arg-type]
         return apply(op, (self, *(o if isinstance(o, Value) else Value(o) for o in others)))
 
-    __add__ = _binary_method(ops.ADD)
-    __mul__ = _binary_method(ops.MUL)
-    __truediv__ = _binary_method(ops.DIV)
-    __neg__ = _unary_method(ops.NEG)
-    __abs__ = _unary_method(ops.ABS)
-    exp = _unary_method(ops.EXP)
-    log = _unary_method(ops.LOG)
-    sqrt = _unary_method(ops.SQRT)
-    tanh = _unary_method(ops.TANH)
-    sigmoid = _unary_method(ops.SIGMOID)
-    relu = _unary_method(ops.RELU)
-    softplus = _unary_method(ops.SOFTPLUS)
-    sin = _unary_method(ops.SIN)
-    cos = _unary_method(ops.COS)
-    mean = _unary_method(ops.BATCH_MEAN)
-    sum = _unary_method(ops.BATCH_SUM)
+    __add__ = dispatch.binary_method(ops.ADD, new_node)
+    __mul__ = dispatch.binary_method(ops.MUL, new_node)
+    __truediv__ = dispatch.binary_method(ops.DIV, new_node)
+    __neg__ = dispatch.unary_method(ops.NEG, new_node)
+    __abs__ = dispatch.unary_method(ops.ABS, new_node)
+    exp = dispatch.unary_method(ops.EXP, new_node)
+    log = dispatch.unary_method(ops.LOG, new_node)
+    sqrt = dispatch.unary_method(ops.SQRT, new_node)
+    tanh = dispatch.unary_method(ops.TANH, new_node)
+    sigmoid = dispatch.unary_method(ops.SIGMOID, new_node)
+    relu = dispatch.unary_method(ops.RELU, new_node)
+    softplus = dispatch.unary_method(ops.SOFTPLUS, new_node)
+    sin = dispatch.unary_method(ops.SIN, new_node)
+    cos = dispatch.unary_method(ops.COS, new_node)
+    batch_mean = dispatch.unary_method(ops.BATCH_MEAN, new_node)
+    batch_sum = dispatch.unary_method(ops.BATCH_SUM, new_node)
 
-    __radd__ = _reflected(ops.ADD)
-    __rmul__ = _reflected(ops.MUL)
-    __rtruediv__ = _reflected(ops.DIV)
-    __rpow__ = _reflected(ops.POWV)
+    __radd__ = dispatch.reflected_method(ops.ADD, new_node)
+    __rmul__ = dispatch.reflected_method(ops.MUL, new_node)
+    __rtruediv__ = dispatch.reflected_method(ops.DIV, new_node)
+    __rpow__ = dispatch.reflected_method(ops.POWV, new_node)
+    _powv = dispatch.binary_method(ops.POWV, new_node)
 
     def __sub__(self, other: Operand) -> Value:
         """``a - b`` is recorded as ``a + (-b)`` (a constant b is negated in place)."""
@@ -336,47 +272,47 @@ class Value:
     def __pow__(self, other: Operand) -> Value:
         """``a ** n`` (constant n: op ``**n``) or ``a ** b`` (Value b: op ``**``, needs a > 0)."""
         if isinstance(other, Value):
-            return _powv(self, other)
-        exponent = _constant(other).data
+            return self._powv(other)
+        exponent = as_data(other, "the exponent")
         if not isinstance(exponent, float):
             raise TypeError("the exponent must be a number or a Value, not an array")
-        return _unary_method(ops.power(exponent))(self)
+        return apply(ops.power(exponent), (self,))
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         """max(x, αx);  ∂/∂x = 1 if x > 0 else α."""
-        return _unary_method(ops.leaky_relu(float(alpha)))(self)
+        return apply(ops.leaky_relu(float(alpha)), (self,))
 
     # ---- comparisons look at data; equality and hashing stay identity-based ----------------
 
     def __lt__(self, other: Operand) -> Any:
-        return self.data < _raw(other)
+        return self._data < _raw(other)
 
     def __le__(self, other: Operand) -> Any:
-        return self.data <= _raw(other)
+        return self._data <= _raw(other)
 
     def __gt__(self, other: Operand) -> Any:
-        return self.data > _raw(other)
+        return self._data > _raw(other)
 
     def __ge__(self, other: Operand) -> Any:
-        return self.data >= _raw(other)
+        return self._data >= _raw(other)
 
     __hash__ = object.__hash__
     __array_ufunc__ = None  # numpy defers to our reflected ops: array + v is a batched Value
 
     # ---- gradients ---------------------------------------------------------------------------
 
-    def backward(self, create_graph: bool = False) -> None:
-        """Fill ``.grad`` of every node this one depends on with ∂self/∂node.
+    def backward(self, gradient: Any = None, create_graph: bool = False) -> None:
+        """Fill ``.grad`` of every node this one depends on with ∂self/∂node (× ``gradient``).
 
         Interior gradients are reset at the start of each call; leaf gradients
         accumulate across calls, as PyTorch's do (call ``zero_grad`` between
-        training steps). With ``create_graph=True`` the gradients are Values
-        themselves, so ``x.grad.backward()`` gives second derivatives. A node
-        holding a batch is differentiated as its batch sum (seeded with ones).
+        training steps). ``gradient`` is the upstream gradient ∂L/∂self (default
+        1; ones for a batch). With ``create_graph=True`` the gradients are Values
+        themselves, so ``x.grad.backward()`` gives second derivatives. Raises
+        :class:`~autograd.errors.AutogradError` if this node was computed under
+        ``no_grad`` or if the data of a node it depends on changed since.
         """
-        from autograd.backward import backward
-
-        backward(self, create_graph=create_graph)
+        _backward.backward(self, gradient=gradient, create_graph=create_graph)
 
     def zero_grad(self) -> None:
         """Set this node's gradient to 0."""
@@ -384,11 +320,43 @@ class Value:
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut from the graph."""
-        return Value(self.data, label=self.label)
+        return Value(self._data, label=self.label)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        """Copy the whole graph behind this node, iteratively (any depth)."""
+        import copy
+
+        from autograd.graph import topological_order
+
+        for node in topological_order(self):
+            if id(node) in memo:
+                continue
+            twin: Value = _new(Value)
+            twin._data = copy.deepcopy(node._data, memo)
+            twin._op, twin._meta, twin._mark, twin._version = node._op, node._meta, None, _clock
+            twin._a = _map(node._a, memo)
+            twin._b = _map(node._b, memo)
+            memo[id(node)] = twin
+        for node in topological_order(self):
+            twin = memo[id(node)]
+            twin.grad = copy.deepcopy(node.grad, memo)
+        return memo[id(self)]
 
 
-_get_data = operator.attrgetter("data")
-_FLOAT_ONLY = {float}
+def _map(slot: Any, memo: dict[int, Any]) -> Any:
+    """A parent slot with every node replaced by its copy (constants kept)."""
+    if isinstance(slot, Value):
+        return memo[id(slot)]
+    if isinstance(slot, tuple) and slot is not UNRECORDED:
+        return tuple(memo[id(p)] for p in slot)
+    return slot
+
+
+def _raw(x: Any) -> Any:
+    return x._data if isinstance(x, Value) else x
+
+
+_VALUE_ONLY = frozenset({Value})
 
 
 def as_values(items: Iterable[Any]) -> tuple[Value, ...]:
@@ -396,118 +364,9 @@ def as_values(items: Iterable[Any]) -> tuple[Value, ...]:
     values = tuple(items)
     if set(map(type, values)) <= _VALUE_ONLY:  # the common case, checked at C speed
         return values
-    return tuple(map(_constant, values))
-
-
-_VALUE_ONLY = frozenset({Value})
+    return tuple(dispatch.constant_leaf(v, new_node) for v in values)
 
 
 def apply(op: Op, inputs: tuple[Value, ...]) -> Value:
     """Apply any table op to a tuple of Values (n-ary ops included)."""
-    if op.arity == -1:
-        constant = inputs[1]
-        raw = constant.data if isinstance(constant, Value) else constant
-        return _with_constant(op, inputs[0], as_data(raw, "the constant"))
-    if op.arity and len(inputs) != op.arity:
-        raise TypeError(f"{op.name} takes {op.arity} input(s), got {len(inputs)}")
-    xs = list(map(_get_data, inputs))
-    try:
-        if set(map(type, xs)) == _FLOAT_ONLY:
-            out = op.forward(*xs)
-        else:
-            out = _on_arrays(op.array_forward, *xs)
-    except _MATH_ERRORS as exc:
-        raise _domain_error(op, inputs, exc) from None
-    if op.arity == 1:
-        return _node(out, op, inputs[0])
-    if op.arity == 2:
-        return _node(out, op, inputs[0], inputs[1])
-    return _node(out, op, inputs)
-
-
-def _on_arrays(fn: Callable[..., Any] | None, *xs: Any) -> Any:
-    if fn is None:
-        raise TypeError("this op has no array form")
-    with np.errstate(divide="raise", over="raise", invalid="raise", under="ignore"):
-        out = fn(*xs)
-    if isinstance(out, np.ndarray) and np.iscomplexobj(out):
-        raise ValueError("the result is complex")
-    return out
-
-
-def _describe(v: Value) -> str:
-    name = f"{v.label}=" if v.label else ""
-    data = v.data
-    if isinstance(data, np.ndarray):
-        return f"{name}array(shape={data.shape}, min={data.min():g}, max={data.max():g})"
-    return f"{name}{data!r}"
-
-
-def _operands(op: Op, inputs: tuple[Value, ...], constant: Any = None) -> str:
-    """The operands of an op application as text, a kept constant in its place."""
-    described = [_describe(v) for v in inputs]
-    if op.arity == -1:
-        described.insert(op.position, repr(constant))
-    return ", ".join(described)
-
-
-def _domain_error(
-    op: Op, inputs: tuple[Value, ...], exc: BaseException, constant: Any = None
-) -> DomainError:
-    operands = _operands(op, inputs, constant)
-    why = str(exc) or type(exc).__name__
-    if isinstance(exc, ZeroDivisionError):
-        why = "division by zero"
-    elif isinstance(exc, OverflowError):
-        why = "the result is too large for a float"
-    if why == "math domain error":
-        why = "outside the domain"
-    site = next((f" (created at {v.creation_site})" for v in inputs if v.creation_site), "")
-    return DomainError(
-        f"{op.name} of ({operands}): {why}; {op.name} is defined for {op.domain}{site}"
-    )
-
-
-def _with_site(meta: NodeInfo | None) -> NodeInfo:
-    """A copy of ``meta`` that also records where the node is being created."""
-    meta = meta or NodeInfo()
-    return NodeInfo(meta.label, meta.group, _creation_site())
-
-
-def _creation_site() -> str:
-    """``file:line`` of the innermost frame outside this package (the user's code)."""
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-        frame = frame.f_back  # type: ignore[assignment]
-    if frame is None:
-        return "<unknown>"
-    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
-
-
-def _check_finite(v: Value, phase: str, value: Any = None) -> None:
-    """In anomaly mode: raise AnomalyError if ``value`` (default ``v.data``) has NaN or inf."""
-    x = v.data if value is None else value
-    x = x.data if isinstance(x, Value) else x
-    if np.all(np.isfinite(x)):
-        return
-    what = "NaN" if np.any(np.isnan(x)) else "inf"
-    node = f"node {v.label!r}" if v.label else "an unlabelled node"
-    if phase == "forward":
-        if v._op is None:
-            msg = f"{what} in the data of leaf {node}"
-        else:
-            operands = _operands(v._op, v.parents, v.constant)
-            msg = f"forward pass: {v._op.name}({operands}) produced {what} at {node}"
-    else:
-        msg = f"backward pass: the gradient of {node} (op {v.op or 'leaf'!r}) became {what}"
-    site = v.creation_site
-    raise AnomalyError(msg + (f", created at {site}" if site else ""))
-
-
-def _fmt(x: Any) -> str:
-    """Short text for data or grad: a float's repr, an array's summary, a Value grad's data."""
-    if isinstance(x, Value):
-        return f"Value({_fmt(x.data)})"
-    if isinstance(x, np.ndarray):
-        return np.array2string(x, precision=4, threshold=6, separator=", ")
-    return repr(x)
+    return dispatch.apply(op, inputs, new_node)

@@ -162,7 +162,7 @@ def hinge_loss_ours(model: Any, X: list[list[float]], y: list[float]) -> Value:
 def hinge_loss_ours_batched(model: Any, X: list[Value], y: Value) -> Value:
     """The same loss in batched mode: X is one Value per feature holding every sample."""
     score = model(X)[0]
-    data_loss = (1.0 + -y * score).relu().mean()
+    data_loss = (1.0 + -y * score).relu().batch_mean()
     reg_loss = ALPHA * autograd.sum([p * p for p in model.parameters()])
     return data_loss + reg_loss
 

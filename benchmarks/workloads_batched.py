@@ -132,7 +132,7 @@ def train_plain(model: Any, inputs: Any, target: Value, epochs: int, lr: float) 
     for _ in range(epochs):
         out = model(inputs)[0]
         diff = out - target
-        loss = (diff * diff).mean()
+        loss = (diff * diff).batch_mean()
         for p in params:
             p.grad = 0.0
         loss.backward()

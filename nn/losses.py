@@ -85,11 +85,11 @@ def _units(pred: Pred, t: np.ndarray, what: str) -> list[Unit]:
 def _reduce(terms: list[Value]) -> Value:
     """The mean of every element of every term."""
     if len(terms) == 1:
-        return terms[0].mean() if _is_batched(terms[0]) else terms[0]
+        return terms[0].batch_mean() if _is_batched(terms[0]) else terms[0]
     if not any(_is_batched(v) for v in terms):
         return vsum(terms) / len(terms)
     count = sum(np.size(v.data) for v in terms)
-    return vsum([v.sum() if _is_batched(v) else v for v in terms]) / count
+    return vsum([v.batch_sum() if _is_batched(v) else v for v in terms]) / count
 
 
 def _outputs_array(pred: Pred) -> np.ndarray:
@@ -242,7 +242,7 @@ class CrossEntropy(Loss):
         if t.shape != n:
             raise ValueError(f"cross_entropy: logits of shape {n} got labels of shape {t.shape}")
         term = _ce_term(pred, t if n else float(t))
-        return term.mean() if n else term
+        return term.batch_mean() if n else term
 
 
 cross_entropy = CrossEntropy()

@@ -7,7 +7,7 @@ import numbers
 from collections.abc import Callable, Iterable
 
 from autograd import Value
-from autograd.functional import grad_data
+from autograd.data import data_of
 from nn.module import Module, check_number
 
 LearningRate = float | Callable[[int], float]
@@ -68,7 +68,7 @@ class Optimizer:
 
     def _grads(self) -> list[float]:
         """Every gradient as a float; a ValueError (before any update) if one is NaN or inf."""
-        grads = [float(grad_data(p)) for p in self.params]
+        grads = [float(data_of(p.grad)) for p in self.params]
         for i, g in enumerate(grads):
             if not math.isfinite(g):
                 name = self.params[i].label or f"#{i}"

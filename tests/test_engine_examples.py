@@ -218,7 +218,7 @@ def test_batched_mode_sums_parameter_gradients():
     xs = np.array([0.5, -1.0, 2.0])
     w = Value(0.3)
     x = Value(xs)
-    loss = (w * x).tanh().mean()
+    loss = (w * x).tanh().batch_mean()
     loss.backward()
     per_sample = [(lambda t: (1 - math.tanh(0.3 * t) ** 2) * t / 3)(t) for t in xs]
     assert isinstance(w.grad, float)
@@ -229,7 +229,7 @@ def test_batched_mode_sums_parameter_gradients():
 def test_batched_mode_matches_scalar_mode():
     xs = np.linspace(-1.5, 1.5, 7)
     w, b = Value(0.8), Value(-0.2)
-    batched = (w * Value(xs) + b).sigmoid().sum()
+    batched = (w * Value(xs) + b).sigmoid().batch_sum()
     batched.backward()
     gw, gb = w.grad, b.grad
     w.zero_grad()
@@ -251,9 +251,9 @@ def test_parameter_on_batch_and_float_paths_gets_each_counted_once():
     # w feeds a batch of samples and a float path (w²), in either order.
     xs = np.array([1.0, 2.0, 3.0])
     for build, expected in (
-        (lambda w, x: (w * x).sum() + w * w, xs.sum() + 2 * 0.5),
-        (lambda w, x: w * w + (w * x).sum(), xs.sum() + 2 * 0.5),
-        (lambda w, x: ((w * x) + w * w).mean(), xs.mean() + 2 * 0.5),
+        (lambda w, x: (w * x).batch_sum() + w * w, xs.sum() + 2 * 0.5),
+        (lambda w, x: w * w + (w * x).batch_sum(), xs.sum() + 2 * 0.5),
+        (lambda w, x: ((w * x) + w * w).batch_mean(), xs.mean() + 2 * 0.5),
     ):
         w = Value(0.5)
         build(w, Value(xs)).backward()
@@ -291,7 +291,7 @@ def test_batched_dot_with_number_weights_matches_one_sample_at_a_time():
         return ag.dot(vs[:5], vs[5:10], vs[10]).tanh()
 
     leaves = [Value(float(w)) for w in ws] + [Value(x) for x in xs] + [Value(b)]
-    neuron(*leaves).sum().backward()
+    neuron(*leaves).batch_sum().backward()
     for k in range(7):
         single = [Value(float(w)) for w in ws] + [Value(float(x[k])) for x in xs] + [Value(b)]
         neuron(*single).backward()
@@ -308,7 +308,7 @@ def test_power_zero_has_derivative_zero_everywhere():
         y.backward()
         assert (y.data, x.grad) == (1.0, 0.0)
     xs = Value(np.array([0.0, 1.0]))
-    (xs**0).sum().backward()
+    (xs**0).batch_sum().backward()
     assert list(xs.grad) == [0.0, 0.0]
 
 
@@ -332,7 +332,7 @@ def test_numpy_array_on_the_left_makes_a_batched_value():
     out = np.array([1.0, 2.0]) + x
     assert isinstance(out, Value) and list(out.data) == [3.0, 4.0]
     out = np.array([1.0, 2.0]) * x
-    out.sum().backward()
+    out.batch_sum().backward()
     assert x.grad == 3.0
 
 
@@ -346,7 +346,7 @@ def test_backward_on_a_batch_output_is_the_gradient_of_its_sum():
 
 def test_a_batch_of_one_broadcast_against_a_batch_gets_its_summed_gradient():
     a, b = Value(np.array([1.0, 2.0])), Value(np.array([5.0]))
-    (a * b).sum().backward()
+    (a * b).batch_sum().backward()
     assert b.grad.shape == (1,) and b.grad[0] == 3.0
     assert list(a.grad) == [5.0, 5.0]
 

@@ -48,7 +48,7 @@ def test_jvp_equals_reverse_mode_projection(x, y, tx, ty):
 
 def test_transforms_report_bad_use():
     with pytest.raises(TypeError, match="must return a Value"):
-        ag.grad(lambda x: 3.0)(1.0)
+        ag.grad(lambda x: "3")(1.0)
     with pytest.raises(ValueError, match="out of range"):
         ag.grad(lambda x: x, argnums=2)(1.0)
     with pytest.raises(ValueError, match="one tangent per primal"):
@@ -63,11 +63,11 @@ def test_hessian_of_a_linear_function_is_zero():
 
 def test_jvp_through_batch_reductions_matches_reverse_mode():
     xs = np.array([1.0, 2.0])
-    assert ag.jvp(lambda x: x.sum(), (xs,), (np.ones(2),)) == (3.0, 2.0)
-    assert ag.jvp(lambda x: x.mean(), (xs,), (np.ones(2),)) == (1.5, 1.0)
-    value, tangent = ag.jvp(lambda x, w: (x * w).mean(), (xs, 3.0), (np.zeros(2), 1.0))
+    assert ag.jvp(lambda x: x.batch_sum(), (xs,), (np.ones(2),)) == (3.0, 2.0)
+    assert ag.jvp(lambda x: x.batch_mean(), (xs,), (np.ones(2),)) == (1.5, 1.0)
+    value, tangent = ag.jvp(lambda x, w: (x * w).batch_mean(), (xs, 3.0), (np.zeros(2), 1.0))
     assert (value, tangent) == (4.5, pytest.approx(1.5))
-    assert ag.grad(lambda x, w: (x * w).mean(), 1)(xs, 3.0) == pytest.approx(tangent)
+    assert ag.grad(lambda x, w: (x * w).batch_mean(), 1)(xs, 3.0) == pytest.approx(tangent)
 
 
 def test_jvp_tangent_must_match_its_primal_and_hessian_takes_numbers():

@@ -46,13 +46,13 @@ def test_op_forward_mode_equals_reverse_mode(op, data):
 def test_op_batched_equals_one_sample_at_a_time(op, data):
     first = data.draw(op_inputs(op))
     more = data.draw(st.lists(op_inputs(op).filter(lambda s: len(s) == len(first)), max_size=3))
-    if op.arity == -1:  # the constant is one number shared by every sample
+    if op.kind is ops.WITH_CONSTANT:  # the constant is one number shared by every sample
         more = [[s[0], first[1]] for s in more]
     samples = [first, *more]
     f, _ = op_function(op, first)
-    width = 1 if op.arity == -1 else len(first)
+    width = 1 if op.kind is ops.WITH_CONSTANT else len(first)
     leaves = [Value(np.array([s[i] for s in samples])) for i in range(width)]
-    f(*leaves).sum().backward()
+    f(*leaves).batch_sum().backward()
     for k, sample in enumerate(samples):
         single = [Value(x) for x in sample[:width]]
         op_function(op, sample)[0](*single).backward()
@@ -105,7 +105,13 @@ def test_second_backward_doubles_leaf_gradients_only(expr):
 
 def test_gradcheck_catches_a_wrong_derivative():
     bad = ops.Op(
-        "bad_square", "bad", 1, lambda x: x * x, lambda a, out: (a,), ("{0}",), "x² with ∂ = x"
+        name="bad_square",
+        symbol="bad",
+        kind=ops.UNARY,
+        forward=lambda x: x * x,
+        partials=lambda a, out: (a,),
+        formulas=("{0}",),
+        doc="x² with ∂ = x",
     )
     with pytest.raises(ag.GradcheckError, match=r"input 0 .*analytic 0\.5 vs numeric 0\.99999"):
         gradcheck(lambda v: v.apply(bad), 0.5)
@@ -113,7 +119,13 @@ def test_gradcheck_catches_a_wrong_derivative():
 
 def test_gradcheck_tolerance_is_tight_for_small_derivatives():
     off = ops.Op(
-        "off", "off", 1, lambda x: 1e-3 * x, lambda a, out: (1.1e-3,), ("c",), "1e-3·x, wrong ∂"
+        name="off",
+        symbol="off",
+        kind=ops.UNARY,
+        forward=lambda x: 1e-3 * x,
+        partials=lambda a, out: (1.1e-3,),
+        formulas=("c",),
+        doc="1e-3·x, wrong ∂",
     )
     with pytest.raises(ag.GradcheckError):
         gradcheck(lambda v: v.apply(off), 0.5)

@@ -70,7 +70,7 @@ def test_unlabelled_nodes_get_names_and_constants_show_their_value():
 def test_stepping_in_batched_mode_matches_backward():
     w = Value(0.4, label="w")
     x = Value(np.array([1.0, -2.0, 0.5]), label="x")
-    loss = (w * x).tanh().mean()
+    loss = (w * x).tanh().batch_mean()
     loss.backward()
     expected = w.grad
     w.zero_grad()

@@ -10,7 +10,7 @@ from autograd.testing import KINK_MARGIN, expressions, op_inputs, op_instances, 
 @given(op_instances().flatmap(lambda op: st.tuples(st.just(op), op_inputs(op))))
 def test_op_inputs_stay_in_the_safe_domain(pair):
     op, inputs = pair
-    expected = {0: len(inputs), -1: 2}.get(op.arity, op.arity)  # n-ary; input + constant
+    expected = 2 if op.kind is ops.WITH_CONSTANT else op.arity or len(inputs)  # + constant; n-ary
     assert len(inputs) == expected
     for i, x in enumerate(inputs):
         assert any(lo <= x <= hi for lo, hi in safe_intervals(op, i))

@@ -94,7 +94,7 @@ def test_single_output_mlp_returns_a_value_and_batched_grads_sum_samples() -> No
     X = np.random.default_rng(0).normal(size=(5, 2))
     out = model(X)
     assert isinstance(out, Value) and out.data.shape == (5,)
-    out.sum().backward()
+    out.batch_sum().backward()
     batched = [p.grad for p in model.parameters()]
     model.zero_grad()
     assert all(p.grad == 0.0 for p in model.parameters())

@@ -153,7 +153,7 @@ def test_batched_values_are_summarised() -> None:
     import numpy as np
 
     x = Value(np.linspace(-1, 1, 50), label="x")
-    y = x.tanh().sum()
+    y = x.tanh().batch_sum()
     y.backward()
     src = viz.draw(y, "edges").source
     assert "[50 values, mean " in src

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import graphviz
 
 from autograd.backward import local_partials
+from autograd.ops import WITH_CONSTANT
 from viz.labels import NumberFormat, format_data
 from viz.walk import GraphView, StepState
 
@@ -107,7 +108,7 @@ def partial_text(view: GraphView, child: int, k: int, opts: Options) -> str:
     if op is None:
         return ""
     names = [name_of(view, p, opts) for p in node.parents]
-    if op.arity == -1:  # a constant kept on the node: x * 3
+    if op.kind is WITH_CONSTANT:  # a constant kept on the node: x * 3
         names.append(opts.num(node.constant))
     out = name_of(view, node, opts)
     formula = op.explain(k, names, out)
