@@ -302,17 +302,18 @@ def _check_config(config: dict[str, Any], where: str) -> None:
         for v in value if type(value) is list else [value]:
             if type(v) is int and abs(v) > MAX_COUNT:
                 raise SerializationError(
-                    f"{where}: {key!r} holds the integer {_show(v)}…, larger than any model"
+                    f"{where}: {key!r} holds the integer {_show(v)}, larger than any model"
                     f" (at most {MAX_COUNT})"
                 )
 
 
 def _show(value: Any) -> str:
-    """A value as it is written in the JSON file (``true``, ``null``, ``"no"``)."""
+    """A value as it is written in the JSON file (``true``, ``null``, ``"no"``), shortened."""
     try:
-        return json.dumps(value)[:60]
+        text = json.dumps(value)
     except (TypeError, ValueError, RecursionError):
-        return repr(value)[:60]
+        text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _reject_constant(name: str) -> Any:

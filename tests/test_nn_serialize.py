@@ -473,8 +473,8 @@ def test_a_huge_architecture_is_refused_before_anything_is_built(  # type: ignor
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (config(sizes=[10**11]), r"'sizes' holds the integer 100000000000…, larger than any"),
-        (config(nin=10**400), r"'nin' holds the integer 1000000.*larger than any model"),
+        (config(sizes=[10**11]), r"'sizes' holds the integer 100000000000, larger than any"),
+        (config(nin=10**400), r"'nin' holds the integer 1000000\d{52}…, larger than any model"),
         (config(fan_out=-(10**40)), r"'fan_out' holds the integer -1000.*larger than any"),
         (config(sizes=[True]), r"'sizes' must be a non-empty list of positive integers"),
         (config(nin=[2]), r"'nin' must be a positive integer"),
