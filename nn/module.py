@@ -121,9 +121,36 @@ class Module:
         for (_, p), v in zip(named, values):
             p.data = v
 
+    # ---- copy and pickle -------------------------------------------------------------------
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """``copy.copy``, ``copy.deepcopy`` and ``pickle`` go through config and state.
+
+        The copy is ``type(self)(**config())`` with the parameters of
+        :meth:`state_dict` (bit for bit): an independent model with no graph and
+        zero gradients. A subclass that does not define :meth:`config` is copied
+        attribute by attribute instead.
+        """
+        if type(self).config is Module.config:
+            return super().__reduce_ex__(protocol)
+        return (_rebuild, (type(self), self.config(), self.state_dict()))
+
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.config().items())
         return f"{type(self).__name__}({args})"
+
+
+def _rebuild(cls: type[Module], config: dict[str, Any], state: dict[str, float]) -> Module:
+    """A new ``cls(**config)`` holding ``state`` (how copies and pickles of a Module are made)."""
+    try:
+        model = cls(**config)
+    except TypeError as exc:
+        raise TypeError(
+            f"cannot rebuild {cls.__name__} from its config() {config}: {exc}; a Module"
+            " subclass must accept its config() as keyword arguments to be copied or pickled"
+        ) from exc
+    model.load_state_dict(state)
+    return model
 
 
 def _walk(obj: Any, prefix: str) -> Iterator[tuple[str, Value]]:

@@ -7,30 +7,55 @@ The file is plain JSON (never pickle, never eval)::
      "parameters": {"layers.0.neurons.0.w.0": 0.123..., ...},
      "sha256": "<hash of the canonical architecture + parameters>"}
 
-Floats are written with ``repr``, which reads back bit for bit. ``load`` checks the
-format, version, checksum, architecture and every parameter before touching a
-model, so a truncated, corrupted, wrong-version or wrong-shape file raises a
-:class:`SerializationError` and changes nothing; so does a path that cannot be read
-(a directory, no permission) and a config entry of the wrong JSON type.
+Floats are written with ``repr``, which reads back bit for bit.
+
+``save`` writes a fresh temporary file next to the target (a unique name, never
+one that already exists, so no planted file or symlink is followed), syncs it to
+disk and renames it over the target: readers see the old file or the new one,
+never half of one, and concurrent saves to one path each succeed (the last one
+wins). It replaces only a regular file: a directory, device, FIFO or socket at
+the path is refused. A symlink to a regular file is replaced by the new file (the
+file it pointed to is not touched).
+
+``load`` reads only regular files (never a device or FIFO, even through a link)
+and at most ``max_bytes``; it checks the format, version, checksum, every config
+entry (types, and integers below :data:`MAX_COUNT`), every parameter value, and
+that the architecture has exactly as many parameters as the file before it
+builds anything. Any problem with the file or its path raises
+:class:`SerializationError` and changes no model.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import json
 import math
 import os
+import stat
+import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from nn.module import Module
+from nn.layer import Layer
+from nn.linear import Linear
+from nn.mlp import MLP
+from nn.module import Module, check_count
+from nn.neuron import Neuron
+from nn.perceptron import Perceptron
 
 FORMAT = "chainrule.nn"
 VERSION = 1
+MAX_BYTES = 256 * 1024 * 1024
+"""The default ``max_bytes`` of :func:`load`: 256 MiB, about 10 million parameters."""
+MAX_COUNT = 2**31 - 1
+"""The largest integer a config may hold (a width, ``nin``, ``nout``)."""
 
 
 class SerializationError(ValueError):
-    """A model file that cannot be read back: truncated, corrupted, or for another model."""
+    """A model file that cannot be written or read back, and why (the path is in the message)."""
 
 
 def _digest(architecture: Any, parameters: Any) -> str:
@@ -44,13 +69,19 @@ def _digest(architecture: Any, parameters: Any) -> str:
 
 
 def save(model: Module, path: str | os.PathLike[str]) -> None:
-    """Write ``model``'s architecture and parameters to ``path`` as JSON (atomically)."""
+    """Write ``model``'s architecture and parameters to ``path`` as JSON, atomically.
+
+    Raises :class:`SerializationError` (and leaves no temporary file) when the
+    parameters are not finite, the path is not a regular file, or writing fails.
+    """
     if not isinstance(model, Module):
         raise TypeError(f"save expects an nn.Module, got {type(model).__name__}")
+    target = Path(path)
+    where = f"cannot save {type(model).__name__} to {os.fspath(path)!r}"
     state = model.state_dict()
     bad = [name for name, v in state.items() if not math.isfinite(v)]
     if bad:
-        raise ValueError(f"cannot save non-finite parameters: {', '.join(bad[:5])}")
+        raise SerializationError(f"{where}: non-finite parameters {', '.join(bad[:5])}")
     architecture = {"class": type(model).__name__, "config": model.config()}
     doc = {
         "format": FORMAT,
@@ -59,28 +90,136 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
         "parameters": state,
         "sha256": _digest(architecture, state),
     }
-    target = Path(path)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(json.dumps(doc, indent=1, allow_nan=False) + "\n", encoding="utf-8")
-    os.replace(tmp, target)
-
-
-def _read(path: str | os.PathLike[str]) -> dict[str, Any]:
-    where = f"model file {os.fspath(path)!r}"
+    text = json.dumps(doc, indent=1, allow_nan=False) + "\n"
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        _write_atomically(target, text.encode("utf-8"), where)
+    except OSError as exc:
+        raise SerializationError(f"{where}: {exc.strerror or exc}") from exc
+    except ValueError as exc:  # a NUL byte in the path
+        if isinstance(exc, SerializationError):
+            raise
+        raise SerializationError(f"{where}: {exc}") from exc
+
+
+def _write_atomically(target: Path, content: bytes, where: str) -> None:
+    """Write a unique temp file in ``target``'s folder, fsync it, rename it over ``target``."""
+    mode = _replaceable(target, where)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        try:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, mode)
+            view = memoryview(content)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+        tmp = ""
+    finally:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    with contextlib.suppress(OSError):  # make the rename itself durable (POSIX only)
+        folder = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+
+def _replaceable(target: Path, where: str) -> int:
+    """The mode for the new file; a SerializationError if ``target`` is not a regular file."""
+    try:
+        info = os.stat(target)  # through a symlink: what it points to
+    except FileNotFoundError:  # nothing there (or a dangling link, which is replaced)
+        return _new_file_mode()
+    if not stat.S_ISREG(info.st_mode):
+        raise SerializationError(
+            f"{where}: it is {_kind(info.st_mode)}; save only creates or replaces regular files"
+        )
+    return stat.S_IMODE(info.st_mode)
+
+
+def _new_file_mode() -> int:
+    """0o666 less the process umask: the mode ``open()`` gives a new file (0o644 if unknown)."""
+    with (
+        contextlib.suppress(OSError, ValueError, IndexError),
+        open("/proc/self/status", encoding="ascii") as status,
+    ):
+        for line in status:
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    return 0o644
+
+
+def _kind(mode: int) -> str:
+    """What a file of this ``st_mode`` is, for messages."""
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _read_bytes(path: str | os.PathLike[str], max_bytes: int, where: str) -> bytes:
+    """At most ``max_bytes`` of a regular file; anything else is a SerializationError."""
+    try:
+        info = os.stat(path)  # refuse devices and FIFOs (even through a link) before opening
+        if not stat.S_ISREG(info.st_mode):
+            kind = _kind(info.st_mode)
+            raise SerializationError(f"{where} is {kind}, not a regular file")
+        if info.st_size > max_bytes:
+            raise SerializationError(_too_big(where, max_bytes))
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+        fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped since the stat
+                raise SerializationError(f"{where} is no longer a regular file")
+            chunks, left = [], max_bytes + 1
+            while left > 0:
+                chunk = os.read(fd, min(left, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         raise SerializationError(f"{where} does not exist") from None
-    except IsADirectoryError:
-        raise SerializationError(f"{where} is a directory, not a file") from None
     except NotADirectoryError:
         raise SerializationError(f"{where}: a folder on its path is not a directory") from None
     except PermissionError:
         raise SerializationError(f"{where} cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise SerializationError(f"{where} cannot be read: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a NUL byte in the path
+        if isinstance(exc, SerializationError):
+            raise
+        raise SerializationError(f"{where} cannot be read: {exc}") from None
+    data = b"".join(chunks)
+    if len(data) > max_bytes:
+        raise SerializationError(_too_big(where, max_bytes))
+    return data
+
+
+def _too_big(where: str, max_bytes: int) -> str:
+    return f"{where} is larger than max_bytes={max_bytes}; pass a larger max_bytes to load it"
+
+
+def _read(path: str | os.PathLike[str], max_bytes: int) -> tuple[dict[str, Any], dict[str, float]]:
+    """The checked architecture and parameter values of a model file."""
+    where = f"model file {os.fspath(path)!r}"
+    try:
+        text = _read_bytes(path, max_bytes, where).decode("utf-8")
     except UnicodeDecodeError:
         raise SerializationError(f"{where} is not a text (JSON) file") from None
-    except (OSError, ValueError) as exc:  # other OS errors; a NUL byte in the path
-        raise SerializationError(f"{where} cannot be read: {exc}") from None
     try:
         doc = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
@@ -96,7 +235,7 @@ def _read(path: str | os.PathLike[str]) -> dict[str, Any]:
         )
     if version != VERSION:
         raise SerializationError(
-            f"{where} has format version {version!r}; this chainrule reads {VERSION}"
+            f"{where} has format version {_show(version)}; this chainrule reads {VERSION}"
         )
     for key, kind in (("architecture", dict), ("parameters", dict), ("sha256", str)):
         if not isinstance(doc.get(key), kind):
@@ -111,11 +250,31 @@ def _read(path: str | os.PathLike[str]) -> dict[str, Any]:
     if digest != doc["sha256"]:
         raise SerializationError(f"{where} is corrupted: its checksum does not match its content")
     _check_config(arch["config"], f"{where}: architecture config")
-    return doc
+    return arch, _check_parameters(doc["parameters"], where)
+
+
+def _check_parameters(parameters: dict[str, Any], where: str) -> dict[str, float]:
+    """Every parameter value as a finite float (no bools, strings or ints too big for a float)."""
+    values = {}
+    for name, value in parameters.items():
+        if type(value) not in (int, float):
+            raise SerializationError(
+                f"{where}: parameter {name!r} must be a number, got {_show(value)}"
+            )
+        try:
+            x = float(value)
+        except OverflowError:
+            raise SerializationError(
+                f"{where}: parameter {name!r} is an integer too large for a float"
+            ) from None
+        if not math.isfinite(x):
+            raise SerializationError(f"{where}: parameter {name!r} is not finite ({x!r})")
+        values[name] = x
+    return values
 
 
 def _is_count(v: Any) -> bool:
-    return type(v) is int and v >= 1
+    return type(v) is int and v >= 1  # bool is not int here
 
 
 _CONFIG_RULES: dict[str, tuple[Any, str]] = {
@@ -140,55 +299,113 @@ def _check_config(config: dict[str, Any], where: str) -> None:
         rule = _CONFIG_RULES.get(key)
         if rule is not None and not rule[0](value):
             raise SerializationError(f"{where}: {key!r} must be {rule[1]}, got {_show(value)}")
+        for v in value if type(value) is list else [value]:
+            if type(v) is int and abs(v) > MAX_COUNT:
+                raise SerializationError(
+                    f"{where}: {key!r} holds the integer {_show(v)}, larger than any model"
+                    f" (at most {MAX_COUNT})"
+                )
 
 
 def _show(value: Any) -> str:
-    """A value as it is written in the JSON file (``true``, ``null``, ``"no"``)."""
+    """A value as it is written in the JSON file (``true``, ``null``, ``"no"``), shortened."""
     try:
-        return json.dumps(value)[:60]
+        text = json.dumps(value)
     except (TypeError, ValueError, RecursionError):
-        return repr(value)[:60]
+        text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"non-finite number {name} in the file")
 
 
-def _build(arch: dict[str, Any]) -> Module:
-    cls = Module.registry.get(arch["class"])
+def _count_linear(config: Mapping[str, Any]) -> int:
+    nin, nout = check_count(config["nin"], "nin"), check_count(config.get("nout", 1), "nout")
+    return nout * nin + (nout if config.get("bias", False) else 0)
+
+
+def _count_mlp(config: Mapping[str, Any]) -> int:
+    widths = [check_count(w, "a width") for w in [config["nin"], *config["sizes"]]]
+    return sum(n_out * (n_in + 1) for n_in, n_out in itertools.pairwise(widths))
+
+
+PARAMETER_COUNTS: dict[type[Module], Callable[[Mapping[str, Any]], int]] = {
+    Neuron: lambda c: check_count(c["nin"], "nin") + 1,
+    Perceptron: lambda c: check_count(c["nin"], "nin") + 1,
+    Layer: lambda c: check_count(c["nout"], "nout") * (check_count(c["nin"], "nin") + 1),
+    Linear: _count_linear,
+    MLP: _count_mlp,
+}
+"""How many parameters ``cls(**config)`` has, computed from the config alone: :func:`load`
+compares it with the file before building anything. A class not listed is built as is."""
+
+
+def _build(arch: dict[str, Any], count: int, where: str) -> Module:
+    """A new model of the saved class, once its config is known to give ``count`` parameters."""
+    name, config = arch["class"], arch["config"]
+    cls = Module.registry.get(name)
     if cls is None:
-        raise SerializationError(f"unknown model class {arch['class']!r} in the file")
+        raise SerializationError(f"{where}: unknown model class {name!r}")
+    counter = PARAMETER_COUNTS.get(cls)
+    if counter is not None:
+        try:
+            expected = counter(config)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SerializationError(f"{where}: cannot rebuild {name}: {exc!r}") from None
+        if expected != count:
+            raise SerializationError(
+                f"{where}: its architecture {name}({_show(config)}) has {expected} parameters"
+                f" but the file holds {count}; nothing was built"
+            )
     try:
-        return cls(**arch["config"])
+        return cls(**config)
     except Exception as exc:  # whatever a constructor raises on entries it cannot use
-        raise SerializationError(f"cannot rebuild {arch['class']} from the file: {exc}") from exc
+        reason = str(exc) or type(exc).__name__
+        raise SerializationError(f"{where}: cannot rebuild {name} from the file: {reason}") from exc
 
 
-def load(path: str | os.PathLike[str], into: Module | None = None) -> Module:
+def load(
+    path: str | os.PathLike[str], into: Module | None = None, *, max_bytes: int = MAX_BYTES
+) -> Module:
     """Read a model written by :func:`save`.
 
     Without ``into``, builds a new model of the saved class and returns it. With
     ``into``, the saved architecture must equal ``into``'s and its parameters are
-    replaced in place (and ``into`` is returned). Any problem with the file or its
-    path raises :class:`SerializationError` before a single parameter changes (an
-    ``into`` that is not a Module is a TypeError, as in :func:`save`).
+    replaced in place (and ``into`` is returned). A file larger than ``max_bytes``
+    (default :data:`MAX_BYTES`, 256 MiB) is refused unread. Any problem with the
+    file or its path raises :class:`SerializationError` before a single parameter
+    changes (an ``into`` that is not a Module, or a bad ``max_bytes``, is a
+    TypeError/ValueError, as in :func:`save`).
     """
     if into is not None and not isinstance(into, Module):
         raise TypeError(f"load(into=...) expects an nn.Module, got {type(into).__name__}")
-    doc = _read(path)
-    arch = doc["architecture"]
+    limit = check_count(max_bytes, "max_bytes")
+    where = f"model file {os.fspath(path)!r}"
+    try:
+        return _load(path, into, limit, where)
+    except SerializationError:
+        raise
+    except MemoryError:
+        raise SerializationError(f"{where}: ran out of memory while loading it") from None
+    except (OSError, OverflowError, RecursionError, ValueError, TypeError, KeyError) as exc:
+        raise SerializationError(f"{where} cannot be loaded: {exc!r}") from None
+
+
+def _load(path: str | os.PathLike[str], into: Module | None, limit: int, where: str) -> Module:
+    arch, values = _read(path, limit)
     if into is None:
-        model = _build(arch)
+        model = _build(arch, len(values), where)
     else:
         mine = {"class": type(into).__name__, "config": into.config()}
         if json.dumps(mine, sort_keys=True) != json.dumps(arch, sort_keys=True):
             raise SerializationError(
-                f"the file holds {arch['class']}({arch['config']}), which does not match"
+                f"{where} holds {arch['class']}({_show(arch['config'])}), which does not match"
                 f" the model {type(into).__name__}({mine['config']})"
             )
         model = into
     try:
-        model.load_state_dict(doc["parameters"])
+        model.load_state_dict(values)
     except (TypeError, ValueError) as exc:
-        raise SerializationError(f"parameters in the file do not fit the model: {exc}") from None
+        raise SerializationError(f"{where}: parameters do not fit the model: {exc}") from None
     return model

@@ -110,6 +110,25 @@ def _check_data(model: Module, data: Any, loss: Any, what: str) -> tuple[np.ndar
     return X.astype(np.float64), y
 
 
+def _check_optimizer(opt: Any, model: Module) -> Optimizer:
+    """``opt`` if it trains ``model``: only the model's parameters, at least one of them.
+
+    A non-empty subset is allowed (the others stay frozen, as in fine-tuning).
+    """
+    if not isinstance(opt, Optimizer):
+        raise TypeError(f"optimizer must be an nn.Optimizer, got {type(opt).__name__}")
+    mine = {id(p) for p in model.parameters()}
+    held = {id(p) for p in opt.params}
+    foreign, lacking = len(held - mine), len(mine - held)
+    if foreign or lacking == len(mine):
+        raise ValueError(
+            f"the optimizer would not train this model: {foreign} of its {len(held)}"
+            f" parameters are not the model's (another model's?) and it lacks {lacking}"
+            f" of the model's {len(mine)}; build it from the model, e.g. nn.Adam(model)"
+        )
+    return opt
+
+
 def _forward(model: Module, X: np.ndarray, batched: bool) -> Any:
     if batched:
         return model(X)
@@ -145,10 +164,12 @@ def fit(
     ``batched=True`` (default) runs each mini-batch as one graph over numpy
     arrays; ``batched=False`` builds one scalar graph per sample (slow, for
     teaching). Mini-batches are shuffled with ``seed`` (deterministic for a
-    fixed seed). The default optimizer is ``Adam(model, lr=0.01)``. After each
-    epoch every callback gets ``(epoch, history, model)``; one returning True
-    stops training. ``loss`` is a callable or a name from ``nn.losses.LOSSES``.
-    Every input is checked before the first update.
+    fixed seed). The default optimizer is ``Adam(model, lr=0.01)``; one given
+    must hold only the model's parameters (all of them, or a subset to freeze the
+    rest), else a ValueError. After each epoch every callback gets ``(epoch,
+    history, model)``; one returning True stops training. ``loss`` is a callable
+    or a name from ``nn.losses.LOSSES``. Every input is checked before the first
+    update.
     """
     if isinstance(loss, str):
         if loss not in LOSSES:
@@ -163,7 +184,7 @@ def fit(
     alpha = check_number(l2, "l2")
     if alpha < 0:
         raise ValueError(f"l2 must be ≥ 0, got {alpha!r} (a negative penalty rewards big weights)")
-    opt = optimizer if optimizer is not None else Adam(model, lr=0.01)
+    opt = Adam(model, lr=0.01) if optimizer is None else _check_optimizer(optimizer, model)
     params = model.parameters()
     rng = np.random.default_rng(seed)
     hooks: list[Callable[[int, History, Module], bool | None]] = list(callbacks)

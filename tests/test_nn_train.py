@@ -177,3 +177,38 @@ def test_a_negative_l2_is_rejected_before_any_update() -> None:
         nn.fit(model, "binary_cross_entropy", (X, y), epochs=2, l2=-1.0, progress=False)
     assert np.array_equal(before, weights(model))
     nn.fit(model, "binary_cross_entropy", (X, y), epochs=1, l2=0.0, progress=False)  # still fine
+
+
+def test_an_optimizer_of_another_model_is_rejected_before_any_update() -> None:
+    """``fit(model, optimizer=nn.Adam(other))`` used to train ``other`` and report on ``model``."""
+    X, y = nn.data.xor(20, seed=0)
+    model, other = nn.MLP(2, [3, 1], seed=0), nn.MLP(2, [3, 1], seed=1)
+    before, other_before = weights(model), weights(other)
+    mixed = other.parameters()[:4] + model.parameters()[4:]
+    for opt, message in [
+        (
+            nn.Adam(other),
+            r"13 of its 13 parameters are not the model's .* lacks 13 of the model's 13",
+        ),
+        (nn.SGD(mixed), r"4 of its 13 parameters are not the model's .* lacks 4 of the model's 13"),
+        (nn.SGD([*model.parameters(), nn.Neuron(1).b]), r"1 of its 14 .* lacks 0 of"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            nn.fit(model, "binary_cross_entropy", (X, y), epochs=2, optimizer=opt, progress=False)
+    with pytest.raises(TypeError, match=r"optimizer must be an nn\.Optimizer, got str"):
+        nn.fit(model, "mse", (X, y), optimizer="adam", progress=False)  # type: ignore[arg-type]
+    assert np.array_equal(before, weights(model))
+    assert np.array_equal(other_before, weights(other))
+
+
+def test_an_optimizer_over_part_of_the_model_freezes_the_rest() -> None:
+    X, y = nn.data.xor(20, seed=0)
+    model = nn.MLP(2, [3, 1], seed=0)
+    before = weights(model)
+    last = model.layers[-1].parameters()
+    nn.fit(model, "binary_cross_entropy", (X, y), epochs=3, optimizer=nn.SGD(last, lr=0.5),
+           progress=False)  # fmt: skip
+    after = weights(model)
+    n = len(last)
+    assert np.array_equal(after[:-n], before[:-n])  # the hidden layer is frozen
+    assert not np.array_equal(after[-n:], before[-n:])  # the output layer learned
