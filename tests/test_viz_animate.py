@@ -98,3 +98,12 @@ def test_root_must_be_a_value(animate: Any, tmp_path: Path) -> None:
     ):
         animate(3, tmp_path / "x.gif")
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("stepper", [object(), None, expression()], ids=["object", "None", "Value"])
+def test_draw_step_takes_a_backprop_or_forward_stepper(stepper: Any) -> None:
+    with pytest.raises(TypeError) as exc:
+        viz.draw_step(stepper)
+    message = str(exc.value)
+    assert message.startswith("draw_step: stepper must be an autograd.Backprop or autograd.Forward")
+    assert f"got {type(stepper).__name__} " in message
