@@ -8,7 +8,9 @@ with :func:`parser` and :class:`Report`.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,6 +20,10 @@ DEFAULT_OUT = Path("out")
 """Where a demo writes when ``--out`` is not given: ``out/<demo name>``."""
 
 DPI = 100
+MAX_EPOCHS = 100_000
+"""The largest ``--epochs`` a demo accepts."""
+MAX_LR = 10.0
+"""The largest ``--lr`` a demo accepts: far above a useful step (1e308 overflows the weights)."""
 
 
 def summary_line(doc: str | None) -> str:
@@ -37,10 +43,11 @@ def parser(name: str, doc: str | None) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--out",
-        type=Path,
-        default=DEFAULT_OUT / name,
+        type=output_dir,
+        default=str(DEFAULT_OUT / name),  # a string, so argparse checks it with output_dir too
         metavar="DIR",
-        help=f"folder for the figures and summary.txt (default: out/{name})",
+        help="folder for the figures and summary.txt, created if missing; it must not be a file"
+        f" and must be writable (default: out/{name})",
     )
     p.add_argument(
         "--seed",
@@ -96,16 +103,80 @@ def positive_float(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text}")
     return value
+
+
+def learning_rate(text: str) -> float:
+    """An argparse type: a learning rate, a finite number in (0, MAX_LR]."""
+    value = positive_float(text)
+    if value > MAX_LR:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_LR:g}, got {text}")
+    return value
+
+
+def _named(text: str, what: str) -> Path:
+    """``Path(text)``, refusing ``''`` (which Path would silently read as the current folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"must name a {what}, got an empty string")
+    return Path(text)
 
 
 def existing_path(text: str) -> Path:
     """An argparse type: a path that exists."""
-    path = Path(text)
+    path = _named(text, "file or folder")
     if not path.exists():
         raise argparse.ArgumentTypeError(f"{text} does not exist")
     return path
+
+
+def readable_file(text: str) -> Path:
+    """An argparse type: an existing regular file that can be opened for reading."""
+    path = _named(text, "file")
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"{text} does not exist")
+    if not path.is_file():
+        kind = "a folder, not a file" if path.is_dir() else "not a regular file"
+        raise argparse.ArgumentTypeError(f"{text} is {kind}")
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot read {text}: {exc.strerror}") from None
+    return path
+
+
+def output_dir(text: str) -> Path:
+    """An argparse type: a folder to write in, existing or creatable (not a file, not ``''``).
+
+    The nearest existing folder on the way (the folder itself, else the ancestor in which
+    it would be created) must take a new file: one is created there and removed at once.
+    """
+    path = _named(text, "folder")
+    try:
+        for folder in (path, *path.parents):
+            if folder.is_dir():
+                break
+            if os.path.lexists(folder):  # a file, or a broken link, where a folder must be
+                kind = _kind(folder)
+                if folder != path:
+                    raise argparse.ArgumentTypeError(f"cannot make {text}: {folder} is {kind}")
+                raise argparse.ArgumentTypeError(f"{text} is {kind}, not a folder")
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot use {text}: {exc.strerror}") from None
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot write in {folder}: {exc.strerror}") from None
+    return path
+
+
+def _kind(path: Path) -> str:
+    """What ``path``, which exists but is no folder, is: for messages."""
+    if path.is_file():
+        return "a file"
+    return "a broken link" if path.is_symlink() else "a special file"
 
 
 class Report:

@@ -15,6 +15,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from demos import _cli
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "docs" / "images"
 MAX_BYTES = 300_000
@@ -64,7 +66,9 @@ def regenerate(out: str | Path = DEFAULT_OUT, only: Sequence[str] = ()) -> list[
 
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m demos.figures", description=__doc__.split("\n")[0])
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="default: docs/images")
+    p.add_argument("--out", type=_cli.output_dir, default=DEFAULT_OUT, metavar="DIR",
+                   help="folder for the images, created if missing; not a file, writable"
+                   " (default: docs/images)")  # fmt: skip
     p.add_argument("only", nargs="*", metavar="DEMO",
                    help=f"regenerate only these demos' images ({', '.join(FIGURES)})")  # fmt: skip
     a = p.parse_args(argv)

@@ -155,11 +155,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=_cli.existing_path,
         default=None,
         metavar="DIR",
-        help="folder (or .npz/.mat file) with the cats and dogs wavelet data",
+        help="an existing folder (or .npz/.mat file) with the cats and dogs wavelet data",
     )
     p.add_argument(
-        "--epochs", type=_cli.int_range(1, 100_000), default=None,
-        help="gradient-descent epochs (default: 200; 60 with --quick)",
+        "--epochs", type=_cli.int_range(1, _cli.MAX_EPOCHS), default=None,
+        help=f"gradient-descent epochs, 1–{_cli.MAX_EPOCHS} (default: 200; 60 with --quick)",
     )  # fmt: skip
     a = p.parse_args(argv)
     return _cli.exit_code(lambda: run(a.out, a.seed, a.quick, a.data, a.epochs))

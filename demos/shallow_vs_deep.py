@@ -75,8 +75,9 @@ def run(
 def main(argv: Sequence[str] | None = None) -> int:
     p = _cli.parser(NAME, __doc__)
     p.add_argument(
-        "--epochs", type=_cli.int_range(1, 100_000), default=None,
-        help="gradient-descent epochs for each network (default: 1000; 60 with --quick)",
+        "--epochs", type=_cli.int_range(1, _cli.MAX_EPOCHS), default=None,
+        help=f"gradient-descent epochs for each network, 1–{_cli.MAX_EPOCHS}"
+        " (default: 1000; 60 with --quick)",
     )  # fmt: skip
     a = p.parse_args(argv)
     run(a.out, a.seed, a.quick, a.epochs)

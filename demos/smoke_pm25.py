@@ -106,12 +106,13 @@ def run(
 def main(argv: Sequence[str] | None = None) -> int:
     p = _cli.parser(NAME, __doc__)
     p.add_argument(
-        "--csv", type=_cli.existing_path, default=None, metavar="PATH",
-        help="daily station CSV with columns date, pm25 and weather (see nn.data.load_pm25_csv)",
+        "--csv", type=_cli.readable_file, default=None, metavar="PATH",
+        help="a readable daily station CSV file with columns date, pm25 and weather"
+        " (see nn.data.load_pm25_csv)",
     )  # fmt: skip
     p.add_argument(
-        "--epochs", type=_cli.int_range(1, 100_000), default=None,
-        help="at most this many MLP epochs (default: 400; 40 with --quick)",
+        "--epochs", type=_cli.int_range(1, _cli.MAX_EPOCHS), default=None,
+        help=f"at most this many MLP epochs, 1–{_cli.MAX_EPOCHS} (default: 400; 40 with --quick)",
     )  # fmt: skip
     a = p.parse_args(argv)
     return _cli.exit_code(lambda: run(a.out, a.seed, a.quick, a.csv, a.epochs))

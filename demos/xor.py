@@ -42,6 +42,8 @@ def train(
         raise ValueError(f"hidden must be between {HIDDEN[0]} and {HIDDEN[1]}, got {hidden}")
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
+    if not 0 < lr <= _cli.MAX_LR:  # also refuses nan
+        raise ValueError(f"lr must be a number > 0 and ≤ {_cli.MAX_LR:g}, got {lr!r}")
     X, y = nn.data.xor(n, seed=seed)
     model = nn.MLP(2, [hidden, 1], activation=activation, seed=seed)
     history = nn.fit(
@@ -105,9 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     p.add_argument(
         "--lr",
-        type=_cli.positive_float,
+        type=_cli.learning_rate,
         default=DEFAULTS["lr"],
-        help=f"Adam learning rate (default: {DEFAULTS['lr']})",
+        help=f"Adam learning rate, a number > 0 and ≤ {_cli.MAX_LR:g} (default: {DEFAULTS['lr']})",
     )
     p.add_argument(
         "--epochs",

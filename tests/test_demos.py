@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -85,6 +87,89 @@ def test_a_bad_seed_is_a_clear_usage_error(
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert not any(tmp_path.iterdir())  # rejected before the demo ran
+
+
+def usage_error(main: Any, argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """Run ``main(argv)``, expect argparse's usage error (status 2); return stderr."""
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "usage:" in err
+    return err
+
+
+def snapshot(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize("name", DEMOS)
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        ("afile", "afile is a file, not a folder"),
+        ("afile/sub", "cannot make {tmp}/afile/sub: {tmp}/afile is a file"),
+        ("", "must name a folder, got an empty string"),
+    ],
+    ids=["a-file", "under-a-file", "empty"],
+)
+def test_a_bad_out_is_a_usage_error_before_the_demo_runs(
+    name: str, out: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
+    target = str(tmp_path / out) if out else ""
+    err = usage_error(demo(name).main, ["--quick", "--out", target], capsys)
+    assert "argument --out: " in err
+    assert message.format(tmp=tmp_path) in err
+    assert snapshot(tmp_path) == ["afile"]  # nothing made, nothing trained
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes anywhere")
+@pytest.mark.parametrize("name", DEMOS)
+def test_an_unwritable_out_is_a_usage_error(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    try:
+        for out in (locked, locked / "sub"):
+            err = usage_error(demo(name).main, ["--quick", "--out", str(out)], capsys)
+            assert f"argument --out: cannot write in {locked}: Permission denied" in err
+        assert not any(locked.iterdir())
+    finally:
+        locked.chmod(0o700)
+
+
+def test_an_out_that_takes_no_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    """As root (as in CI containers) permission bits stop nothing: refuse a folder's file here."""
+    from demos import _cli
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(_cli.tempfile, "TemporaryFile", refuse)
+    err = usage_error(demo("xor").main, ["--out", str(tmp_path / "new")], capsys)
+    assert f"argument --out: cannot write in {tmp_path}: Permission denied" in err
+    assert not any(tmp_path.iterdir())
+
+
+def test_the_default_out_is_checked_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(tmp_path)
+    Path("out").write_text("a file where the demos' folder goes", encoding="utf-8")
+    err = usage_error(demo("moons").main, ["--quick"], capsys)
+    assert "argument --out: cannot make out/moons: out is a file" in err
+
+
+def test_figures_out_must_be_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    from demos import figures
+
+    (tmp_path / "afile").touch()
+    err = usage_error(figures.main, ["--out", str(tmp_path / "afile"), "perceptron"], capsys)
+    assert "argument --out: " in err and "is a file, not a folder" in err
 
 
 @pytest.mark.parametrize("name", DEMOS)
@@ -259,6 +344,87 @@ def test_smoke_pm25_plots_predictions_on_their_dates_when_days_are_missing(
         assert round(series.pm25[i], 2) == pytest.approx(seen["observed"][k])
 
 
+@pytest.mark.parametrize(
+    ("csv", "message"),
+    [
+        ("folder", "{tmp}/folder is a folder, not a file"),
+        ("missing.csv", "{tmp}/missing.csv does not exist"),
+        ("", "must name a file, got an empty string"),
+    ],
+    ids=["folder", "missing", "empty"],
+)
+def test_smoke_pm25_csv_must_be_a_readable_file(
+    csv: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    (tmp_path / "folder").mkdir()
+    out = tmp_path / "out"
+    path = str(tmp_path / csv) if csv else ""
+    err = usage_error(demo("smoke_pm25").main, ["--csv", path, "--out", str(out)], capsys)
+    assert "argument --csv: " + message.format(tmp=tmp_path) in err
+    assert not out.exists()
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads anything")
+def test_smoke_pm25_unreadable_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    csv = tmp_path / "station.csv"
+    csv.write_text("date,pm25\n", encoding="utf-8")
+    csv.chmod(0)
+    err = usage_error(demo("smoke_pm25").main, ["--csv", str(csv)], capsys)
+    assert f"argument --csv: cannot read {csv}: Permission denied" in err
+
+
+def test_smoke_pm25_csv_that_cannot_be_opened(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    """The same refusal where permission bits stop nothing (root): opening the file fails."""
+    csv = tmp_path / "station.csv"
+    csv.write_text("date,pm25\n", encoding="utf-8")
+
+    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", refuse)
+    err = usage_error(demo("smoke_pm25").main, ["--csv", str(csv)], capsys)
+    assert f"argument --csv: cannot read {csv}: Permission denied" in err
+
+
+@pytest.mark.parametrize("name", ["linear_network", "shallow_vs_deep", "smoke_pm25", "xor"])
+@pytest.mark.parametrize("epochs", ["0", "-3", "1e3", "nan", "100001"])
+def test_epochs_must_be_a_count_in_range(
+    name: str, epochs: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    err = usage_error(demo(name).main, ["--epochs", epochs, "--out", str(tmp_path)], capsys)
+    assert "argument --epochs: " in err
+    assert "must be between 1 and" in err or "is not an integer" in err
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("name", "flag", "constraint"),
+    [
+        ("linear_network", "--epochs", "1–100000"),
+        ("shallow_vs_deep", "--epochs", "1–100000"),
+        ("smoke_pm25", "--epochs", "1–100000"),
+        ("smoke_pm25", "--csv", "readable"),
+        ("xor", "--epochs", "1–20000"),
+        ("xor", "--hidden", "2–32"),
+        ("xor", "--lr", "≤ 10"),
+        ("tour", "--out", "must not be a file"),
+        ("tour", "--seed", "≥ 0"),
+    ],
+)
+def test_help_states_each_constraint(
+    name: str, flag: str, constraint: str, capsys: pytest.CaptureFixture[str]
+):
+    with pytest.raises(SystemExit):
+        demo(name).main(["--help"])
+    text = capsys.readouterr().out
+    # The flag's entry: its line and the indented lines argparse wraps it onto.
+    entry = re.search(rf"^  {flag}\b.*?(?=^  -|^\S|^$)", text, re.MULTILINE | re.DOTALL)
+    assert entry is not None, text
+    assert constraint in " ".join(entry.group(0).split())
+
+
 # ---- XOR's knobs ----------------------------------------------------------------------------
 
 
@@ -284,19 +450,37 @@ def test_xor_seed_suggestions_run(flags: list[str], tmp_path: Path):
     [
         (["--hidden", "1"], "must be between 2 and 32"),
         (["--hidden", "33"], "must be between 2 and 32"),
-        (["--hidden", "eight"], "is not an integer"),
+        (["--hidden", "eight"], "'eight' is not an integer"),
         (["--activation", "sigmoid"], "invalid choice"),
-        (["--lr", "0"], "must be a positive number"),
-        (["--lr", "-1"], "must be a positive number"),
-        (["--lr", "nan"], "must be a positive number"),
+        (["--lr", "0"], "must be a positive finite number"),
+        (["--lr", "-1"], "must be a positive finite number"),
+        (["--lr", "nan"], "must be a positive finite number"),
+        (["--lr", "inf"], "must be a positive finite number"),
+        (["--lr", "1e400"], "must be a positive finite number"),
+        (["--lr", "1e308"], "must be at most 10, got 1e308"),
+        (["--lr", "10.5"], "must be at most 10, got 10.5"),
+        (["--lr", "fast"], "'fast' is not a number"),
         (["--epochs", "0"], "must be between 1 and"),
     ],
 )
-def test_xor_rejects_bad_flags(flags: list[str], message: str, capsys):
-    with pytest.raises(SystemExit) as exc:
-        demo("xor").main(flags)
-    assert exc.value.code == 2
-    assert message in capsys.readouterr().err
+def test_xor_rejects_bad_flags(flags: list[str], message: str, tmp_path: Path, capsys):
+    err = usage_error(demo("xor").main, [*flags, "--out", str(tmp_path)], capsys)
+    assert f"argument {flags[0]}: {message}" in err
+    assert not any(tmp_path.iterdir())
+
+
+def test_xor_accepts_the_largest_lr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    xor = demo("xor")
+    seen: list[Any] = []
+    monkeypatch.setattr(xor, "run", lambda *args: seen.append(args))
+    assert xor.main(["--lr", "10", "--out", str(tmp_path)]) == 0
+    assert seen[0][5] == 10.0
+
+
+@pytest.mark.parametrize("lr", [0.0, -1.0, float("nan"), float("inf"), 1e308])
+def test_xor_train_refuses_a_bad_lr(lr: float):
+    with pytest.raises(ValueError, match="lr must be a number > 0 and ≤ 10"):
+        demo("xor").train(lr=lr, epochs=1)
 
 
 def test_xor_result(tmp_path: Path):

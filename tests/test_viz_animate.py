@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -65,3 +66,44 @@ def test_too_many_frames_is_refused(tmp_path: Path) -> None:
         v = v * 1.0
     with pytest.raises(ValueError, match="frames"):
         viz.animate_backprop(v, tmp_path / "x.gif")
+
+
+@pytest.mark.parametrize("animate", [viz.animate_backprop, viz.animate_forward])
+@pytest.mark.parametrize("name", ["bp.xyz", "bp.svg", "bp.gif.bak"])
+def test_an_unknown_file_type_is_refused_before_any_frame(
+    animate: Any, name: str, tmp_path: Path
+) -> None:
+    f = expression()
+    target = tmp_path / "anim" / name
+    with pytest.raises(ValueError) as exc:
+        animate(f, target, frames_dir=tmp_path / "frames", backend="pure")
+    message = str(exc.value)
+    assert message.startswith(f"{animate.__name__}: path must end in .gif or .png")
+    assert repr(str(target)) in message
+    assert not any(tmp_path.iterdir())  # no folder, no frame, no GIF
+    assert f.parents[0].parents[0].grad == 0.0  # the backward pass did not run
+
+
+def test_an_animated_png(tmp_path: Path) -> None:
+    png = viz.animate_backprop(expression(), tmp_path / "bp.png", backend="pure")
+    assert png == tmp_path / "bp.png"
+    with Image.open(png) as im:
+        assert im.format == "PNG" and im.n_frames == 3
+
+
+@pytest.mark.parametrize("animate", [viz.animate_backprop, viz.animate_forward])
+def test_root_must_be_a_value(animate: Any, tmp_path: Path) -> None:
+    with pytest.raises(
+        TypeError, match=rf"^{animate.__name__}: root must be an autograd.Value, got int"
+    ):
+        animate(3, tmp_path / "x.gif")
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("stepper", [object(), None, expression()], ids=["object", "None", "Value"])
+def test_draw_step_takes_a_backprop_or_forward_stepper(stepper: Any) -> None:
+    with pytest.raises(TypeError) as exc:
+        viz.draw_step(stepper)
+    message = str(exc.value)
+    assert message.startswith("draw_step: stepper must be an autograd.Backprop or autograd.Forward")
+    assert f"got {type(stepper).__name__} " in message

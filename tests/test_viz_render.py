@@ -127,6 +127,29 @@ def test_backend_choice_and_errors(monkeypatch: pytest.MonkeyPatch) -> None:
         viz.to_svg(expression())
 
 
+@pytest.mark.parametrize(
+    "graph", [3, None, [1, 2], object()], ids=["int", "None", "list", "object"]
+)
+def test_render_refuses_what_is_not_a_drawing(graph: Any, tmp_path: Path) -> None:
+    with pytest.raises(TypeError) as exc:
+        viz.render(graph, tmp_path / "g.svg", backend="pure")
+    message = str(exc.value)
+    assert message.startswith("render: graph must be a Value, a drawing")
+    assert "DOT text (str)" in message
+    assert f"got {type(graph).__name__} " in message
+    assert not any(tmp_path.iterdir())
+
+
+def test_render_takes_a_graphviz_source_and_dot_text(tmp_path: Path) -> None:
+    import graphviz
+
+    dot = "digraph { a -> b }"
+    svg = viz.render(graphviz.Source(dot), tmp_path / "source.svg", backend="pure")
+    assert svg_texts(svg.read_bytes()) == svg_texts(
+        viz.render(dot, tmp_path / "text.svg", backend="pure").read_bytes()
+    )
+
+
 def test_renderer_failure_is_reported() -> None:
     with pytest.raises(viz.RenderError, match="failed"):
         viz.pipe("digraph { a -> }", "svg", backend="pure")

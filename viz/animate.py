@@ -27,6 +27,8 @@ PALETTE_COLORS = 64
 PALETTE_SAMPLE = 16
 NEAR_WHITE = 246
 """Frames (evenly spread, and the last) from which the shared palette is chosen."""
+SUFFIXES = (".gif", ".png")
+"""The files an animation can be: a GIF, or an animated PNG (no suffix: ``.gif`` is added)."""
 
 
 def animate_backprop(
@@ -47,8 +49,10 @@ def animate_backprop(
     green, so a step inside a box still changes the picture); ``duration`` is the
     time per frame in milliseconds. The frames are also written as numbered SVG
     files in ``frames_dir`` (default: a folder named after the GIF, ``<stem>_frames``).
+    ``path`` ends in ``.gif`` (added when it has no suffix) or ``.png`` (an animated PNG).
     This runs the backward pass: afterwards the gradients are filled in.
     """
+    _check_arguments("animate_backprop", root, path)
     check_size(root, MAX_NODES)
     return _animate(autograd.Backprop(root), root, path, style, frames_dir, duration, backend,
                     draw_kwargs)  # fmt: skip
@@ -65,10 +69,23 @@ def animate_forward(
     **draw_kwargs: Any,
 ) -> Path:
     """Write the forward pass that built ``root`` (values appearing node by node) as a GIF."""
+    _check_arguments("animate_forward", root, path)
     check_size(root, MAX_NODES)
     draw_kwargs.setdefault("grads", False)
     return _animate(autograd.Forward(root), root, path, style, frames_dir, duration, backend,
                     draw_kwargs)  # fmt: skip
+
+
+def _check_arguments(caller: str, root: Value, path: str | os.PathLike[str]) -> None:
+    """Refuse a non-Value root or an unknown file type before any frame is drawn or written."""
+    if not isinstance(root, Value):
+        raise TypeError(f"{caller}: root must be an autograd.Value, got {type(root).__name__}")
+    suffix = Path(path).suffix
+    if suffix and suffix.lower() not in SUFFIXES:
+        raise ValueError(
+            f"{caller}: path must end in {' or '.join(SUFFIXES)} (or have no suffix, for .gif),"
+            f" got {os.fspath(path)!r}"
+        )
 
 
 def _animate(

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from autograd import Value
+from autograd import Backprop, Forward, Value
 from viz.drawing import Drawing
 from viz.errors import GraphTooLargeError
 from viz.labels import NumberFormat
@@ -84,16 +84,14 @@ def draw(
     return g
 
 
-def draw_step(stepper: Any, style: Style = "values", **kwargs: Any) -> Drawing:
-    """Draw a stepper's graph mid-way (``draw(stepper's root, step=stepper)``)."""
-    root = getattr(stepper, "root", None)
-    if root is None:
-        order = list(stepper.order)
-        if not order:
-            raise ValueError("the stepper has no nodes to draw")
-        backward = StepState.of(stepper, GraphView.of(order[0])).backward
-        root = order[0] if backward else order[-1]
-    return draw(root, style, step=stepper, **kwargs)
+def draw_step(stepper: Backprop | Forward, style: Style = "values", **kwargs: Any) -> Drawing:
+    """Draw a stepper's graph mid-way (``draw(stepper.root, step=stepper)``)."""
+    if not isinstance(stepper, (Backprop, Forward)):
+        raise TypeError(
+            "draw_step: stepper must be an autograd.Backprop or autograd.Forward stepper,"
+            f" got {type(stepper).__name__} {stepper!r:.60}"
+        )
+    return draw(stepper.root, style, step=stepper, **kwargs)
 
 
 def path(source: Value, target: Value) -> list[Value]:

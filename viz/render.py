@@ -132,6 +132,11 @@ def render(
     ``format`` defaults to the file's suffix (``.svg``, ``.png``, ``.pdf``, ``.dot``),
     else ``svg`` (added as the suffix). Extra keywords go to :func:`viz.draw`.
     """
+    if not isinstance(graph, (Value, str, graphviz.Graph, graphviz.Digraph, graphviz.Source)):
+        raise TypeError(
+            "render: graph must be a Value, a drawing (as viz.draw returns; any graphviz Digraph,"
+            f" Graph or Source) or DOT text (str), got {type(graph).__name__} {graph!r:.60}"
+        )
     out = Path(path)
     fmt = _check_format(format or out.suffix.lstrip(".") or "svg")
     if not out.suffix:
