@@ -12,6 +12,8 @@ The public API, re-exported here:
   built on it, composable to any order;
 * :func:`no_grad`, :func:`enable_grad`, :func:`detect_anomaly`, :func:`node_group` — modes,
   per thread and per async task, usable as decorators;
+* :func:`names`, :func:`format_number` — one name per node and one number format,
+  shared by every view (stepper, table, drawings, compiled code);
 * :func:`data_of` — the number or array behind a Value (anything else unchanged);
 * :mod:`autograd.ops` — the op table, one entry per primitive.
 """
@@ -31,6 +33,7 @@ from autograd.modes import (
     no_grad,
     node_group,
 )
+from autograd.naming import format_number, names
 from autograd.nary import dot, mean, sum
 from autograd.stepping import Backprop, Forward, Step, wengert_table
 from autograd.value import Value
@@ -48,6 +51,7 @@ __all__ = [
     "detect_anomaly",
     "dot",
     "enable_grad",
+    "format_number",
     "grad",
     "gradcheck",
     "gradgradcheck",
@@ -57,6 +61,7 @@ __all__ = [
     "is_grad_enabled",
     "jvp",
     "mean",
+    "names",
     "no_grad",
     "node_group",
     "ops",

@@ -1,0 +1,76 @@
+"""One name per node, shared by every view: the stepper, the Wengert table, every drawing,
+the interactive page and compiled code all ask :func:`names`, so ``v3`` is ``v3`` everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from autograd.backward import PASS_LOCK
+from autograd.data import data_of
+from autograd.graph import topological_order
+
+if TYPE_CHECKING:
+    from autograd.value import Value
+
+DEFAULT_PRECISION = 4
+"""Significant digits every view prints numbers with, unless given ``precision=``."""
+
+
+def format_number(x: Any, precision: int = DEFAULT_PRECISION) -> str:
+    """A number as every view prints it: ``3``, ``-0.25``, ``0.7311``, ``1.235e-07``.
+
+    ``precision`` significant digits (``format(x, ".4g")``); a batch is summarised
+    by its size and mean; a Value is printed by its data.
+    """
+    check_precision(precision)
+    x = data_of(x)
+    if isinstance(x, np.ndarray):
+        if x.size == 1:
+            return format_number(float(x.reshape(-1)[0]), precision)
+        return f"[{x.size} values, mean {float(np.mean(x)):.{precision}g}]"
+    return f"{float(x):.{precision}g}"
+
+
+def check_precision(precision: Any) -> int:
+    """``precision`` checked: a whole number of significant digits from 1 to 17."""
+    if isinstance(precision, bool) or not isinstance(precision, int) or not 1 <= precision <= 17:
+        raise ValueError(
+            f"precision must be a whole number of significant digits from 1 to 17, "
+            f"got {precision!r}"
+        )
+    return precision
+
+
+def names(*roots: Value, precision: int = DEFAULT_PRECISION) -> dict[Value, str]:
+    """A name for every node the roots depend on: the one source of names for every view.
+
+    * a labelled node keeps its label (``nn`` labels parameters with their qualified
+      name, such as ``L0.n3.w1``); a label used by several nodes gets ``_2``, ``_3``…
+      on its later uses, so a name always means one node;
+    * an unlabelled leaf is a constant, named by its value (``2``, ``-0.5``);
+    * unlabelled interior nodes are ``v1, v2, …`` in forward (topological) order,
+      without gaps, skipping any name a label already took.
+    """
+    with PASS_LOCK:
+        order = topological_order(*roots)
+    taken = {node.label for node in order if node.label}
+    result: dict[Value, str] = {}
+    uses: dict[str, int] = {}
+    counter = 0
+    for node in order:
+        label = node.label
+        if label:
+            uses[label] = uses.get(label, 0) + 1
+            name = label if uses[label] == 1 else f"{label}_{uses[label]}"
+        elif node.is_leaf:
+            name = format_number(node.data, precision)
+        else:
+            counter += 1
+            while f"v{counter}" in taken:
+                counter += 1
+            name = f"v{counter}"
+        result[node] = name
+    return result
