@@ -180,3 +180,39 @@ def test_ipython_formatter_for_value() -> None:
     for _ in range(3000):
         big = big + 1.0
     assert show(big) is None  # too large: IPython falls back to repr
+
+
+def test_render_is_a_leaf_module() -> None:
+    """viz.render knows DOT text only: it imports nothing of viz's drawing code (no cycle)."""
+    import ast
+
+    source = Path(viz.__file__).with_name("render.py").read_text(encoding="utf-8")
+    imported = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add(node.module or "")
+    assert {m for m in imported if m.split(".")[0] in ("viz", "autograd", "nn")} == {"viz.errors"}
+
+
+def svg_size(svg: str | bytes) -> tuple[float, float]:
+    root = ET.fromstring(svg)
+    return float(root.get("width", "0").removesuffix("pt")), float(
+        root.get("height", "0").removesuffix("pt")
+    )
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_png_is_twice_the_drawing_size_by_default(backend: str, tmp_path: Path) -> None:
+    drawing = viz.draw(expression(), "edges")
+    width, height = svg_size(drawing.to_svg(backend))  # type: ignore[arg-type]
+    for scale, path in ((2.0, None), (1.0, tmp_path / "one.png"), (3.0, tmp_path / "three.png")):
+        if path is None:
+            data = drawing.to_png(backend)  # type: ignore[arg-type]
+        else:
+            data = viz.render(drawing, path, backend=backend, scale=scale).read_bytes()  # type: ignore[arg-type]
+        w, h = png_size(data)
+        assert abs(w - scale * width) <= 2 * scale + 1 and abs(h - scale * height) <= 2 * scale + 1
+    with pytest.raises(ValueError, match="scale"):
+        drawing.to_png(scale=0)

@@ -9,6 +9,7 @@ from viz.animate import animate_backprop, animate_forward
 from viz.draw import draw, draw_step, path
 from viz.drawing import Drawing
 from viz.errors import GraphTooLargeError, RenderError
+from viz.export import render, to_svg
 from viz.notebook import register_ipython
 from viz.plots import (
     plot_activations,
@@ -19,7 +20,7 @@ from viz.plots import (
     plot_regression,
     plot_representations,
 )
-from viz.render import available_backends, find_renderer, pipe, render, to_svg
+from viz.render import available_backends, find_renderer, pipe
 
 __all__ = [
     "Drawing",

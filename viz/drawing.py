@@ -8,7 +8,7 @@ from typing import Any
 
 import graphviz
 
-from viz.render import Backend, pipe, render
+from viz.render import SCALE, Backend, pipe, write
 
 
 class Drawing(graphviz.Digraph):
@@ -24,18 +24,19 @@ class Drawing(graphviz.Digraph):
         """The drawing as SVG text."""
         return pipe(str(self.source), "svg", backend or self.backend).decode("utf-8")
 
-    def to_png(self, backend: Backend | None = None) -> bytes:
-        """The drawing as PNG bytes."""
-        return pipe(str(self.source), "png", backend or self.backend)
+    def to_png(self, backend: Backend | None = None, scale: float = SCALE) -> bytes:
+        """The drawing as PNG bytes, ``scale`` pixels per point (2 = 144 dpi)."""
+        return pipe(str(self.source), "png", backend or self.backend, scale)
 
     def save(
         self,
         path: str | os.PathLike[str],
         format: str | None = None,
         backend: Backend | None = None,
+        scale: float = SCALE,
     ) -> Path:
         """Write the drawing to ``path`` (format from the suffix, as :func:`viz.render`)."""
-        return render(self, path, format=format, backend=backend or self.backend)
+        return write(str(self.source), path, format, backend or self.backend, scale)
 
     def _repr_svg_(self) -> str:
         return self.to_svg()

@@ -1,9 +1,12 @@
-"""Turning DOT into SVG, PNG or PDF with whichever Graphviz is at hand.
+"""Turning DOT text into SVG, PNG or PDF with whichever Graphviz is at hand.
 
 Two backends: the system's Graphviz ``dot`` (when on PATH) and the
 ``graphviz-pure`` command that the ``graphviz-pure`` wheel (a chainrule
 dependency) installs next to the Python interpreter. ``backend="auto"`` prefers
 the system one and falls back to the bundled one.
+
+A leaf module: it knows DOT text only, never Values or drawing styles
+(:mod:`viz.export` draws a Value first, then calls :func:`write`).
 """
 
 from __future__ import annotations
@@ -14,17 +17,17 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import graphviz
-
-from autograd import Value
 from viz.errors import RenderError
 
 Backend = Literal["auto", "system", "pure"]
 FORMATS = ("svg", "png", "pdf", "dot")
 TIMEOUT = 120.0
 """Seconds a renderer may run before it is stopped."""
+SCALE = 2.0
+"""Raster output (PNG, GIF frames, the bundled renderer's PDF) at 2x: 144 dpi, sharp on slides."""
+BASE_DPI = 72.0
 
 _EXE = ".exe" if os.name == "nt" else ""
 
@@ -70,27 +73,61 @@ def _pure_executable() -> str | None:
     return shutil.which("graphviz-pure")
 
 
-def pipe(source: str, format: str = "svg", backend: Backend = "auto") -> bytes:
+def pipe(
+    source: str, format: str = "svg", backend: Backend = "auto", scale: float = SCALE
+) -> bytes:
     """Lay out DOT ``source`` and return the ``format`` output (``dot``: the source itself).
 
-    The bundled renderer writes no PDF; with it a PDF holds the drawing as an image.
+    ``scale`` multiplies the pixel size of raster output (PNG; 2 = 144 dpi); SVG and
+    PDF are vector formats and ignore it, except that the bundled renderer writes no
+    PDF and wraps a PNG at ``scale`` in one.
     """
     fmt = _check_format(format)
+    dpi = BASE_DPI * check_scale(scale)
     if fmt == "dot":
         return source.encode("utf-8")
     name, exe = find_renderer(backend)
+    option = f"-Gdpi={dpi:g}"
     if fmt == "pdf" and name == "pure":
-        return _png_to_pdf(_run(name, exe, source, "png", "-Gdpi=144"))
-    return _run(name, exe, source, fmt)
+        return _png_to_pdf(_run(name, exe, source, "png", option), dpi)
+    return _run(name, exe, source, fmt, *([option] if fmt == "png" else []))
 
 
-def _png_to_pdf(png: bytes) -> bytes:
-    """graphviz-pure writes no PDF: wrap its PNG (at 2x resolution) in a PDF with Pillow."""
+def check_scale(scale: object) -> float:
+    """``scale`` checked: a number from 0.25 to 8 (raster pixels per point, over 72 dpi)."""
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0.25 <= scale <= 8:
+        raise ValueError(f"scale must be a number from 0.25 to 8 (2 = 144 dpi), got {scale!r}")
+    return float(scale)
+
+
+def write(
+    source: str,
+    path: str | os.PathLike[str],
+    format: str | None = None,
+    backend: Backend = "auto",
+    scale: float = SCALE,
+) -> Path:
+    """Render DOT ``source`` into ``path``; the format defaults to the suffix, else ``svg``.
+
+    A path without a suffix gets the format's. Returns the path written.
+    """
+    out = Path(path)
+    fmt = _check_format(format or out.suffix.lstrip(".") or "svg")
+    if not out.suffix:
+        out = out.with_suffix(f".{fmt}")
+    data = pipe(source, fmt, backend, scale)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    return out
+
+
+def _png_to_pdf(png: bytes, dpi: float) -> bytes:
+    """graphviz-pure writes no PDF: wrap its PNG in a PDF (at its real size) with Pillow."""
     from PIL import Image
 
     out = io.BytesIO()
     with Image.open(io.BytesIO(png)) as image:
-        image.convert("RGB").save(out, format="PDF", resolution=144.0)
+        image.convert("RGB").save(out, format="PDF", resolution=dpi)
     return out.getvalue()
 
 
@@ -115,52 +152,8 @@ def _run(name: str, exe: str, source: str, fmt: str, *options: str) -> bytes:
     return result.stdout
 
 
-def to_svg(graph: graphviz.Digraph | Value, backend: Backend = "auto", **draw_kwargs: Any) -> str:
-    """The drawing as SVG text (a ``Value`` is drawn first with :func:`viz.draw`)."""
-    return pipe(_source(graph, draw_kwargs), "svg", backend).decode("utf-8")
-
-
-def render(
-    graph: graphviz.Digraph | Value | str,
-    path: str | os.PathLike[str],
-    format: str | None = None,
-    backend: Backend = "auto",
-    **draw_kwargs: Any,
-) -> Path:
-    """Write a drawing (a Digraph, a Value to draw, or DOT text) to ``path``; return the path.
-
-    ``format`` defaults to the file's suffix (``.svg``, ``.png``, ``.pdf``, ``.dot``),
-    else ``svg`` (added as the suffix). Extra keywords go to :func:`viz.draw`.
-    """
-    if not isinstance(graph, (Value, str, graphviz.Graph, graphviz.Digraph, graphviz.Source)):
-        raise TypeError(
-            "render: graph must be a Value, a drawing (as viz.draw returns; any graphviz Digraph,"
-            f" Graph or Source) or DOT text (str), got {type(graph).__name__} {graph!r:.60}"
-        )
-    out = Path(path)
-    fmt = _check_format(format or out.suffix.lstrip(".") or "svg")
-    if not out.suffix:
-        out = out.with_suffix(f".{fmt}")
-    data = pipe(_source(graph, draw_kwargs), fmt, backend)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    return out
-
-
 def _check_format(format: str) -> str:
     fmt = format.lower()
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
     return fmt
-
-
-def _source(graph: graphviz.Digraph | Value | str, draw_kwargs: dict[str, Any]) -> str:
-    if isinstance(graph, Value):
-        from viz.draw import draw
-
-        return str(draw(graph, **draw_kwargs).source)
-    if draw_kwargs:
-        raise TypeError(f"drawing options {sorted(draw_kwargs)} need a Value, not a drawing")
-    if isinstance(graph, str):
-        return graph
-    return str(graph.source)
