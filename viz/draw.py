@@ -8,10 +8,11 @@ from typing import Any, Literal
 
 import numpy as np
 
+import autograd
 from autograd import Backprop, Forward, Value
+from autograd.naming import DEFAULT_PRECISION, check_precision
 from viz.drawing import Drawing
 from viz.errors import GraphTooLargeError
-from viz.labels import NumberFormat
 from viz.styles import edges, layers, values
 from viz.styles.common import Options, new_graph
 from viz.walk import MAX_NODES, GraphView, StepState
@@ -29,10 +30,11 @@ def draw(
     style: Style = "values",
     rankdir: str = "LR",
     *,
-    step: Any = None,
+    step: Backprop | Forward | None = None,
+    caption: object = None,
     show_partials: bool = False,
     highlight: Highlight = None,
-    number_format: NumberFormat = ".4g",
+    precision: int = DEFAULT_PRECISION,
     grads: bool | None = None,
     collapse: bool = True,
     group_depth: int | None = None,
@@ -41,19 +43,24 @@ def draw(
 ) -> Drawing:
     """Draw the graph that produced ``root``.
 
-    * ``style``: ``"values"`` (a record per value: label | data | grad, a small node per
+    * ``style``: ``"values"`` (a row per value: name | data | grad, a small node per
       op), ``"edges"`` (Figure 9.3: op boxes, forward value above each arrow and
       ∂L/∂value below it) or ``"layers"`` (by ``Value.group``: one box per group with
-      ``collapse=True``, else clusters; ``group_depth`` cuts dotted group names).
+      ``collapse=True``, listing the values it passes on, else clusters).
+    * ``group_depth``: how many dotted parts of a group name make a box; by default
+      the deepest level whose boxes feed one another (an ``nn.MLP``: one box per
+      layer; ``group_depth=4``: one per neuron, stacked in index order).
     * ``rankdir``: ``"LR"`` (left to right) or ``"TB"`` (top to bottom), also RL, BT.
-    * ``step``: an ``autograd.Backprop`` or ``autograd.Forward`` stepper; the drawing
-      shows it mid-way: done nodes, the current node, gradients known so far (``?``).
+    * ``step``: an ``autograd.Backprop`` or ``autograd.Forward`` stepper over ``root``;
+      the drawing shows it mid-way: the node just processed, the next one and the
+      finished ones in colour (with a key), gradients not known yet as ``?``.
+    * ``caption``: text under the graph (a stepper's ``Step`` prints its products).
     * ``show_partials``: label edges with the local derivative ∂out/∂in (op table).
     * ``highlight``: a node, or a path as a sequence of nodes (see :func:`path`).
-    * ``number_format``: a format spec (``".4g"``, ``".2f"``) or a function.
+    * ``precision``: significant digits of every number (:func:`autograd.format_number`).
     * ``grads``: show gradients; by default after ``backward`` and while a Backprop steps.
-    * ``output_name``: the terminal node's name (edges and layers styles; default the
-      root's label or ``"L"``).
+    * ``output_name``: the output's name in the legend and the terminal node (default
+      its name from :func:`autograd.names`).
 
     Graphs over ``max_nodes`` nodes raise :class:`GraphTooLargeError` before any work.
     """
@@ -63,20 +70,24 @@ def draw(
         raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     if not isinstance(root, Value):
         raise TypeError(f"draw needs an autograd.Value, got {type(root).__name__}")
+    check_precision(precision)
     collapsed = style == "layers" and collapse
     view = GraphView.of(root, max(max_nodes, LAYERS_WALK_LIMIT) if collapsed else max_nodes)
+    names = autograd.names(root, precision=precision)
     state = StepState.of(step, view) if step is not None else None
     if grads is None:
         grads = state.backward if state is not None else _has_grad(root)
     opts = Options(
+        names=names,
         rankdir=rankdir,
-        number_format=number_format,
+        precision=precision,
         show_grads=grads,
         show_partials=show_partials,
         step=state,
         collapse=collapse,
         group_depth=group_depth,
-        output_name=output_name,
+        output=output_name or names[root],
+        caption="" if caption is None else str(caption),
     )
     _mark_highlight(view, highlight, opts)
     g = new_graph(opts, Drawing)
@@ -85,7 +96,10 @@ def draw(
 
 
 def draw_step(stepper: Backprop | Forward, style: Style = "values", **kwargs: Any) -> Drawing:
-    """Draw a stepper's graph mid-way (``draw(stepper.root, step=stepper)``)."""
+    """Draw a stepper's graph mid-way (``draw(stepper.root, step=stepper)``).
+
+    ``caption=step`` prints the latest step's chain-rule products under the graph.
+    """
     if not isinstance(stepper, (Backprop, Forward)):
         raise TypeError(
             "draw_step: stepper must be an autograd.Backprop or autograd.Forward stepper,"

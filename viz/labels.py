@@ -1,68 +1,74 @@
 """Text for drawings: numbers, and labels made safe for Graphviz.
 
-Every label goes through :func:`plain` (ordinary nodes and edges) or
-:func:`record_field` (one field of a record-shaped node). Both rely on the
-graphviz library's :func:`graphviz.escape` for backslashes and on its quoting
-for double quotes; record fields additionally escape ``{ } | < >`` and spaces,
-which the record shape would otherwise interpret.
+Plain labels go through :func:`plain` (the graphviz library's
+:func:`graphviz.escape` and :func:`graphviz.nohtml`); HTML-like labels are built
+from :func:`text` runs, which :func:`html.escape` every character of user data.
+Both keep an ``&`` that starts something like an entity (``&amp;``, ``&#1;``) from
+being read as one, by Graphviz or in its SVG, with an invisible word joiner.
+Numbers are printed by :func:`autograd.format_number`, the format every view shares.
 """
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Callable
 from typing import Any
 
 import graphviz
 import numpy as np
 
-NumberFormat = str | Callable[[float], str]
-"""A format spec for :func:`format` (such as ``".4g"``) or a function from float to text."""
+from autograd import data_of, format_number
 
-_RECORD_SPECIALS = re.compile(r"([{}|<> ])")
+_ENTITY = re.compile(r"&(?=[#\w]*;)")
+_HTML_EXTRA = str.maketrans({"\\": "\\\\", "[": "&#91;", "]": "&#93;"})
+"""Graphviz reads escapes (``\\N``, ``\\\\``) in HTML-like text too, so a backslash is doubled;
+brackets are references, as Graphviz 2.43 refuses a text run that is only ``]``."""
+JOINER = "\u2060"
+"""U+2060 WORD JOINER: zero width, it keeps ``&#1;`` in a label from being an entity."""
+
+
+def literal(text: str) -> str:
+    """``text`` with every entity-like ``&…;`` broken by a word joiner after the ``&``."""
+    return _ENTITY.sub("&" + JOINER, text)
 
 
 def plain(text: str) -> str:
     """``text`` as a literal Graphviz label: no HTML, no escape sequences; newlines kept."""
-    return graphviz.nohtml(graphviz.escape(text).replace("\n", "\\n"))
+    return graphviz.nohtml(graphviz.escape(literal(text)).replace("\n", "\\n"))
 
 
-def record_field(text: str) -> str:
-    """``text`` as one literal field of a ``shape=record`` label (combine with ``|``)."""
-    escaped = _RECORD_SPECIALS.sub(r"\\\1", graphviz.escape(text))
-    return escaped.replace("\n", "\\n")
+def text(content: str, color: str = "", size: float | None = None, bold: bool = False) -> str:
+    """``content`` as an HTML-like label run: escaped, in ``color`` and ``size`` points.
+
+    Newlines become line breaks (aligned by the cell's ``balign``); leading spaces and
+    tabs are kept as no-break spaces (Graphviz drops them, and refuses a font run
+    holding only white space).
+    """
+    lines = []
+    for line in content.replace("\t", " ").split("\n"):
+        stripped = line.lstrip()
+        escaped = html.escape(literal(stripped)).translate(_HTML_EXTRA)
+        lines.append("&#160;" * (len(line) - len(stripped)) + escaped)
+    body = "<br/>".join(lines)
+    if bold:
+        body = f"<b>{body}</b>"
+    attrs = (f' color="{color}"' if color else "") + (f' point-size="{size:g}"' if size else "")
+    return f"<font{attrs}>{body}</font>" if attrs else body
 
 
-def record(fields: list[str], horizontal: bool) -> str:
-    """A record label from raw field texts, laid out in a row when ``horizontal``."""
-    body = "|".join(record_field(f) for f in fields)
-    return graphviz.nohtml("{" + body + "}" if horizontal else body)
+def html_label(body: str) -> str:
+    """An HTML-like label for the graphviz library (which leaves ``<…>`` unquoted)."""
+    return f"<{body}>"
 
 
-def format_number(x: float, number_format: NumberFormat = ".4g") -> str:
-    """One number as text: a format spec or a callable; ``-0`` prints as ``0``."""
-    x = float(x)
-    if x == 0.0:
-        x = 0.0
-    return number_format(x) if callable(number_format) else format(x, number_format)
+def number(x: Any, precision: int) -> str:
+    """A node's data or gradient as text, by :func:`autograd.format_number`."""
+    return format_number(data_of(x), precision)
 
 
-def format_data(x: Any, number_format: NumberFormat = ".4g") -> str:
-    """A node's data or grad as short text: a number, a small array, or an array summary."""
-    if hasattr(x, "parents"):  # a gradient that is itself a Value (create_graph=True)
-        x = x.data
-    if isinstance(x, np.ndarray):
-        flat = x.ravel()
-        if flat.size <= 3:
-            return "[" + ", ".join(format_number(v, number_format) for v in flat) + "]"
-        return f"[{flat.size} values, mean {format_number(float(flat.mean()), number_format)}]"
-    return format_number(x, number_format)
-
-
-def format_many(xs: list[Any], number_format: NumberFormat = ".4g", limit: int = 3) -> str:
+def numbers(xs: list[Any], precision: int, limit: int = 3) -> str:
     """Several values compactly: listed when at most ``limit``, else their count and norm."""
     if len(xs) <= limit:
-        return ", ".join(format_data(x, number_format) for x in xs)
-    raw = [x.data if hasattr(x, "parents") else x for x in xs]
-    norm = float(np.sqrt(sum(float(np.sum(np.square(r))) for r in raw)))
-    return f"{len(xs)} values, ‖·‖ = {format_number(norm, number_format)}"
+        return ", ".join(number(x, precision) for x in xs)
+    norm = float(np.sqrt(sum(float(np.sum(np.square(data_of(x)))) for x in xs)))
+    return f"{len(xs)} values, ‖·‖ = {format_number(norm, precision)}"

@@ -1,7 +1,9 @@
-"""The graph as drawings see it: nodes numbered in topological order, edges, consumers.
+"""The graph as drawings see it: nodes numbered in topological order, edges, consumers,
+and how far a stepper has got.
 
-Nodes are named by their position in :func:`autograd.topological_order`, never by
-``id()``, so the same graph always gives the same DOT text.
+DOT identifiers come from a node's position in :func:`autograd.topological_order`,
+never from ``id()``, so the same graph always gives the same DOT text; the names a
+reader sees come from :func:`autograd.names`.
 """
 
 from __future__ import annotations
@@ -63,10 +65,6 @@ class GraphView:
                 view.consumers[view.index[id(p)]].append(i)
         return view
 
-    def name(self, node: Value) -> str:
-        """The DOT name of ``node``: ``n`` and its topological position."""
-        return f"n{self.index[id(node)]}"
-
     def position(self, node: Value) -> int | None:
         return self.index.get(id(node))
 
@@ -79,23 +77,40 @@ class GraphView:
 
 @dataclass
 class StepState:
-    """Where a :class:`autograd.Backprop` or :class:`autograd.Forward` stepper has got to."""
+    """Where a :class:`autograd.Backprop` or :class:`autograd.Forward` stepper has got to.
+
+    ``done`` holds every processed node, ``last`` the one processed by the latest
+    step and ``current`` the one the next step handles (positions in the view).
+    """
 
     backward: bool
     done: set[int]
+    last: int | None
     current: int | None
     in_order: set[int]
 
     @classmethod
     def of(cls, stepper: Any, view: GraphView) -> StepState:
+        if stepper.root is not view.root:
+            raise ValueError("step: the stepper walks another graph than the one drawn")
         order = list(stepper.order)
         position = int(stepper.position)
-        backward = _is_backward(stepper, order, view.root)
         positions = [view.position(v) for v in order]
         done = {p for p in positions[:position] if p is not None}
-        current_node = getattr(stepper, "current", None)
-        current = view.position(current_node) if current_node is not None else None
-        return cls(backward, done, current, {p for p in positions if p is not None})
+        last = positions[position - 1] if position > 0 else None
+        current = view.position(stepper.current) if stepper.current is not None else None
+        backward = stepper.direction == "backward"
+        return cls(backward, done, last, current, {p for p in positions if p is not None})
+
+    def state(self, i: int) -> str:
+        """``"last"``, ``"next"``, ``"done"``, ``"pending"`` or ``""`` (not a step of this pass)."""
+        if i == self.last:
+            return "last"
+        if i == self.current:
+            return "next"
+        if i in self.done:
+            return "done"
+        return "pending" if i in self.in_order else ""
 
     def data_known(self, i: int) -> bool:
         """In a forward replay, whether node ``i`` has been computed (leaves always are)."""
@@ -110,15 +125,3 @@ class StepState:
             return "known" if i in self.done or i == self.current else "unknown"
         finished = sum(u in self.done for u in users)
         return "known" if finished == len(users) else "partial" if finished else "unknown"
-
-
-def _is_backward(stepper: Any, order: list[Value], root: Value) -> bool:
-    direction = getattr(stepper, "direction", None)
-    if isinstance(direction, str):
-        return direction.lower().startswith("b")
-    name = type(stepper).__name__.lower()
-    if "forward" in name:
-        return False
-    if "back" in name:
-        return True
-    return bool(order) and order[0] is root and len(order) > 1

@@ -1,14 +1,17 @@
-"""What every style shares: colours, fonts, options, highlighting and step marks."""
+"""What every style shares: colours, fonts, options, and the text and marks of one node."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import graphviz
 
+from autograd import Value
 from autograd.backward import local_partials
 from autograd.ops import WITH_CONSTANT
-from viz.labels import NumberFormat, format_data
+from viz.labels import number
+from viz.textwidth import width
 from viz.walk import GraphView, StepState
 
 FORWARD = "#1f5fbf"
@@ -17,36 +20,96 @@ BACKWARD = "#c0392b"
 """Gradients ∂L/∂· are red."""
 PARTIAL = "#6c6c6c"
 """Local derivatives ∂out/∂in are grey."""
+TANGENT = "#1e8449"
+"""Forward-mode tangents ∂·/∂x are green."""
 HIGHLIGHT = "#f5b041"
-CURRENT = "#f8c471"
-DONE = "#e8f6ef"
+LAST = "#f8c471"
+"""Stepping: the node the latest step processed (orange)."""
+NEXT = "#aed6f1"
+"""Stepping: the node the next step processes (light blue, blue outline)."""
+NEXT_OUTLINE = "#2e86c1"
+DONE = "#abebc6"
+"""Stepping: nodes processed earlier (light green)."""
 PENDING = "#9a9a9a"
+"""Stepping: nodes the pass has not reached (grey outline and text)."""
+OP_FILL = "#f4f6f8"
+BOX_FILL = "#eef3fb"
+BOX_OUTLINE = "#8aa2c8"
 FONT = "Helvetica"
+STEP_COLOURS = {"last": LAST, "next": NEXT, "done": DONE}
 
 
 @dataclass
 class Options:
     """Everything a style needs besides the graph itself."""
 
+    names: dict[Value, str]
     rankdir: str = "LR"
-    number_format: NumberFormat = ".4g"
+    precision: int = 4
     show_grads: bool = True
     show_partials: bool = False
     highlight_nodes: set[int] = field(default_factory=set)
     highlight_edges: set[tuple[int, int]] = field(default_factory=set)
+    partial_edges: set[tuple[int, int]] = field(default_factory=set)
+    """Edges that show their local derivative even without ``show_partials`` (paths)."""
     step: StepState | None = None
     collapse: bool = True
     group_depth: int | None = None
-    output_name: str = ""
+    output: str = "L"
+    """The output's name, as the legend and the terminal node print it."""
+    tangents: dict[int, Any] | None = None
+    """Forward mode: ∂node/∂``tangent_of`` by node position."""
+    tangent_of: str = ""
+    caption: str = ""
+
+    @property
+    def horizontal(self) -> bool:
+        """Whether data flows sideways (LR, RL): then labels sit above and below arrows."""
+        return self.rankdir in ("LR", "RL")
 
     def num(self, x: object) -> str:
-        return format_data(x, self.number_format)
+        return number(x, self.precision)
+
+    def shows_partial(self, parent: int, child: int) -> bool:
+        return self.show_partials or (parent, child) in self.partial_edges
+
+
+@dataclass(frozen=True)
+class Mark:
+    """How a node is marked: fill, outline and text colour, outline width."""
+
+    fill: str = ""
+    outline: str = ""
+    font: str = ""
+    penwidth: str = "1"
+
+
+def room(points: float) -> float:
+    """Room for a text estimated at ``points`` wide, with a margin for wider fonts (DejaVu)."""
+    return points * 1.15 + 8
+
+
+def number_room(opts: Options, size: float, gradient: bool, prefix: str = "") -> float:
+    """While stepping: the width (points) a cell keeps for a number not known yet.
+
+    A ``?`` becomes a number as the pass goes on (a gradient in a backward pass, a
+    value in a forward one); room for ``-0.004209 + …`` (precision 4) keeps the cell,
+    and so the layout, the same size from frame to frame.
+    """
+    if opts.step is None or gradient != opts.step.backward:
+        return 0.0
+    return room(width(prefix + "-0.00" + "0" * opts.precision + " + …", size))
 
 
 def new_graph(opts: Options, cls: type[graphviz.Digraph]) -> graphviz.Digraph:
     """An empty drawing with the shared fonts and layout settings."""
     return cls(
-        graph_attr={"rankdir": opts.rankdir, "fontname": FONT, "nodesep": "0.3", "ranksep": "0.4"},
+        graph_attr={
+            "rankdir": opts.rankdir,
+            "fontname": FONT,
+            "nodesep": "0.25",
+            "ranksep": "0.3",
+        },
         node_attr={"fontname": FONT, "fontsize": "12"},
         edge_attr={"fontname": FONT, "fontsize": "11", "arrowsize": "0.7"},
     )
@@ -70,19 +133,40 @@ def grad_text(view: GraphView, i: int, opts: Options) -> str:
     return opts.num(view.nodes[i].grad)
 
 
-def node_marks(i: int, opts: Options) -> dict[str, str]:
-    """Fill and outline for node ``i``: highlighted, being processed, done or pending."""
-    attrs: dict[str, str] = {}
-    step = opts.step
-    if step is not None:
-        if i == step.current:
-            attrs.update(style="filled,bold", fillcolor=CURRENT, penwidth="2.5")
-        elif i in step.done:
-            attrs.update(style="filled", fillcolor=DONE)
-        elif i in step.in_order:
-            attrs.update(color=PENDING, fontcolor="#555555")
+def tangent_text(view: GraphView, i: int, opts: Options) -> str | None:
+    """``∂v/∂x = t`` for node ``i`` in a forward-mode drawing (``?`` before it is computed)."""
+    if opts.tangents is None:
+        return None
+    value = "?" if data_text(view, i, opts) == "?" else opts.num(opts.tangents[i])
+    return f"∂{opts.names[view.nodes[i]]}/∂{opts.tangent_of} = {value}"
+
+
+def node_mark(i: int, opts: Options) -> Mark:
+    """Node ``i``'s marks: highlighted, or its state in a stepped pass.
+
+    States differ in colour only (never in shape or outline width), so a node keeps
+    its size from one frame of an animation to the next.
+    """
     if i in opts.highlight_nodes:
-        attrs.update(style="filled,bold", fillcolor=HIGHLIGHT, penwidth="2.5")
+        return Mark(fill=HIGHLIGHT, penwidth="2.5")
+    if opts.step is None:
+        return Mark()
+    state = opts.step.state(i)
+    if state == "next":
+        return Mark(fill=NEXT, outline=NEXT_OUTLINE)
+    if state in STEP_COLOURS:
+        return Mark(fill=STEP_COLOURS[state])
+    if state == "pending":
+        return Mark(outline=PENDING, font="#555555")
+    return Mark()
+
+
+def box_attrs(mark: Mark, fill: str = OP_FILL, outline: str = "black") -> dict[str, str]:
+    """Graphviz attributes of a rounded box node carrying ``mark``."""
+    attrs = {"style": "rounded,filled", "fillcolor": mark.fill or fill,
+             "color": mark.outline or outline, "penwidth": mark.penwidth}  # fmt: skip
+    if mark.font:
+        attrs["fontcolor"] = mark.font
     return attrs
 
 
@@ -101,44 +185,26 @@ def edge_marks(parent: int, child: int, opts: Options) -> dict[str, str]:
     return {}
 
 
+def operand_names(node: Value, opts: Options) -> list[str]:
+    """``node``'s operands' names in op order (:attr:`Value.operands`); constants as numbers."""
+    return [opts.names[o] if isinstance(o, Value) else opts.num(o) for o in node.operands]
+
+
 def partial_text(view: GraphView, child: int, k: int, opts: Options) -> str:
     """``∂out/∂in_k = formula = value`` for operand ``k`` of node ``child`` (op table text)."""
     node = view.nodes[child]
     op = node.op_entry
     if op is None:
         return ""
-    names = [name_of(view, p, opts) for p in node.parents]
-    if op.kind is WITH_CONSTANT:  # a constant kept on the node: x * 3
-        names.append(opts.num(node.constant))
-    out = name_of(view, node, opts)
-    formula = op.explain(k, names, out)
+    args = operand_names(node, opts)
+    if op.kind is WITH_CONSTANT and op.position == 0:
+        args.reverse()  # Op.explain takes [input, constant] whatever the constant's place
+    out = opts.names[node]
+    formula = op.explain(k, args, out)
+    head = f"∂{out}/∂{opts.names[node.parents[k]]}"
     try:
         value = local_partials(node)[k]
     except (ArithmeticError, ValueError):
-        return f"∂{out}/∂{names[k]} = {formula}"
+        return f"{head} = {formula}"
     text = opts.num(value)
-    shown = formula if formula == text else f"{formula} = {text}"
-    return f"∂{out}/∂{names[k]} = {shown}"
-
-
-def name_of(view: GraphView, node: object, opts: Options) -> str:
-    """The name a node goes by in partial formulas: its label, else ``v<position>``."""
-    label = getattr(node, "label", "")
-    if label:
-        return str(label)
-    return f"v{view.position(node)}"  # type: ignore[arg-type]
-
-
-def legend(g: graphviz.Digraph, opts: Options, grads: bool, partials: bool) -> None:
-    """A one-line key under the graph: what the blue and red edge labels mean.
-
-    The key is fixed text (no user data), so it can safely be an HTML-like label.
-    """
-    above, below = ("above", "below") if opts.rankdir in ("LR", "RL") else ("right of", "left of")
-    parts = [f'<font color="{FORWARD}">{above} each arrow: the forward value</font>']
-    if partials:
-        parts.append(f'<font color="{FORWARD}">(2nd line: local derivative ∂out/∂in)</font>')
-    if grads:
-        parts.append(f'<font color="{BACKWARD}">{below}: its gradient ∂L/∂value</font>')
-    g.attr(label="<" + "&#160;&#160;&#160;&#160;".join(parts) + ">", labelloc="b",
-           fontsize="11")  # fmt: skip
+    return f"{head} = {formula}" if formula == text else f"{head} = {formula} = {text}"

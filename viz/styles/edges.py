@@ -1,89 +1,96 @@
 """``style="edges"``: the book's Figure 9.3, quantities on the arrows.
 
 Nodes are transformations (boxes naming the op); leaves are small source nodes.
-Every edge carries the forward quantity above the arrow (blue) and the gradient
-∂L/∂(that quantity) below it (red); the output's edge runs into a terminal node.
+Every arrow runs through its label (:mod:`viz.styles.inline`): the forward quantity
+above it (blue), the gradient ∂L/∂(that quantity) below it (red); the local
+derivative ∂out/∂in (grey) joins the forward text with ``show_partials`` and on the
+paths of ``paths_from``; the output's arrow runs into a terminal node.
 """
 
 from __future__ import annotations
 
 import graphviz
 
-from viz.labels import plain
+from viz.labels import plain, text
 from viz.styles.common import (
     BACKWARD,
     FORWARD,
+    PARTIAL,
+    TANGENT,
     Options,
+    box_attrs,
     data_text,
     edge_marks,
     grad_text,
-    legend,
-    name_of,
-    node_marks,
+    node_mark,
+    number_room,
     partial_text,
+    tangent_text,
 )
+from viz.styles.inline import cell, labelled_edge
+from viz.styles.legend import legend
 from viz.walk import GraphView
 
-NODESEP = "0.6"
-"""Space between the arrows that enter one op (inches): room for each arrow's gradient."""
-
-
-def edge_attrs(
-    forward: str, backward: str | None, opts: Options, angle: str = "-15", distance: str = "3.5"
-) -> dict[str, str]:
-    """Forward text above the arrow (``label``), gradient below it (``taillabel``).
-
-    By default the gradient sits a little clockwise of the arrow (15°) and well away
-    from its tail (3.5 × 10 points): close to its own arrow, and out of the gap
-    between two arrows that converge on the same op, where a wider angle would put
-    it. ``angle`` and ``distance`` are Graphviz's ``labelangle`` and ``labeldistance``.
-    """
-    attrs = {"label": plain(forward), "fontcolor": FORWARD, "minlen": "2"}
-    if backward is not None:
-        attrs.update(
-            taillabel=plain(backward), labelfontcolor=BACKWARD,
-            labelangle=angle, labeldistance=distance,
-        )  # fmt: skip
-    return attrs
+SIZE = 11
+"""Point size of the texts on the arrows (partials one point smaller)."""
 
 
 def build(g: graphviz.Digraph, view: GraphView, opts: Options) -> None:
     """Add op boxes, source nodes, labelled edges, the terminal node and the legend."""
-    g.graph_attr["nodesep"] = NODESEP
     for i, node in enumerate(view.nodes):
-        marks = node_marks(i, opts)
+        mark = node_mark(i, opts)
         if node.is_leaf:
-            name = node.label or data_text(view, i, opts)
-            g.node(f"n{i}", plain(name), shape="plaintext", fontsize="12", **marks)
+            attrs = {"style": "filled", "fillcolor": mark.fill} if mark.fill else {}
+            if mark.font:
+                attrs["fontcolor"] = mark.font
+            g.node(f"n{i}", plain(opts.names[node]), shape="plaintext", **attrs)
         else:
-            g.node(
-                f"n{i}", plain(node.op), shape="box",
-                **{"style": "rounded,filled", "fillcolor": "#f4f6f8", **marks},
-            )  # fmt: skip
+            g.node(f"n{i}", plain(node.op), shape="box", **box_attrs(mark))
     for parent, child, k in view.edges():
-        forward = _forward(view, parent, opts)
-        if opts.show_partials:
-            forward += "\n" + partial_text(view, child, k, opts)
-        attrs = edge_attrs(forward, _backward(view, parent, opts), opts)
-        g.edge(f"n{parent}", f"n{child}", **attrs, **edge_marks(parent, child, opts))
+        partial = partial_text(view, child, k, opts) if opts.shows_partial(parent, child) else ""
+        above, below = _cells(view, parent, opts, partial)
+        labelled_edge(g, f"n{parent}", f"n{child}", f"e{parent}_{child}_{k}", above, below,
+                      opts.rankdir, edge_marks(parent, child, opts))  # fmt: skip
     last = len(view.nodes) - 1
-    g.node("output", plain(opts.output_name or view.root.label or "L"),
-           shape="plaintext", fontsize="14")  # fmt: skip
-    g.edge(f"n{last}", "output", **edge_attrs(
-        _forward(view, last, opts), _backward(view, last, opts), opts))  # fmt: skip
-    legend(g, opts, grads=opts.show_grads, partials=opts.show_partials)
+    g.node("output", plain(opts.output), shape="plaintext", fontsize="14")
+    above, below = _cells(view, last, opts, "")
+    labelled_edge(g, f"n{last}", "output", "e_output", above, below, opts.rankdir)
+    legend(g, opts, entries(opts))
+
+
+def entries(opts: Options) -> list[tuple[str, str]]:
+    """The legend of quantities on arrows."""
+    above, below = ("above", "below") if opts.horizontal else ("left of", "right of")
+    found = [(f"{above} each arrow: the forward value", FORWARD)]
+    if opts.show_partials or opts.partial_edges:
+        found.append(("then the local derivative ∂out/∂in", PARTIAL))
+    if opts.show_grads:
+        found.append((f"{below} it: the gradient ∂{opts.output}/∂value", BACKWARD))
+    if opts.tangents is not None:
+        found.append((f"∂value/∂{opts.tangent_of}: forward mode", TANGENT))
+    return found
+
+
+def _cells(view: GraphView, i: int, opts: Options, partial: str) -> tuple[str, str]:
+    """The label cells of an arrow carrying node ``i``: forward text, then gradient text."""
+    data_room, grad_room = number_room(opts, SIZE, False), number_room(opts, SIZE, True)
+    forward = text(_forward(view, i, opts), FORWARD, SIZE)
+    if partial:
+        forward += "<br/>" + text(partial, PARTIAL, SIZE - 1)
+    below = []
+    if opts.show_grads:
+        below.append(text(grad_text(view, i, opts), BACKWARD, SIZE))
+    tangent = tangent_text(view, i, opts)
+    if tangent is not None:
+        below.append(text(tangent, TANGENT, SIZE - 1))
+    return cell(forward, data_room), cell("<br/>".join(below), grad_room)
 
 
 def _forward(view: GraphView, i: int, opts: Options) -> str:
+    """The forward value; named (``v3 = 1.5``) when labelled or when formulas refer to it."""
     node = view.nodes[i]
-    text = data_text(view, i, opts)
-    if node.is_leaf:
-        return text
-    if node.label:
-        return f"{node.label} = {text}"
-    # with partials on the edges, name each quantity the formulas refer to (v3 = ...)
-    return f"{name_of(view, node, opts)} = {text}" if opts.show_partials else text
-
-
-def _backward(view: GraphView, i: int, opts: Options) -> str | None:
-    return grad_text(view, i, opts) if opts.show_grads else None
+    value = data_text(view, i, opts)
+    referred = opts.show_partials or opts.partial_edges or opts.step or opts.tangents is not None
+    if node.is_leaf or not (node.label or referred):
+        return value
+    return f"{opts.names[node]} = {value}"

@@ -1,33 +1,40 @@
-"""``style="values"``: micrograd's view, a record per value and a small node per op."""
+"""``style="values"``: micrograd's view, a row per value (name | data | grad), a node per op."""
 
 from __future__ import annotations
 
 import graphviz
 
-from viz.labels import plain, record
+from viz.labels import html_label, plain, text
 from viz.styles.common import (
     BACKWARD,
     FONT,
+    FORWARD,
     PARTIAL,
+    TANGENT,
     Options,
     data_text,
     edge_marks,
     grad_text,
-    node_marks,
+    node_mark,
+    number_room,
     partial_text,
+    tangent_text,
 )
+from viz.styles.inline import cell, labelled_edge
+from viz.styles.legend import legend
 from viz.walk import GraphView
+
+SIZE = 12
 
 
 def build(
     g: graphviz.Digraph, view: GraphView, opts: Options, clusters: dict[int, str] | None = None
 ) -> None:
-    """Add every value (record), op (ellipse) and edge of ``view`` to ``g``.
+    """Add every value (a table row), op (ellipse) and edge of ``view`` to ``g``.
 
     ``clusters`` maps node positions to a group name; nodes of one group are drawn
     inside one labelled box (the ``layers`` style's uncollapsed view).
     """
-    horizontal = opts.rankdir in ("LR", "RL")
     boxes: dict[str, graphviz.Digraph] = {}
     for name in sorted(set((clusters or {}).values())):
         box = graphviz.Digraph(name=f"cluster_{len(boxes)}")
@@ -36,10 +43,7 @@ def build(
         boxes[name] = box
     for i, node in enumerate(view.nodes):
         target = boxes[clusters[i]] if clusters and i in clusters else g
-        fields = [node.label, f"data {data_text(view, i, opts)}"]
-        if opts.show_grads:
-            fields.append(f"grad {grad_text(view, i, opts)}")
-        target.node(f"n{i}", record(fields, horizontal), shape="record", **node_marks(i, opts))
+        target.node(f"n{i}", html_label(_row(view, i, opts)), shape="plain")
         if node.op:
             target.node(
                 f"n{i}_op", plain(node.op), shape="ellipse", fontsize="11",
@@ -50,9 +54,43 @@ def build(
         g.subgraph(box)
     for parent, child, k in view.edges():
         attrs = edge_marks(parent, child, opts)
-        if opts.show_partials:
-            attrs.update(label=plain(partial_text(view, child, k, opts)), fontcolor=PARTIAL)
-        g.edge(f"n{parent}", f"n{child}_op", **attrs)
-    if opts.show_grads and opts.step is not None:
-        g.attr(label=plain("? = gradient not known yet   g + … = partly summed"),
-               fontsize="10", fontcolor=BACKWARD)  # fmt: skip
+        if opts.shows_partial(parent, child):
+            above = cell(text(partial_text(view, child, k, opts), PARTIAL, 10))
+            labelled_edge(g, f"n{parent}", f"n{child}_op", f"e{parent}_{child}_{k}", above, "",
+                          opts.rankdir, attrs)  # fmt: skip
+        else:
+            g.edge(f"n{parent}", f"n{child}_op", **attrs)
+    legend(g, opts, entries(opts))
+
+
+def entries(opts: Options) -> list[tuple[str, str]]:
+    """The legend: what the coloured fields and the arrows' texts are."""
+    found = [("data: the forward value", FORWARD)]
+    if opts.show_grads:
+        found.append((f"grad: the gradient ∂{opts.output}/∂value", BACKWARD))
+    if opts.show_partials or opts.partial_edges:
+        found.append(("on the arrows: local derivatives ∂out/∂in", PARTIAL))
+    if opts.tangents is not None:
+        found.append((f"∂value/∂{opts.tangent_of}: forward mode", TANGENT))
+    return found
+
+
+def _row(view: GraphView, i: int, opts: Options) -> str:
+    """Node ``i`` as one table row: name | data | grad (| tangent), coloured by its state."""
+    mark = node_mark(i, opts)
+    data_room = number_room(opts, SIZE, False, "data ")
+    grad_room = number_room(opts, SIZE, True, "grad ")
+    font = mark.font
+    texts = [(opts.names[view.nodes[i]], font, 0.0),
+             (f"data {data_text(view, i, opts)}", font or FORWARD, data_room)]  # fmt: skip
+    if opts.show_grads:
+        texts.append((f"grad {grad_text(view, i, opts)}", font or BACKWARD, grad_room))
+    tangent = tangent_text(view, i, opts)
+    if tangent is not None:
+        texts.append((tangent, font or TANGENT, 0.0))
+    cells = "".join(cell(text(t, colour, SIZE), w, padding=4) for t, colour, w in texts)
+    attrs = f' bgcolor="{mark.fill}"' if mark.fill else ""
+    attrs += f' color="{mark.outline}"' if mark.outline else ""
+    border = max(1, round(float(mark.penwidth)))
+    return (f'<table border="0" cellborder="{border}" cellspacing="0"{attrs}>'
+            f"<tr>{cells}</tr></table>")  # fmt: skip
