@@ -213,6 +213,65 @@ def test_highlight_node_and_path() -> None:
         viz.draw(f, highlight=Value(1.0))
 
 
+def two_paths() -> tuple[Value, Value]:
+    """g = (x·y)·(x + 1): x reaches g along two paths."""
+    x, y = Value(3.0, label="x"), Value(2.0, label="y")
+    a = x * y
+    a.label = "a"
+    b = x + 1.0
+    b.label = "b"
+    g = a * b
+    g.label = "g"
+    return x, g
+
+
+@pytest.mark.parametrize("style", ["values", "edges"])
+def test_sum_over_paths_lists_each_product_and_their_sum(style: str) -> None:
+    x, g = two_paths()
+    svg = svg_of(viz.draw(g, style, paths_from=x))  # type: ignore[arg-type]
+    graph = [words(t) for t in texts_of(svg)["graph"]]
+    assert any("sum over the 2 paths from x to g" in t for t in graph)
+    assert "x → a → g: ∂a/∂x · ∂g/∂a = 2 × 4 = 8" in graph
+    assert "x → b → g: ∂b/∂x · ∂g/∂b = 1 × 6 = 6" in graph
+    assert "sum = 14; backward gives ∂g/∂x = x.grad = 14" in graph
+    g.backward()
+    assert x.grad == 14.0
+    strokes = strokes_of(svg)
+    lit = {t for t, pairs in strokes.items() if (HIGHLIGHT, "3") in pairs}
+    assert len(lit) >= 4  # x→a→g and x→b→g, every piece orange
+    assert not any(t.startswith("n1") for t in lit)  # y is on no path from x
+    texts = all_texts(svg)
+    assert "∂a/∂x = y = 2" in texts and "∂g/∂b = a = 6" in texts
+    with pytest.raises(ValueError, match="layers"):
+        viz.draw(g, "layers", paths_from=x)
+    with pytest.raises(ValueError, match="not in this graph"):
+        viz.draw(g, paths_from=Value(1.0))
+
+
+def test_sum_over_paths_counts_paths_it_does_not_list() -> None:
+    x = Value(0.5, label="x")
+    v = x
+    for _ in range(10):  # each level doubles the paths: 1024 of them
+        v = v * 0.5 + v * 0.5
+    v.label = "f"
+    graph = [words(t) for t in texts_of(svg_of(viz.draw(v, "edges", paths_from=x)))["graph"]]
+    assert any("the 1024 paths from x to f" in t for t in graph)
+    assert any(t.startswith("(too many to list") for t in graph)
+    assert "sum = 1; backward gives ∂f/∂x = x.grad = 1" in graph
+
+
+@pytest.mark.parametrize("style", ["values", "edges", "layers"])
+def test_forward_mode_labels_nodes_with_their_tangent(style: str) -> None:
+    x, g = two_paths()
+    texts = all_texts(svg_of(viz.draw(g, style, tangents_from=x)))  # type: ignore[arg-type]
+    value, tangent = autograd.jvp(lambda x_, y_: (x_ * y_) * (x_ + 1.0), (3.0, 2.0), (1.0, 0.0))
+    assert (value, tangent) == (24.0, 14.0)
+    if style == "layers":
+        assert "14" in texts and "∂value/∂x: forward mode" in texts
+    else:
+        assert {"∂g/∂x = 14", "∂a/∂x = 2", "∂b/∂x = 1", "∂y/∂x = 0"} <= set(texts)
+
+
 # ---- stepping -------------------------------------------------------------------------------
 
 

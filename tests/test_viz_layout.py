@@ -157,3 +157,12 @@ def test_every_frame_of_a_stepped_pass_keeps_labels_apart(style: str, backend: s
         if bp.current is None:
             break
         caption = str(bp.step())
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("style", ["values", "edges"])
+def test_sum_over_paths_and_forward_mode_keep_labels_apart(style: str, backend: str) -> None:
+    f = neuron()
+    x1 = next(v for v in autograd.topological_order(f) if v.label == "x1")
+    check(viz.to_svg(f, backend=backend, style=style, paths_from=x1))  # type: ignore[arg-type]
+    check(viz.to_svg(f, backend=backend, style=style, tangents_from=x1))  # type: ignore[arg-type]

@@ -13,8 +13,11 @@ from autograd import Backprop, Forward, Value
 from autograd.naming import DEFAULT_PRECISION, check_precision
 from viz.drawing import Drawing
 from viz.errors import GraphTooLargeError
+from viz.paths import caption as paths_caption
+from viz.paths import sum_over_paths
 from viz.styles import edges, layers, values
 from viz.styles.common import Options, new_graph
+from viz.tangents import tangents
 from viz.walk import MAX_NODES, GraphView, StepState
 
 Style = Literal["values", "edges", "layers"]
@@ -34,6 +37,8 @@ def draw(
     caption: object = None,
     show_partials: bool = False,
     highlight: Highlight = None,
+    paths_from: Value | None = None,
+    tangents_from: Value | None = None,
     precision: int = DEFAULT_PRECISION,
     grads: bool | None = None,
     collapse: bool = True,
@@ -57,6 +62,10 @@ def draw(
     * ``caption``: text under the graph (a stepper's ``Step`` prints its products).
     * ``show_partials``: label edges with the local derivative ∂out/∂in (op table).
     * ``highlight``: a node, or a path as a sequence of nodes (see :func:`path`).
+    * ``paths_from``: a node x; every path from x to ``root`` is highlighted with its
+      local derivatives, and the caption lists each path's product and their sum,
+      ∂root/∂x (not with ``style="layers"``).
+    * ``tangents_from``: a node x; every node is labelled with ∂v/∂x (forward mode).
     * ``precision``: significant digits of every number (:func:`autograd.format_number`).
     * ``grads``: show gradients; by default after ``backward`` and while a Backprop steps.
     * ``output_name``: the output's name in the legend and the terminal node (default
@@ -71,6 +80,8 @@ def draw(
     if not isinstance(root, Value):
         raise TypeError(f"draw needs an autograd.Value, got {type(root).__name__}")
     check_precision(precision)
+    if paths_from is not None and style == "layers":
+        raise ValueError("paths_from draws every node: use style 'values' or 'edges', not 'layers'")
     collapsed = style == "layers" and collapse
     view = GraphView.of(root, max(max_nodes, LAYERS_WALK_LIMIT) if collapsed else max_nodes)
     names = autograd.names(root, precision=precision)
@@ -90,6 +101,16 @@ def draw(
         caption="" if caption is None else str(caption),
     )
     _mark_highlight(view, highlight, opts)
+    if paths_from is not None:
+        found = sum_over_paths(view, paths_from)
+        opts.highlight_edges |= found.edges
+        opts.partial_edges |= found.edges
+        opts.highlight_nodes |= {found.source}
+        text = paths_caption(view, found, names, precision)
+        opts.caption = f"{opts.caption}\n{text}" if opts.caption else text
+    if tangents_from is not None:
+        opts.tangents = tangents(view, tangents_from)
+        opts.tangent_of = names[tangents_from]
     g = new_graph(opts, Drawing)
     {"values": values.build, "edges": edges.build, "layers": layers.build}[style](g, view, opts)
     return g
