@@ -107,3 +107,32 @@ def test_draw_step_takes_a_backprop_or_forward_stepper(stepper: Any) -> None:
     message = str(exc.value)
     assert message.startswith("draw_step: stepper must be an autograd.Backprop or autograd.Forward")
     assert f"got {type(stepper).__name__} " in message
+
+
+def test_frames_are_sharp_and_captioned_with_each_step(tmp_path: Path) -> None:
+    f = expression()
+    gif = viz.animate_backprop(f, tmp_path / "bp.gif", style="edges", backend="pure")
+    frames = sorted((tmp_path / "bp_frames").glob("frame_*.svg"))
+    widths = []
+    for frame in frames:
+        root = ET.parse(frame).getroot()
+        widths.append(float(root.get("width", "0").removesuffix("pt")))
+    with Image.open(gif) as im:
+        assert im.width >= 2 * max(widths) - 2  # 2x: 144 dpi
+    texts = [
+        " ".join("".join(t.itertext()).split())
+        for t in ET.parse(frames[1]).getroot().iter("{http://www.w3.org/2000/svg}text")
+    ]
+    assert "step 1/2 f = v1 * z = 3.0 * -4.0 = -12.0 (f.grad = 1.0)" in texts
+    assert any("v1.grad += 1.0 × -4.0 = -4.0" in t for t in texts)
+    assert "just processed" in texts and "next" in texts
+    first = [
+        "".join(t.itertext())
+        for t in ET.parse(frames[0]).getroot().iter("{http://www.w3.org/2000/svg}text")
+    ]
+    assert any(t.startswith("Backprop of f: 0/2 steps done") for t in first)
+    small = viz.animate_backprop(expression(), tmp_path / "small.gif", backend="pure", scale=1)
+    with Image.open(small) as im, Image.open(gif) as big:
+        assert im.width < big.width
+    with pytest.raises(ValueError, match="animate_backprop: scale"):
+        viz.animate_backprop(expression(), tmp_path / "x.gif", scale=100)

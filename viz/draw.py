@@ -35,6 +35,7 @@ def draw(
     *,
     step: Backprop | Forward | None = None,
     caption: object = None,
+    caption_room: tuple[float, int] | None = None,
     show_partials: bool = False,
     highlight: Highlight = None,
     paths_from: Value | None = None,
@@ -59,7 +60,8 @@ def draw(
     * ``step``: an ``autograd.Backprop`` or ``autograd.Forward`` stepper over ``root``;
       the drawing shows it mid-way: the node just processed, the next one and the
       finished ones in colour (with a key), gradients not known yet as ``?``.
-    * ``caption``: text under the graph (a stepper's ``Step`` prints its products).
+    * ``caption``: text under the graph (a stepper's ``Step`` prints its products);
+      ``caption_room=(points, lines)`` keeps room for a larger one (animation frames).
     * ``show_partials``: label edges with the local derivative ∂out/∂in (op table).
     * ``highlight``: a node, or a path as a sequence of nodes (see :func:`path`).
     * ``paths_from``: a node x; every path from x to ``root`` is highlighted with its
@@ -99,6 +101,7 @@ def draw(
         group_depth=group_depth,
         output=output_name or names[root],
         caption="" if caption is None else str(caption),
+        caption_room=caption_room,
     )
     _mark_highlight(view, highlight, opts)
     if paths_from is not None:

@@ -61,6 +61,8 @@ class Options:
     """Forward mode: ∂node/∂``tangent_of`` by node position."""
     tangent_of: str = ""
     caption: str = ""
+    caption_room: tuple[float, int] | None = None
+    """Width (points) and lines the caption's cell keeps, whatever the caption."""
 
     @property
     def horizontal(self) -> bool:

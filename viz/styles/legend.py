@@ -31,13 +31,23 @@ def legend(g: graphviz.Digraph, opts: Options, entries: list[tuple[str, str]]) -
         rows.append(f'<td align="left" balign="left">{"<br/>".join(lines)}</td>')
     if opts.step is not None:
         rows.append(_states(opts.step))
-    if opts.caption:
-        rows.append(f'<td align="left" balign="left">{text(opts.caption, size=SIZE)}</td>')
+    if opts.caption or opts.caption_room:
+        rows.append(_caption(opts.caption, opts.caption_room))
     if not rows:
         return
     body = "".join(f"<tr>{r}</tr>" for r in rows)
     g.attr(label=html_label(f'<table border="0" cellborder="0" cellspacing="4">{body}</table>'),
            labelloc="b", fontsize=str(SIZE))  # fmt: skip
+
+
+def _caption(caption: str, room: tuple[float, int] | None) -> str:
+    """The caption's cell, padded to ``room`` (width in points, lines) when given."""
+    lines = caption.split("\n")
+    attrs = ""
+    if room is not None:
+        lines += [" "] * (room[1] - len(lines))
+        attrs = f' width="{room[0]:.0f}"'
+    return f'<td align="left" balign="left"{attrs}>{text(chr(10).join(lines), size=SIZE)}</td>'
 
 
 def _states(step: StepState) -> str:
