@@ -4,6 +4,8 @@
 settings with seed 0 into a temporary folder and the chosen files are copied
 with stable names. The linear network uses its synthetic stand-in (the cats and
 dogs data is not part of the repository), so anyone can reproduce every image.
+The README's pictures of ``viz`` options that no demo draws (``DRAWINGS``) are
+drawn here directly.
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ import argparse
 import importlib
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from demos import _cli
+import nn
+import viz
+from autograd import Backprop, Value
+from demos import _cli, tour
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "docs" / "images"
@@ -42,11 +47,63 @@ FIGURES: dict[str, dict[str, str]] = {
 """demo name → {file the demo writes: name under docs/images}."""
 
 
+def _colah() -> tuple[Value, Value]:
+    """colah's e = (a + b)·(b + 1) at a = 2, b = 1: b reaches e along two paths."""
+    a, b = Value(2.0, label="a"), Value(1.0, label="b")
+    c = a + b
+    c.label = "c"
+    d = b + 1.0
+    d.label = "d"
+    e = c * d
+    e.label = "e"
+    e.backward()
+    return b, e
+
+
+def _sum_over_paths(path: Path) -> Path:
+    b, e = _colah()
+    return viz.draw(e, "edges", paths_from=b).save(path)
+
+
+def _forward_mode(path: Path) -> Path:
+    b, e = _colah()
+    return viz.draw(e, "edges", tangents_from=b, grads=False).save(path)
+
+
+def _backprop_step(path: Path) -> Path:
+    f, _ = tour.build()
+    stepper = Backprop(f)
+    step = stepper.step()
+    return viz.draw_step(stepper, "edges", caption=step).save(path)
+
+
+def _mlp_layers(path: Path) -> Path:
+    f = nn.MLP(2, [8, 8, 1], seed=0)([0.5, -1.0])
+    f.label = "f"
+    f.backward()
+    return viz.draw(f, "layers").save(path)
+
+
+DRAWINGS: dict[str, Callable[[Path], Path]] = {
+    "sum_over_paths.png": _sum_over_paths,
+    "forward_mode.png": _forward_mode,
+    "backprop_step.png": _backprop_step,
+    "mlp_layers.png": _mlp_layers,
+}
+"""Pictures of viz options no demo draws: name under docs/images → how to draw it.
+Written when every image is regenerated (no demo names given), or with ``viz``."""
+VIZ = "viz"
+
+
 def regenerate(out: str | Path = DEFAULT_OUT, only: Sequence[str] = ()) -> list[Path]:
     """Run the demos and copy their images into ``out``; return the written paths."""
     target = Path(out)
     target.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    if not only or VIZ in only:
+        print("== viz drawings", flush=True)
+        for kept, draw in DRAWINGS.items():
+            written.append(_report(draw(target / kept)))
     with tempfile.TemporaryDirectory(prefix="chainrule-figures-") as tmp:
         for name, files in FIGURES.items():
             if only and name not in only:
@@ -57,11 +114,15 @@ def regenerate(out: str | Path = DEFAULT_OUT, only: Sequence[str] = ()) -> list[
             for produced, kept in files.items():
                 dest = target / kept
                 shutil.copyfile(Path(tmp) / name / produced, dest)
-                size = dest.stat().st_size
-                flag = "  (over the size budget!)" if size > MAX_BYTES else ""
-                print(f"   {dest}  {size / 1000:.0f} kB{flag}", flush=True)
-                written.append(dest)
+                written.append(_report(dest))
     return written
+
+
+def _report(dest: Path) -> Path:
+    size = dest.stat().st_size
+    flag = "  (over the size budget!)" if size > MAX_BYTES else ""
+    print(f"   {dest}  {size / 1000:.0f} kB{flag}", flush=True)
+    return dest
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -70,11 +131,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="folder for the images, created if missing; not a file, writable"
                    " (default: docs/images)")  # fmt: skip
     p.add_argument("only", nargs="*", metavar="DEMO",
-                   help=f"regenerate only these demos' images ({', '.join(FIGURES)})")  # fmt: skip
+                   help=f"regenerate only these demos' images ({', '.join(FIGURES)}),"
+                   f" or {VIZ} for the viz drawings")  # fmt: skip
     a = p.parse_args(argv)
-    unknown = [name for name in a.only if name not in FIGURES]
+    unknown = [name for name in a.only if name not in FIGURES and name != VIZ]
     if unknown:
-        p.error(f"unknown demo(s) {', '.join(unknown)}; choose from {', '.join(FIGURES)}")
+        p.error(f"unknown demo(s) {', '.join(unknown)}; choose from {', '.join(FIGURES)} or {VIZ}")
     regenerate(a.out, a.only)
     return 0
 
