@@ -23,14 +23,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
-import numpy as np
-
 from autograd.backward import PASS_LOCK, local_partials, prepare, reduce_to
-from autograd.data import data_of
 from autograd.graph import topological_order
 from autograd.naming import DEFAULT_PRECISION, check_precision, format_number, names
 from autograd.value import Value
-from autograd.wengert import table_text
+from autograd.wengert import is_zero, table_text
 
 WIDTH = 100
 """Columns a line of stepper text may take; longer expressions fold over several lines."""
@@ -166,11 +163,6 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _is_zero(x: Any) -> bool:
-    data = data_of(x)
-    return bool(np.all(data == 0)) if isinstance(data, np.ndarray) else data == 0
-
-
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -200,7 +192,7 @@ class Term:
             f"{operand(format_number(self.partial, precision))}"
         )
         after = format_number(self.grad_after, precision)
-        if _is_zero(self.grad_before):
+        if is_zero(self.grad_before):
             return f"{parent}.grad += {product} = {after}"
         before = operand(format_number(self.grad_before, precision))
         return f"{parent}.grad = {before} + {product} = {after}"

@@ -6,10 +6,10 @@
 >>> print(wengert_table(q * 0.5))
 #  name  op    inputs  data  grad
 -  ----  ----  ------  ----  ----
-1  x     leaf            -2     0
-2  y     leaf             5     0
-3  q     +     x, y       3     0
-4  v1    *     q, 0.5   1.5     0
+1  x     leaf            -2     ?
+2  y     leaf             5     ?
+3  q     +     x, y       3     ?
+4  v1    *     q, 0.5   1.5     ?
 
 Names come from :func:`autograd.names`, numbers from :func:`autograd.format_number`
 (right-aligned). A stepper's ``table()`` uses the same layout and shows ``?`` for
@@ -20,7 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from autograd.backward import PASS_LOCK
+from autograd.data import data_of
 from autograd.graph import topological_order
 from autograd.naming import DEFAULT_PRECISION, check_precision, format_number, names
 from autograd.value import Value
@@ -32,23 +35,29 @@ Cell = Callable[[Value], str]
 
 
 def wengert_table(root: Value, precision: int = DEFAULT_PRECISION) -> str:
-    """The Wengert list of ``root``'s graph: order, name, op, inputs, data and the stored grad.
+    """The Wengert list of ``root``'s graph: order, name, op, inputs, data and grad.
 
     ``precision`` is the number of significant digits (default 4). The grad column
-    shows ``.grad`` as it is now; use a stepper's ``table()`` (``Backprop(root).table()``)
-    to see which gradients a pass has computed.
+    shows ``.grad`` as it is now, or ``?`` throughout while no backward pass has
+    reached the graph (an interior root with ``grad == 0``: a pass seeds it with 1).
+    A stepper's ``table()`` tells, node by node, what its pass has computed.
     """
     if not isinstance(root, Value):
         raise TypeError(f"wengert_table needs a Value, got {type(root).__name__}")
     check_precision(precision)
     with PASS_LOCK:
         order = topological_order(root)
+    unreached = not root.is_leaf and is_zero(root.grad)
+
+    def grad(v: Value) -> str:
+        return "?" if unreached else format_number(v.grad, precision)
+
     return table_text(
         order,
         names(root, precision=precision),
         precision,
         lambda v: format_number(v.data, precision),
-        lambda v: format_number(v.grad, precision),
+        grad,
     )
 
 
@@ -83,6 +92,12 @@ def table_text(
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def is_zero(x: object) -> bool:
+    """Whether a gradient (a number, a batch or a Value) is 0 everywhere."""
+    data = data_of(x)
+    return bool(np.all(data == 0)) if isinstance(data, np.ndarray) else data == 0
 
 
 def _wrap(items: list[str], width: int) -> list[str]:
