@@ -35,6 +35,9 @@ WIDTH = 100
 GradStatus = Literal["known", "partial", "unknown"]
 """How far a pass has got with a node's gradient: summed over every use, over some, or none."""
 
+REPR_WIDTH = 120
+"""A stepper's ``repr`` is one line shorter than this (the expression is left out if need be)."""
+
 _INFIX = {"+", "*", "/", "**"}
 _CONTINUE = "      + "  # a folded sum continues on the next line after this indent
 _RESULT = "    = "  # a folded step's value lines start here
@@ -107,7 +110,7 @@ def summary(
     if node.op_entry is None:
         return name
     text = expression(node, names, precision)
-    if len(text) > limit:
+    if len(text) > limit and node.op_entry.arity is None:  # a sum or dot: count its operands
         text = f"{node.op_entry.symbol}({len(node.operands)} operands)"
     return f"{name} = {_clip(text, limit)}"
 
@@ -429,12 +432,10 @@ class Backprop(_Walk[Step]):
         node = self.current
         if node is None:
             return f"<Backprop of {self._root_name()}: {done}, finished>"
-        grad = format_number(node.grad, self.precision)
-        return (
-            f"<Backprop of {self._root_name()}: {done}; next:"
-            f" {summary(node, self.names, self.precision)}"
-            f" with {_clip(self.names[node], 24)}.grad = {grad}>"
-        )
+        head = f"<Backprop of {self._root_name()}: {done}; next:"
+        name, grad = _clip(self.names[node], 24), format_number(node.grad, self.precision)
+        full = f"{head} {summary(node, self.names, self.precision)} with {name}.grad = {grad}>"
+        return full if len(full) < REPR_WIDTH else f"{head} {name}>"
 
 
 class Forward(_Walk[ForwardStep]):
@@ -470,5 +471,6 @@ class Forward(_Walk[ForwardStep]):
         node = self.current
         if node is None:
             return f"<Forward of {self._root_name()}: {shown}, finished>"
-        nxt = summary(node, self.names, self.precision)
-        return f"<Forward of {self._root_name()}: {shown}; next: {nxt}>"
+        head = f"<Forward of {self._root_name()}: {shown}; next:"
+        full = f"{head} {summary(node, self.names, self.precision)}>"
+        return full if len(full) < REPR_WIDTH else f"{head} {_clip(self.names[node], 24)}>"

@@ -241,6 +241,11 @@ def test_reprs_are_one_short_line():
     objects += [bp.step().terms[0], bp]
     bp.run()
     objects += [bp, fw]
+    a, b = Value(-1 / 3, label="a" * 60), Value(2 / 3, label="b" * 60)
+    c = a * b
+    c.label = "c" * 60
+    long = Backprop(c, precision=17)
+    objects += [long, long.step(), Forward(c, precision=17), Forward(c).run()[-1]]
     for obj in objects:
         text = repr(obj)
         assert "\n" not in text and len(text) < 120, text
