@@ -1,5 +1,9 @@
 """chainrule's pictures: computation graphs (Graphviz) and the chapters' plots (matplotlib).
 
+Interactive views (:mod:`viz.interactive`): :func:`stepper` (step through the passes
+in a browser or Jupyter), :func:`worksheet` (printable exercises and their key) and
+:func:`compare_backprop` (a classic bug beside the correct pass).
+
 ``viz`` reads only what nodes carry (data, grad, parents, op, label, group); it
 never imports ``nn``, and it is the only package that imports graphviz and
 matplotlib.
@@ -9,6 +13,7 @@ from viz.animate import animate_backprop, animate_forward
 from viz.draw import draw, draw_step, path
 from viz.drawing import Drawing
 from viz.errors import GraphTooLargeError, RenderError
+from viz.interactive import Stepper, stepper
 from viz.notebook import register_ipython
 from viz.plots import (
     plot_activations,
@@ -25,6 +30,7 @@ __all__ = [
     "Drawing",
     "GraphTooLargeError",
     "RenderError",
+    "Stepper",
     "animate_backprop",
     "animate_forward",
     "available_backends",
@@ -42,6 +48,7 @@ __all__ = [
     "plot_representations",
     "register_ipython",
     "render",
+    "stepper",
     "to_svg",
 ]
 
