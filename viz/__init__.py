@@ -13,7 +13,7 @@ from viz.animate import animate_backprop, animate_forward
 from viz.draw import draw, draw_step, path
 from viz.drawing import Drawing
 from viz.errors import GraphTooLargeError, RenderError
-from viz.interactive import Stepper, stepper
+from viz.interactive import Stepper, stepper, worksheet
 from viz.notebook import register_ipython
 from viz.plots import (
     plot_activations,
@@ -50,6 +50,7 @@ __all__ = [
     "render",
     "stepper",
     "to_svg",
+    "worksheet",
 ]
 
 register_ipython()

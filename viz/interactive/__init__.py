@@ -7,5 +7,6 @@ words every view shows (:mod:`~viz.interactive.sources`) and the HTML helpers
 """
 
 from viz.interactive.page import Stepper, stepper
+from viz.interactive.worksheet import worksheet
 
-__all__ = ["Stepper", "stepper"]
+__all__ = ["Stepper", "stepper", "worksheet"]
