@@ -13,7 +13,14 @@ from viz.animate import animate_backprop, animate_forward
 from viz.draw import draw, draw_step, path
 from viz.drawing import Drawing
 from viz.errors import GraphTooLargeError, RenderError
-from viz.interactive import Stepper, stepper, worksheet
+from viz.interactive import (
+    Comparison,
+    Stepper,
+    bug_example,
+    compare_backprop,
+    stepper,
+    worksheet,
+)
 from viz.notebook import register_ipython
 from viz.plots import (
     plot_activations,
@@ -27,6 +34,7 @@ from viz.plots import (
 from viz.render import available_backends, find_renderer, pipe, render, to_svg
 
 __all__ = [
+    "Comparison",
     "Drawing",
     "GraphTooLargeError",
     "RenderError",
@@ -34,6 +42,8 @@ __all__ = [
     "animate_backprop",
     "animate_forward",
     "available_backends",
+    "bug_example",
+    "compare_backprop",
     "draw",
     "draw_step",
     "find_renderer",

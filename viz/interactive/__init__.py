@@ -6,7 +6,8 @@ words every view shows (:mod:`~viz.interactive.sources`) and the HTML helpers
 (:mod:`~viz.interactive.html`).
 """
 
+from viz.interactive.compare import Comparison, bug_example, compare_backprop
 from viz.interactive.page import Stepper, stepper
 from viz.interactive.worksheet import worksheet
 
-__all__ = ["Stepper", "stepper", "worksheet"]
+__all__ = ["Comparison", "Stepper", "bug_example", "compare_backprop", "stepper", "worksheet"]
