@@ -163,7 +163,7 @@ def _draw(level: Level, rng: random.Random, n_ops: int) -> Value | None:
     """
     leaves = _inputs(level, rng)
     pending: list[Value] = list(leaves)
-    reuse_at = rng.randrange(n_ops) if level.reuse else -1
+    reuse_at = rng.randrange(n_ops) if level.reuse else n_ops
     diamond_at = rng.randrange(1, max(2, n_ops - 1)) if level.diamond else -1
     ops = 0
     while ops < n_ops:
@@ -176,13 +176,14 @@ def _draw(level: Level, rng: random.Random, n_ops: int) -> Value | None:
             pending[-1:] = [left, right]
             diamond_at, ops = -1, ops + 2
             continue
-        if level.unary and ops != reuse_at and (len(pending) < 2 or rng.random() < 0.35):
+        if level.unary and ops < reuse_at and (len(pending) < 2 or rng.random() < 0.35):
             unary = _apply_unary(pending[-1], rng, level.unary)
             if unary is not None:
                 pending[-1] = unary
                 ops += 1
                 continue
-        if ops == reuse_at:  # one node used twice by one op: x * x, x + x
+        if ops >= reuse_at:  # one node used twice by one op: x * x, x + x
+            reuse_at = n_ops
             name = rng.choice(("add", "mul"))
             consumed = [pending[-1]]
             operands = [pending[-1], pending[-1]]
@@ -196,7 +197,8 @@ def _draw(level: Level, rng: random.Random, n_ops: int) -> Value | None:
             if name not in ("sum", "dot") and rng.random() < 0.5:
                 operands.reverse()
         out = _binary(name, operands)
-        if out is None or not _moderate(out):
+        if out is None or not _moderate(out):  # fall back to adding the first two
+            operands, consumed = operands[:2], [v for v in consumed if v in operands[:2]]
             out = _binary("add", operands)
         if out is None or not _moderate(out):
             return None
