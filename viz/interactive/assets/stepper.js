@@ -184,8 +184,11 @@
       input.value = "";
       input.disabled = false;
       one(".cr-check").disabled = false;
-      one(".cr-feedback").textContent = "";
-      one(".cr-feedback").className = "cr-feedback";
+      var feedback = one(".cr-feedback");
+      if (!feedback.classList.contains("cr-right")) {  // "✓ Right" stays until the next answer
+        feedback.textContent = "";
+        feedback.className = "cr-feedback";
+      }
       input.focus({ preventScroll: true });
     }
 
