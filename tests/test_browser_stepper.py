@@ -346,3 +346,27 @@ def test_the_checks_would_notice_a_request_and_an_error(driver: Any, tmp_path: P
     time.sleep(0.2)
     assert "https://example.invalid/x.png" in browser.requests(driver)
     assert any("boom" in e for e in browser.errors(driver))
+
+
+def test_the_tours_page_steps_forward_and_back_with_the_keyboard(
+    driver: Any, open_page: Any, tmp_path: Path
+) -> None:
+    """The issue's finish line: run the tour, open backprop.html, step through with the keys."""
+    from selenium.webdriver.common.keys import Keys
+
+    from demos import tour as tour_demo
+
+    tour_demo.run(tmp_path, quick=True, quiet=True)
+    open_page(tmp_path / "backprop.html")
+    assert "f = (x + y) · z" in driver.title
+    f, _ = tour_demo.build()
+    names = ["x", "y", "q", "z", "f"]  # topological order
+    want = dict(zip(names, backward_grads(f)))
+    while driver.find_element("css selector", ".cr-next").is_enabled():
+        keys(driver, Keys.ARROW_RIGHT)
+    for label in driver.find_elements("css selector", ".cr-graph [data-kind='grad']"):
+        name = names[int(label.get_attribute("data-node"))]
+        assert number(label.text) == pytest.approx(want[name])
+    assert "backward 2/2" in state(driver)["where"]
+    keys(driver, Keys.HOME)
+    assert {t for _, k, t in state(driver)["slots"] if k == "grad"} == {"?"}
