@@ -67,7 +67,7 @@ def build(
             return parse(pipe(str(drawing.source), "svg", backend).decode("utf-8")).markup()
 
         if direction != "backward":
-            runs = _runs(order, keys, forward=True)
+            runs = _runs(order, keys, names, forward=True)
             fw_order = [v for _, members in runs for v in members]
             steps.append(_step("start", "start", _start(direction, names[root]), 0))
             frames.append(frame(_At(root, fw_order, 0, "forward"), grads=False))
@@ -78,7 +78,7 @@ def build(
                 steps.append(_step("forward", f"forward {k}/{len(runs)}: {key}", text, len(frames)))
                 frames.append(frame(_At(root, fw_order, done, "forward"), grads=False))
         if direction != "forward":
-            runs = _runs(order, keys, forward=False)
+            runs = _runs(order, keys, names, forward=False)
             bw_order = [v for _, members in runs for v in members]
             if not steps:
                 steps.append(_step("start", "start", _start(direction, names[root]), 0))
@@ -112,19 +112,21 @@ def _key(node: Value) -> str:
     return "inputs" if node.is_leaf else ""
 
 
-def _runs(order: list[Value], keys: list[str], forward: bool) -> list[tuple[str, list[Value]]]:
+def _runs(
+    order: list[Value], keys: list[str], names: dict[Value, str], forward: bool
+) -> list[tuple[str, list[Value]]]:
     """The layer steps: ``(name, nodes)`` in the order the pass reaches each layer.
 
     Forward: every node (leaves too) by layer, layers in the order of their first
     op. Backward: the ops only (leaves pass nothing on), layers in reverse.
-    An op outside every group is a step of its own.
+    An op outside every group is a step of its own, named after its node: ``L (**2)``.
     """
     groups: dict[str, list[int]] = {}
     first: dict[str, int] = {}
     for i, (node, key) in enumerate(zip(order, keys)):
         if not forward and node.is_leaf:
             continue
-        name = key or f"{node.op} #{i}"
+        name = key or f"{names[node]} ({node.op})"
         groups.setdefault(name, []).append(i)
         if not node.is_leaf or name == "inputs":
             first.setdefault(name, i)

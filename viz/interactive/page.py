@@ -226,7 +226,7 @@ def _markup(st: Stepper, uid: str, standalone: bool, inline_css: bool) -> str:
         )
     parts = [
         f'<div class="chainrule-stepper" id="{esc(uid)}" tabindex="0"'
-        f' data-standalone="{int(standalone)}" data-step="0">',
+        f' data-standalone="{int(standalone)}" data-mode="{esc(data["mode"])}" data-step="0">',
         f"<style>{asset('stepper.css')}</style>" if inline_css else "",
         '<div class="cr-bar" role="toolbar" aria-label="step through the passes">',
         _button("cr-first", "⇤ first", "first step (Home)"),

@@ -282,14 +282,16 @@
         svg.style.height = (+svg.getAttribute("data-h") * state.scale) + "px";
       });
     }
-    // fit the width; on opening, only enlarge (a small graph fills a projector screen) and
-    // never shrink a large graph below its natural size: it scrolls instead
+    // fit the width: a small graph grows to fill a projector screen; on opening (and while the
+    // window changes size) a large graph shrinks only so far that its labels stay readable,
+    // then it scrolls; the fit button shrinks it all the way
+    var autoFit = true;
     function fit(opening) {
       var svg = svgs[0];
       if (!svg) return;
-      var natural = svg.width.baseVal.value || 1, room = graph.clientWidth - 16;
+      var natural = svg.width.baseVal.value || 1, room = graph.clientWidth - 28;
       var scale = room > 0 ? Math.min(2, room / natural) : 1;
-      zoom(opening === true ? Math.max(1, scale) : scale);
+      zoom(opening === true ? Math.max(0.75, scale) : scale);
     }
 
     // ---- wiring ----------------------------------------------------------------------------------
@@ -303,9 +305,16 @@
       stop();
       if (!go(+slider.value)) slider.value = String(state.step);
     });
-    one(".cr-zoom-in").addEventListener("click", function () { zoom(state.scale * 1.25); });
-    one(".cr-zoom-out").addEventListener("click", function () { zoom(state.scale / 1.25); });
-    one(".cr-zoom-fit").addEventListener("click", function () { fit(false); });
+    one(".cr-zoom-in").addEventListener("click", function () {
+      autoFit = false;
+      zoom(state.scale * 1.25);
+    });
+    one(".cr-zoom-out").addEventListener("click", function () {
+      autoFit = false;
+      zoom(state.scale / 1.25);
+    });
+    one(".cr-zoom-fit").addEventListener("click", function () { autoFit = false; fit(false); });
+    window.addEventListener("resize", function () { if (autoFit) fit(true); });
     if (quiz) {
       one(".cr-check").addEventListener("click", check);
       one(".cr-answer").addEventListener("keydown", function (e) {
@@ -335,6 +344,9 @@
 
     fit(true);
     show(0);
+    if (window.requestAnimationFrame) {  // once the page has its final layout (scrollbars)
+      requestAnimationFrame(function () { if (autoFit) fit(true); });
+    }
     if (window.performance) root.setAttribute("data-cr-ready-ms", String(Math.round(performance.now())));
     root.setAttribute("data-cr-ready", "1");
   }
