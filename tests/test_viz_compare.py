@@ -98,3 +98,10 @@ def test_bad_input_is_named() -> None:
         viz.compare_backprop(1.0, bug="no_toposort")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="precision must be a positive int"):
         viz.compare_backprop(tree(), "no_toposort", precision=1.5)  # type: ignore[arg-type]
+
+
+def test_the_readme_shows_what_print_prints() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("```text\nnode  correct  with backward_twice", 1)[1].split("```", 1)[0]
+    result = viz.compare_backprop(viz.bug_example("backward_twice"), bug="backward_twice")
+    assert "node  correct  with backward_twice" + shown == str(result) + "\n"
