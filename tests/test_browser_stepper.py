@@ -370,3 +370,22 @@ def test_the_tours_page_steps_forward_and_back_with_the_keyboard(
     assert "backward 2/2" in state(driver)["where"]
     keys(driver, Keys.HOME)
     assert {t for _, k, t in state(driver)["slots"] if k == "grad"} == {"?"}
+
+
+def test_a_backprop_in_a_notebook_opens_where_it_is(
+    driver: Any, open_page: Any, tmp_path: Path
+) -> None:
+    from autograd import Backprop
+    from viz.interactive import backprop_html
+
+    f = tour()
+    bp = Backprop(f)
+    bp.step()
+    page = tmp_path / "cell.html"
+    page.write_text(f"<!DOCTYPE html><html><body>{backprop_html(bp)}</body></html>", "utf-8")
+    open_page(page)
+    now = state(driver)
+    assert now["step"] == 1 and now["text"].startswith("step 1/2  f = q * z")
+    want = dict(zip(["x", "y", "q", "z", "f"], backward_grads(f)))
+    shown = {n: t for n, k, t in now["slots"] if k == "grad"}
+    assert number(shown[2]) == pytest.approx(want["q"]) and shown[0] == "?"

@@ -189,6 +189,8 @@ def test_text_is_escaped_and_data_cannot_close_its_script() -> None:
         ({"tolerance": 0}, ValueError, "tolerance"),
         ({"style": "values"}, ValueError, "style must be one of"),
         ({"title": 3}, TypeError, "title"),
+        ({"start": 8}, ValueError, "start must be a step from 0 to 7, got 8"),
+        ({"start": -1}, ValueError, "start must be a step"),
     ],
 )
 def test_bad_arguments_are_named(kwargs: dict[str, Any], error: type, words: str) -> None:
@@ -261,3 +263,39 @@ def test_names_come_from_one_helper() -> None:
     assert [names[v] for v in topological_order(f)] == ["x", "y", "q", "z", "f"]
     if getattr(autograd, "names", None) is None:  # today: the steppers' own naming
         assert names == autograd.stepping.node_names(topological_order(f))
+
+
+def test_a_backprop_shows_as_its_page_open_where_it_is() -> None:
+    from viz.interactive import backprop_html
+
+    f, nodes = tour()
+    bp = Backprop(f)
+    bp.step()
+    grads = {k: v.grad for k, v in nodes.items()}
+    fragment = backprop_html(bp)
+    data = page_data(fragment)
+    assert data["start"] == 1 and data["direction"] == "backward"
+    assert data["steps"][1]["text"].startswith("step 1/2  f = q * z")
+    assert {k: v.grad for k, v in nodes.items()} == grads  # bp's pass is left where it was
+    assert str(bp.step()).startswith("step 2/2  q = x + y")
+    with pytest.raises(TypeError, match=r"backprop_html needs an autograd\.Backprop"):
+        backprop_html(f)
+
+
+def test_a_graph_that_is_one_input_ends_with_its_own_gradient() -> None:
+    x = Value(3.0, label="x")
+    data = viz.stepper(x).data
+    assert [s["label"] for s in data["steps"]] == ["start", "forward 1/1"]
+    assert data["nodes"][0]["grads"] == [[1, "1"]]
+
+
+def test_a_gradient_that_overflowed_is_shown_but_not_asked(tmp_path: Path) -> None:
+    x, c = Value(1e200, label="x"), Value(2.0, label="c")
+    y = x * x  # overflows to inf, so ∂out/∂c = y is inf too
+    y.label = "y"
+    out = y * c
+    out.label = "out"
+    st = viz.stepper(out, quiz=True)
+    assert [q["ask"] for q in st.data["quiz"]["questions"]] == ["∂out/∂y", "∂out/∂x"]
+    assert st.data["nodes"][2]["grad"] == "inf"  # c: drawn, not asked
+    st.save(tmp_path / "inf.html")  # the JSON holds no inf

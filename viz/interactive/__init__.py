@@ -7,7 +7,15 @@ words every view shows (:mod:`~viz.interactive.sources`) and the HTML helpers
 """
 
 from viz.interactive.compare import Comparison, bug_example, compare_backprop
-from viz.interactive.page import Stepper, stepper
+from viz.interactive.page import Stepper, backprop_html, stepper
 from viz.interactive.worksheet import worksheet
 
-__all__ = ["Comparison", "Stepper", "bug_example", "compare_backprop", "stepper", "worksheet"]
+__all__ = [
+    "Comparison",
+    "Stepper",
+    "backprop_html",
+    "bug_example",
+    "compare_backprop",
+    "stepper",
+    "worksheet",
+]

@@ -9,6 +9,7 @@ come). The page only looks these up; it computes nothing itself.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -83,6 +84,9 @@ def timeline(root: Value, order: list[Value], direction: Direction, precision: i
     root_info["grads"].append([first, fmt(root.grad)])
     root_info["gradAt"] = first
     steps = list(sources.backward_steps(bp))
+    if not steps and direction != "forward":  # the output is an input: ∂x/∂x = 1 at the end
+        first = len(tl.steps) - 1
+        root_info["grads"][-1][0] = root_info["gradAt"] = first
     for k, (step, text) in enumerate(steps, 1):
         child = index[id(step.node)]
         at = first + k - 1
@@ -177,6 +181,8 @@ def _questions(
     for i, node in enumerate(order[:-1]):
         at = tl.nodes[i]["gradAt"]
         if at is None or not node.label or isinstance(node.data, _ARRAYS):
+            continue
+        if not math.isfinite(node.grad):  # nothing to type in: shown, not asked
             continue
         asked.append({
             "node": i,

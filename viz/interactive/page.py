@@ -45,6 +45,7 @@ def stepper(
     tolerance: float = 0.01,
     style: PageStyle = "edges",
     title: str | None = None,
+    start: int = 0,
     backend: Backend = "auto",
     max_nodes: int = MAX_NODES,
 ) -> Stepper:
@@ -58,13 +59,14 @@ def stepper(
       the chain-rule product; the page keeps the score.
     * ``style``: ``"edges"`` (every value, Figure 9.3) or ``"layers"`` (one box per
       group, one step per layer: for graphs over ``max_nodes`` nodes).
+    * ``start``: the step the page opens at (0: before the first).
 
     The passes run once, here, from zero gradients; the graph's gradients are put
     back afterwards. ``.save(path)`` writes the page; Jupyter shows it inline.
     """
     return Stepper(
         root, direction, precision, quiz=quiz, tolerance=tolerance, style=style, title=title,
-        backend=backend, max_nodes=max_nodes,
+        start=start, backend=backend, max_nodes=max_nodes,
     )  # fmt: skip
 
 
@@ -81,6 +83,7 @@ class Stepper:
         tolerance: float = 0.01,
         style: PageStyle = "edges",
         title: str | None = None,
+        start: int = 0,
         backend: Backend = "auto",
         max_nodes: int = MAX_NODES,
     ) -> None:
@@ -112,6 +115,9 @@ class Stepper:
         name = self.data["output"]
         self.title = title or f"Backprop through {name}"
         self.data["title"] = self.title
+        if isinstance(start, bool) or not isinstance(start, int) or not 0 <= start <= len(self):
+            raise ValueError(f"start must be a step from 0 to {len(self)}, got {start!r}")
+        self.data["start"] = start
 
     def _edges(self, backend: Backend, max_nodes: int) -> tuple[dict[str, Any], str]:
         with sources.isolated(self.root) as order:
@@ -177,6 +183,21 @@ class Stepper:
 
     def _repr_html_(self) -> str:
         return self.fragment()
+
+
+def backprop_html(bp: Any) -> str:
+    """An ``autograd.Backprop`` in Jupyter: its graph's stepper page, open where ``bp`` is.
+
+    The page replays the pass from the start on its own (``bp`` is not advanced);
+    it opens after the ``bp.position`` steps already taken.
+    """
+    root = getattr(bp, "root", None)
+    position = getattr(bp, "position", None)
+    if not isinstance(root, Value) or not isinstance(position, int):
+        raise TypeError(f"backprop_html needs an autograd.Backprop, got {type(bp).__name__}")
+    precision = getattr(bp, "precision", 4)
+    precision = precision if isinstance(precision, int) and not isinstance(precision, bool) else 4
+    return Stepper(root, "backward", precision, start=position).fragment()
 
 
 def _data(tl: Timeline, st: Stepper, order: list[Value]) -> dict[str, Any]:
@@ -309,4 +330,4 @@ def _table(table: dict[str, Any] | None) -> str:
     )
 
 
-__all__ = ["LAYERS_HINT", "GraphTooLargeError", "Stepper", "stepper"]
+__all__ = ["LAYERS_HINT", "GraphTooLargeError", "Stepper", "backprop_html", "stepper"]

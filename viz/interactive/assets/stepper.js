@@ -343,7 +343,7 @@
     else root.addEventListener("keydown", onKey);
 
     fit(true);
-    show(0);
+    show(Math.max(0, Math.min(last, data.start || 0)));
     if (window.requestAnimationFrame) {  // once the page has its final layout (scrollbars)
       requestAnimationFrame(function () { if (autoFit) fit(true); });
     }
