@@ -299,3 +299,14 @@ def test_a_gradient_that_overflowed_is_shown_but_not_asked(tmp_path: Path) -> No
     assert [q["ask"] for q in st.data["quiz"]["questions"]] == ["∂out/∂y", "∂out/∂x"]
     assert st.data["nodes"][2]["grad"] == "inf"  # c: drawn, not asked
     st.save(tmp_path / "inf.html")  # the JSON holds no inf
+
+
+@pytest.mark.parametrize("backend", viz.available_backends())
+def test_both_renderers_give_addressable_labels(backend: Any) -> None:
+    root = random_expression(4, seed=6)
+    st = viz.stepper(root, backend=backend)
+    svg = ET.fromstring(st.svg)
+    slots = [t for t in svg.findall(".//{*}text") if t.get("data-kind")]
+    edges = sum(len(v.parents) for v in topological_order(root)) + 1  # + the output's arrow
+    assert len(slots) == 2 * edges  # a value above and a gradient below every arrow
+    assert len(st.data["edges"]) == edges

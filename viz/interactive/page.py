@@ -308,8 +308,10 @@ def _table(table: dict[str, Any] | None) -> str:
         return ""
     numeric = {j for j, h in enumerate(table["header"]) if h.lower() in ("#", "data", "grad")}
 
+    wraps = {j for j, h in enumerate(table["header"]) if h.lower() == "inputs"}
+
     def cls(j: int) -> str:
-        names = ["cr-num"] if j in numeric else []
+        names = ["cr-num"] if j in numeric else ["cr-wrap"] if j in wraps else []
         if j == table["data"]:
             names.append("cr-col-data")
         if j == table["grad"]:
