@@ -1,0 +1,98 @@
+"""Where the interactive views get their words: names, step texts, tables, formulas.
+
+One helper each, so each can be switched to a new source in one place:
+
+* :func:`names` — one name per node: ``autograd.names(root)`` when the engine has
+  it, else ``autograd.stepping.node_names`` (the names the steppers print);
+* :func:`forward_steps` and :func:`backward_steps` — the steps of
+  ``autograd.Forward`` and ``autograd.Backprop``; their text is ``str(step)``,
+  exactly what the REPL prints;
+* :func:`table` — the Wengert list, ``Backprop.table()``, split into cells;
+* :func:`expression` — how a node is computed from its parents (``q + z``).
+
+:func:`isolated` runs a pass without leaving a trace on the user's graph.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import autograd
+from autograd import Backprop, Forward, Value, topological_order
+from autograd import stepping as _stepping
+
+
+def names(root: Value) -> dict[Value, str]:
+    """One name per node of ``root``'s graph, shared by every view."""
+    shared = getattr(autograd, "names", None)
+    if shared is not None:
+        return dict(shared(root))
+    return _stepping.node_names(topological_order(root))
+
+
+def expression(node: Value, node_names: dict[Value, str]) -> str:
+    """``q + z`` or ``tanh(q)``: how ``node`` is computed from its parents."""
+    return _stepping.expression(node, node_names)
+
+
+def backprop(root: Value, precision: int) -> Backprop:
+    """A ``Backprop`` of ``root`` (printing ``precision`` digits when the engine can)."""
+    if "precision" in inspect.signature(Backprop).parameters:
+        return Backprop(root, precision=precision)  # type: ignore[call-arg]
+    return Backprop(root)
+
+
+def forward_steps(root: Value) -> list[tuple[Value, str]]:
+    """Each forward step as ``(node, str(step))``, in the order ``autograd.Forward`` takes."""
+    stepper = Forward(root)
+    return [(step.node, str(step)) for step in stepper]
+
+
+def backward_steps(bp: Backprop) -> Iterator[tuple[Any, str]]:
+    """Run ``bp`` to the end, yielding each step and its text as ``Backprop.step()`` prints it."""
+    while not bp.finished:
+        step = bp.step()
+        yield step, str(step)
+
+
+def table(bp: Backprop) -> tuple[list[str], list[list[str]]]:
+    """The Wengert list of ``bp.table()`` as ``(header, rows)`` of cell texts.
+
+    The dashed line under the header gives each column's span; without one,
+    cells are split at runs of two or more spaces.
+    """
+    lines = bp.table().splitlines()
+    if len(lines) >= 2 and set(lines[1].replace(" ", "")) == {"-"}:
+        spans = [m.span() for m in re.finditer(r"-+", lines[1])]
+        starts = [a for a, _ in spans] + [None]
+
+        def cells(line: str) -> list[str]:
+            return [line[a:b].strip() for a, b in itertools.pairwise(starts)]
+
+        return cells(lines[0]), [cells(line) for line in lines[2:] if line.strip()]
+    split = [re.split(r"\s{2,}", line.strip()) for line in lines if line.strip()]
+    return split[0], split[1:]
+
+
+@contextmanager
+def isolated(root: Value) -> Iterator[list[Value]]:
+    """Run a pass on ``root``'s graph from zero gradients, then put every gradient back.
+
+    Yields the nodes in topological order. Leaves start from 0 (as after
+    ``zero_grad``), so the steps read as one fresh pass, the same numbers
+    ``backward()`` gives; afterwards each node's ``grad`` is what it was.
+    """
+    order = topological_order(root)
+    saved = [node.grad for node in order]
+    try:
+        for node in order:
+            node.grad = 0.0
+        yield order
+    finally:
+        for node, grad in zip(order, saved):
+            node.grad = grad
