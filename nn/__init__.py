@@ -18,7 +18,7 @@ from nn.losses import (
     mse,
 )
 from nn.mlp import MLP
-from nn.module import Module
+from nn.module import Module, label_parameters, parameter_label
 from nn.neuron import Neuron
 from nn.optim import SGD, Adam, Optimizer
 from nn.perceptron import Perceptron, fit_perceptron, signed_labels
@@ -50,9 +50,11 @@ __all__ = [
     "from_torch",
     "hinge",
     "l2_penalty",
+    "label_parameters",
     "load",
     "lstsq_pinv",
     "mse",
+    "parameter_label",
     "ridge",
     "save",
     "signed_labels",

@@ -19,7 +19,7 @@ Dataset = tuple[Any, Any]
 """``(X, y)``: inputs of shape (n, nin) and targets with one row per sample."""
 
 
-@dataclass
+@dataclass(repr=False)
 class History:
     """Per-epoch metrics of a :func:`fit` run (accuracies stay empty when not meaningful).
 
@@ -39,6 +39,23 @@ class History:
     def epochs(self) -> int:
         """How many epochs ran."""
         return len(self.train_loss)
+
+    def __repr__(self) -> str:
+        """One line: the epochs and the last epoch's metrics (print the lists for every value)."""
+        parts = [f"{self.epochs} epochs"]
+        for what, train, val in (
+            ("loss", self.train_loss, self.val_loss),
+            ("accuracy", self.train_accuracy, self.val_accuracy),
+        ):
+            shown = [f"{train[-1]:.4g}"] if train else []
+            shown += [f"(val {val[-1]:.4g})"] if val else []
+            if shown:
+                parts.append(f"{what} {' '.join(shown)}")
+        if self.best_epoch is not None:
+            parts.append(f"best epoch {self.best_epoch}")
+        if self.stopped_early:
+            parts.append("stopped early")
+        return f"History({', '.join(parts)})"
 
 
 class Callback(Protocol):

@@ -212,3 +212,16 @@ def test_an_optimizer_over_part_of_the_model_freezes_the_rest() -> None:
     n = len(last)
     assert np.array_equal(after[:-n], before[:-n])  # the hidden layer is frozen
     assert not np.array_equal(after[-n:], before[-n:])  # the output layer learned
+
+
+def test_history_repr_is_one_short_line() -> None:
+    X, y = nn.data.xor(60, seed=0)
+    model = nn.MLP(2, [8, 1], seed=0)
+    stop = nn.EarlyStopping(patience=400)
+    history = nn.fit(model, "binary_cross_entropy", (X, y), (X, y), epochs=400, progress=False,
+                     early_stopping=stop)  # fmt: skip
+    text = repr(history)
+    assert "\n" not in text and len(text) < 120, text
+    assert text.startswith("History(400 epochs")
+    assert f"{history.train_loss[-1]:.4g}" in text and f"{history.val_accuracy[-1]:.4g}" in text
+    assert repr(nn.History()) == "History(0 epochs)"
