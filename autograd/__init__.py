@@ -16,6 +16,8 @@ The public API, re-exported here:
 * :func:`names`, :func:`format_number` — one name per node and one number format,
   shared by every view (stepper, table, drawings, compiled code);
 * :func:`data_of` — the number or array behind a Value (anything else unchanged);
+* :func:`to_torch` — the graph rebuilt as PyTorch operations, to compare gradients
+  (PyTorch is optional and imported only when it is called);
 * :mod:`autograd.ops` — the op table, one entry per primitive.
 """
 
@@ -37,6 +39,7 @@ from autograd.modes import (
 from autograd.naming import format_number, names
 from autograd.nary import dot, mean, sum
 from autograd.stepping import Backprop, Forward, ForwardStep, Step
+from autograd.torch_bridge import to_torch
 from autograd.value import Value
 from autograd.wengert import wengert_table
 
@@ -69,6 +72,7 @@ __all__ = [
     "node_group",
     "ops",
     "sum",
+    "to_torch",
     "topological_order",
     "value_and_grad",
     "wengert_table",
