@@ -74,7 +74,7 @@ def test_step_texts_are_the_engines_own() -> None:
     st = viz.stepper(f)
     assert st.steps[1:] == forward + backward
     assert len(st) == len(forward) + len(backward) == 7
-    assert "step 1/2  f = q * z = 3.0 * -4.0 = -12.0" in st.steps[6]
+    assert "step 1/2  f = q * z = 3 * (-4) = -12" in st.steps[6]
     assert viz.stepper(f, "backward").steps[1:] == backward
     assert viz.stepper(f, "forward").steps[1:] == forward
 
@@ -210,7 +210,7 @@ def test_batches_are_refused_with_a_reason() -> None:
 
     x = Value(np.array([1.0, 2.0]), label="x")
     with pytest.raises(ValueError, match="batch of 2 samples"):
-        viz.stepper((x * x).sum())
+        viz.stepper((x * x).batch_sum())
 
 
 def test_over_the_drawing_limit_the_error_points_to_the_layers_view() -> None:

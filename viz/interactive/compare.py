@@ -13,12 +13,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograd import Value, topological_order
+from autograd import Value, format_number, topological_order
 from viz.interactive import bugs, checks, sources
 from viz.interactive.html import asset, document, esc, write
 from viz.interactive.page import MAX_PRECISION
 from viz.interactive.svg import GraphSvg, graph_svg
-from viz.labels import format_data
 from viz.render import Backend
 
 
@@ -52,7 +51,7 @@ class Comparison:
         return "\n".join([*lines, "", self.why])
 
     def _num(self, x: float) -> str:
-        return format_data(x, f".{self.precision}g")
+        return format_number(x, self.precision)
 
     def fragment(self) -> str:
         """The comparison as an HTML fragment (two drawings, the table, the sentence)."""
@@ -171,7 +170,7 @@ def _why(
     precision: int,
 ) -> str:
     def num(x: float) -> str:
-        return format_data(x, f".{precision}g")
+        return format_number(x, precision)
 
     if first is None:
         reason = {

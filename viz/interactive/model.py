@@ -14,9 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from autograd import Value
+from autograd import Value, format_number
 from viz.interactive import sources
-from viz.labels import format_data
 
 Direction = Literal["forward", "backward", "both"]
 DIRECTIONS = ("forward", "backward", "both")
@@ -60,7 +59,7 @@ def timeline(root: Value, order: list[Value], direction: Direction, precision: i
     """
 
     def fmt(x: Any) -> str:
-        return format_data(x, f".{precision}g")
+        return format_number(x, precision)
 
     index = {id(v): i for i, v in enumerate(order)}
     names = sources.names(root)

@@ -2,8 +2,8 @@
 
 One helper each, so each can be switched to a new source in one place:
 
-* :func:`names` — one name per node: ``autograd.names(root)`` when the engine has
-  it, else ``autograd.stepping.node_names`` (the names the steppers print);
+* :func:`names` — one name per node: ``autograd.names(root)``, the names every
+  view prints;
 * :func:`forward_steps` and :func:`backward_steps` — the steps of
   ``autograd.Forward`` and ``autograd.Backprop``; their text is ``str(step)``,
   exactly what the REPL prints;
@@ -15,7 +15,6 @@ One helper each, so each can be switched to a new source in one place:
 
 from __future__ import annotations
 
-import inspect
 import itertools
 import re
 from collections.abc import Iterator
@@ -27,12 +26,9 @@ from autograd import Backprop, Forward, Value, topological_order
 from autograd import stepping as _stepping
 
 
-def names(root: Value) -> dict[Value, str]:
+def names(root: Value, precision: int = autograd.naming.DEFAULT_PRECISION) -> dict[Value, str]:
     """One name per node of ``root``'s graph, shared by every view."""
-    shared = getattr(autograd, "names", None)
-    if shared is not None:
-        return dict(shared(root))
-    return _stepping.node_names(topological_order(root))
+    return autograd.names(root, precision=precision)
 
 
 def expression(node: Value, node_names: dict[Value, str]) -> str:
@@ -41,10 +37,8 @@ def expression(node: Value, node_names: dict[Value, str]) -> str:
 
 
 def backprop(root: Value, precision: int) -> Backprop:
-    """A ``Backprop`` of ``root`` (printing ``precision`` digits when the engine can)."""
-    if "precision" in inspect.signature(Backprop).parameters:
-        return Backprop(root, precision=precision)  # type: ignore[call-arg]
-    return Backprop(root)
+    """A ``Backprop`` of ``root`` printing ``precision`` significant digits."""
+    return Backprop(root, precision=precision)
 
 
 def forward_steps(root: Value) -> list[tuple[Value, str]]:
@@ -74,7 +68,14 @@ def table(bp: Backprop) -> tuple[list[str], list[list[str]]]:
         def cells(line: str) -> list[str]:
             return [line[a:b].strip() for a, b in itertools.pairwise(starts)]
 
-        return cells(lines[0]), [cells(line) for line in lines[2:] if line.strip()]
+        rows: list[list[str]] = []
+        for line in lines[2:]:
+            row = cells(line)
+            if rows and not row[0]:  # a wrapped inputs cell goes on over several lines
+                rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], row)]
+            elif line.strip():
+                rows.append(row)
+        return cells(lines[0]), rows
     split = [re.split(r"\s{2,}", line.strip()) for line in lines if line.strip()]
     return split[0], split[1:]
 
