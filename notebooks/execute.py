@@ -11,6 +11,7 @@ included). Each notebook runs in its own folder, as a reader's Jupyter would.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -51,7 +52,12 @@ def execute(path: Path, store: bool = True) -> tuple[float, list[str]]:
         resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
-    client.execute()
+    backend = os.environ.pop("MPLBACKEND", None)  # the kernel draws inline, as Jupyter does
+    try:
+        client.execute()
+    finally:
+        if backend is not None:
+            os.environ["MPLBACKEND"] = backend
     seconds = time.perf_counter() - start
     found = list(problems(book))
     if store and not found:
