@@ -27,7 +27,7 @@ from autograd.backward import PASS_LOCK, local_partials, prepare, reduce_to
 from autograd.graph import topological_order
 from autograd.naming import DEFAULT_PRECISION, check_precision, format_number, names
 from autograd.value import Value
-from autograd.wengert import is_zero, table_text
+from autograd.wengert import WengertTable, is_zero, table_text
 
 WIDTH = 100
 """Columns a line of stepper text may take; longer expressions fold over several lines."""
@@ -342,7 +342,7 @@ class _Walk(Generic[StepT]):
     def _root_name(self) -> str:
         return _clip(self.names[self.root], 24)
 
-    def table(self) -> str:
+    def table(self) -> WengertTable:
         """The graph's Wengert list as this pass has got to: ``?`` for what it has not
         computed yet (see :func:`autograd.wengert_table`)."""
         with PASS_LOCK:

@@ -18,6 +18,7 @@ what its pass has not computed yet.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import numpy as np
@@ -34,7 +35,7 @@ INPUTS_WIDTH = 40
 Cell = Callable[[Value], str]
 
 
-def wengert_table(root: Value, precision: int = DEFAULT_PRECISION) -> str:
+def wengert_table(root: Value, precision: int = DEFAULT_PRECISION) -> WengertTable:
     """The Wengert list of ``root``'s graph: order, name, op, inputs, data and grad.
 
     ``precision`` is the number of significant digits (default 4). The grad column
@@ -61,17 +62,40 @@ def wengert_table(root: Value, precision: int = DEFAULT_PRECISION) -> str:
     )
 
 
+class WengertTable(str):
+    """The table as text (``print`` it), with its cells in ``header`` and ``rows``; in
+    Jupyter it displays as an HTML table."""
+
+    header: list[str]
+    rows: list[list[str]]
+
+    def _repr_html_(self) -> str:
+        right = {0, 4, 5}
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.header)
+        body = "".join(
+            "<tr>"
+            + "".join(
+                f"<td style='text-align:{'right' if c in right else 'left'}'>{html.escape(t)}</td>"
+                for c, t in enumerate(row)
+            )
+            + "</tr>"
+            for row in self.rows
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
 def table_text(
     order: list[Value],
     names: dict[Value, str],
     precision: int,
     data: Cell,
     grad: Cell | None,
-) -> str:
+) -> WengertTable:
     """The table of ``order`` with ``data(node)`` and ``grad(node)`` cells (no grad column
     when ``grad`` is None); inputs are ``node.operands``, a kept constant by its value."""
     header = ["#", "name", "op", "inputs", "data"] + (["grad"] if grad else [])
     right = [True, False, False, False, True, True]
+    cells_of: list[list[str]] = []
     rows = [header]
     for i, node in enumerate(order, 1):
         op = node.op_entry
@@ -82,6 +106,7 @@ def table_text(
         cells = [str(i), names[node], op.symbol if op else "leaf", first, data(node)]
         rows.append(cells + ([grad(node)] if grad else []))
         rows.extend(["", "", "", line, ""] + ([""] if grad else []) for line in more)
+        cells_of.append(cells[:3] + [", ".join(inputs), cells[4]] + ([grad(node)] if grad else []))
     widths = [max(len(row[c]) for row in rows) for c in range(len(header))]
     lines = [
         "  ".join(
@@ -91,7 +116,9 @@ def table_text(
         for row in rows
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    table = WengertTable("\n".join(lines))
+    table.header, table.rows = header, cells_of
+    return table
 
 
 def is_zero(x: object) -> bool:

@@ -259,3 +259,22 @@ def test_backprop_needs_a_value():
 def test_wengert_table_function():
     *_, f = design_example()
     assert ag.wengert_table(f).splitlines()[-1].split()[:3] == ["5", "f", "*"]
+
+
+def test_the_table_is_text_with_cells_and_an_html_view() -> None:
+    x, y = Value(-2.0, label="x"), Value(5.0, label="y")
+    f = (x + y) * 0.5
+    f.label = "f"
+    bp = Backprop(f)
+    bp.step()
+    table = bp.table()
+    assert (
+        table.splitlines()[0].split()
+        == table.header
+        == ["#", "name", "op", "inputs", "data", "grad"]
+    )
+    assert [row[1] for row in table.rows] == ["x", "y", "v1", "f"]
+    assert table.rows[2][3] == "x, y" and table.rows[3][3] == "v1, 0.5"
+    assert [row[5] for row in table.rows] == ["?", "?", "0.5", "1"]
+    page = table._repr_html_()
+    assert page.count("<tr>") == 5 and "<td style='text-align:left'>v1, 0.5</td>" in page

@@ -7,7 +7,7 @@ One helper each, so each can be switched to a new source in one place:
 * :func:`forward_steps` and :func:`backward_steps` — the steps of
   ``autograd.Forward`` and ``autograd.Backprop``; their text is ``str(step)``,
   exactly what the REPL prints;
-* :func:`table` — the Wengert list, ``Backprop.table()``, split into cells;
+* :func:`table` — the Wengert list, ``Backprop.table()``, as cells;
 * :func:`expression` — how a node is computed from its parents (``q + z``).
 
 :func:`isolated` runs a pass without leaving a trace on the user's graph.
@@ -15,8 +15,6 @@ One helper each, so each can be switched to a new source in one place:
 
 from __future__ import annotations
 
-import itertools
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -55,29 +53,9 @@ def backward_steps(bp: Backprop) -> Iterator[tuple[Any, str]]:
 
 
 def table(bp: Backprop) -> tuple[list[str], list[list[str]]]:
-    """The Wengert list of ``bp.table()`` as ``(header, rows)`` of cell texts.
-
-    The dashed line under the header gives each column's span; without one,
-    cells are split at runs of two or more spaces.
-    """
-    lines = bp.table().splitlines()
-    if len(lines) >= 2 and set(lines[1].replace(" ", "")) == {"-"}:
-        spans = [m.span() for m in re.finditer(r"-+", lines[1])]
-        starts = [a for a, _ in spans] + [None]
-
-        def cells(line: str) -> list[str]:
-            return [line[a:b].strip() for a, b in itertools.pairwise(starts)]
-
-        rows: list[list[str]] = []
-        for line in lines[2:]:
-            row = cells(line)
-            if rows and not row[0]:  # a wrapped inputs cell goes on over several lines
-                rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], row)]
-            elif line.strip():
-                rows.append(row)
-        return cells(lines[0]), rows
-    split = [re.split(r"\s{2,}", line.strip()) for line in lines if line.strip()]
-    return split[0], split[1:]
+    """The Wengert list of ``bp.table()`` as ``(header, rows)`` of cell texts."""
+    shown = bp.table()
+    return list(shown.header), [list(row) for row in shown.rows]
 
 
 @contextmanager
