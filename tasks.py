@@ -4,6 +4,7 @@
     python3 tasks.py tour      # the main job: the guided tour, figures in out/tour
     python3 tasks.py test      # ruff and mypy, then the test suite (fails if any fails)
     python3 tasks.py figures   # regenerate the images checked in under docs/
+    python3 tasks.py notebooks # execute the chapter notebooks, storing their outputs
     python3 tasks.py bench     # the side-by-side benchmarks (installs micrograd)
     python3 tasks.py lint      # ruff and mypy only
 
@@ -73,8 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "job",
-        choices=["tour", "test", "figures", "bench", "lint"],
-        help="tour | test (ruff, mypy, pytest) | figures | bench | lint (ruff and mypy only)",
+        choices=["tour", "test", "figures", "notebooks", "bench", "lint"],
+        help="tour | test (ruff, mypy, pytest) | figures | notebooks | bench"
+        " | lint (ruff and mypy only)",
     )
     parser.add_argument("args", nargs=argparse.REMAINDER, help="passed on to the job")
     ns = parser.parse_args(argv)
@@ -85,10 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     if ns.job == "figures":
         _install(python, "dev")
         return _run(python, "-m", "demos.figures", *ns.args)
+    if ns.job == "notebooks":
+        _install(python, "dev,notebook")
+        return _run(python, "notebooks/execute.py", *ns.args)
     if ns.job == "bench":
         _install(python, "dev,bench")
         return _run(python, "-m", "benchmarks", *ns.args)
-    _install(python, "dev")
+    _install(python, "dev,notebook")  # the suite executes the notebooks too
     lint = [
         _run(python, "-m", "ruff", "check", "."),
         _run(python, "-m", "ruff", "format", "--check", "."),

@@ -4,7 +4,8 @@ The public API, re-exported here:
 
 * :class:`Value` — a node of the graph (ops, ``backward``, ``detach``);
 * :func:`sum`, :func:`mean`, :func:`dot` — n-ary nodes;
-* :class:`Backprop`, :class:`Forward`, :func:`wengert_table` — stepping in a REPL;
+* :class:`Backprop`, :class:`Forward` — stepping in a REPL (``print(bp.step())``), and
+  :func:`wengert_table` — the graph as a table;
 * :func:`gradcheck`, :func:`gradgradcheck` — finite-difference checks
   (hypothesis strategies in :mod:`autograd.testing`);
 * :func:`gradients` — ∂outputs/∂inputs without writing ``.grad`` (``torch.autograd.grad``);
@@ -15,6 +16,8 @@ The public API, re-exported here:
 * :func:`names`, :func:`format_number` — one name per node and one number format,
   shared by every view (stepper, table, drawings, compiled code);
 * :func:`data_of` — the number or array behind a Value (anything else unchanged);
+* :func:`to_torch` — the graph rebuilt as PyTorch operations, to compare gradients
+  (PyTorch is optional and imported only when it is called);
 * :mod:`autograd.ops` — the op table, one entry per primitive.
 """
 
@@ -35,8 +38,10 @@ from autograd.modes import (
 )
 from autograd.naming import format_number, names
 from autograd.nary import dot, mean, sum
-from autograd.stepping import Backprop, Forward, Step, wengert_table
+from autograd.stepping import Backprop, Forward, ForwardStep, Step
+from autograd.torch_bridge import to_torch
 from autograd.value import Value
+from autograd.wengert import wengert_table
 
 __all__ = [
     "AnomalyError",
@@ -44,6 +49,7 @@ __all__ = [
     "Backprop",
     "DomainError",
     "Forward",
+    "ForwardStep",
     "GradcheckError",
     "Step",
     "Value",
@@ -66,6 +72,7 @@ __all__ = [
     "node_group",
     "ops",
     "sum",
+    "to_torch",
     "topological_order",
     "value_and_grad",
     "wengert_table",

@@ -24,6 +24,7 @@ from autograd.errors import AutogradError, DomainError
 from autograd.graph import topological_order
 from autograd.messages import check_finite
 from autograd.ops import BINARY, UNARY, WITH_CONSTANT
+from autograd.versions import CLOCK
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -200,11 +201,12 @@ def _check_recorded(root: Value) -> None:
 def _check_current(root: Value, order: list[Value]) -> None:
     """Raise if a node's data changed after a node computed from it was made.
 
-    Fast when nothing changed: all interior nodes were made no earlier than every
-    stamp in the graph. Otherwise each edge is checked.
+    Fast when nothing changed since the oldest interior node was made (the
+    training loop: update, then build a new graph): one pass at C speed.
+    Otherwise each edge is checked.
     """
-    latest = max(map(_get_version, order))
-    if latest <= min(map(_get_version, filter(_get_op, order)), default=latest):
+    oldest = min(map(_get_version, filter(_get_op, order)), default=None)
+    if oldest is None or oldest == CLOCK.now:
         return
     for node in filter(_get_op, order):
         for parent in node.parents:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ import numpy as np
 from autograd import ops
 from autograd.data import MATH_ERRORS, as_data
 from autograd.messages import domain_error
-from autograd.ops import BINARY, NARY, UNARY, WITH_CONSTANT, Op
+from autograd.ops import NARY, UNARY, WITH_CONSTANT, Op
 
 Make = Callable[..., Any]
 """``make(data, op, a=None, b=None)``: record a node (the parents in ``a``, ``b``)."""
@@ -58,30 +59,35 @@ def with_constant(op: Op, node: Any, c: Any, make: Make) -> Any:
     return make(out, op, node, c)
 
 
-def apply(op: Op, inputs: tuple[Any, ...], make: Make) -> Any:
-    """Apply any table op to a tuple of nodes (n-ary ops included)."""
-    kind = op.kind
-    if kind is WITH_CONSTANT:
-        if len(inputs) != 2:
-            raise TypeError(f"{op.name} with a constant takes a node and the constant")
-        constant = inputs[1]
-        raw = constant.data if hasattr(constant, "_op") else constant
-        return with_constant(op, inputs[0], as_data(raw, "the constant"), make)
-    if kind is not NARY and len(inputs) != op.arity:
-        raise TypeError(f"{op.name} takes {op.arity} input(s), got {len(inputs)}")
-    xs = [node._data for node in inputs]
-    try:
-        if set(map(type, xs)) == _FLOAT_ONLY:
-            out = op.forward(*xs)
-        else:
-            out = on_arrays(op.array_forward, *xs)
-    except MATH_ERRORS as exc:
-        raise domain_error(op, inputs, exc) from None
-    if kind is UNARY:
-        return make(out, op, inputs[0])
-    if kind is BINARY:
+def applier(make: Make) -> Callable[[Op, tuple[Any, ...]], Any]:
+    """The function ``apply(op, inputs)``: any table op on a tuple of nodes (n-ary included)."""
+    get_data = attrgetter("_data")
+
+    def apply(op: Op, inputs: tuple[Any, ...]) -> Any:
+        kind = op.kind
+        if kind is WITH_CONSTANT:
+            if len(inputs) != 2:
+                raise TypeError(f"{op.name} with a constant takes a node and the constant")
+            constant = inputs[1]
+            raw = constant.data if hasattr(constant, "_op") else constant
+            return with_constant(op, inputs[0], as_data(raw, "the constant"), make)
+        if kind is not NARY and len(inputs) != op.arity:
+            raise TypeError(f"{op.name} takes {op.arity} input(s), got {len(inputs)}")
+        xs = list(map(get_data, inputs))
+        try:
+            if set(map(type, xs)) == _FLOAT_ONLY:
+                out = op.forward(*xs)
+            else:
+                out = on_arrays(op.array_forward, *xs)
+        except MATH_ERRORS as exc:
+            raise domain_error(op, inputs, exc) from None
+        if kind is NARY:
+            return make(out, op, inputs)
+        if kind is UNARY:
+            return make(out, op, inputs[0])
         return make(out, op, inputs[0], inputs[1])
-    return make(out, op, inputs)
+
+    return apply
 
 
 def unary_method(op: Op, make: Make) -> Callable[[Any], Any]:
@@ -139,11 +145,12 @@ def binary_method(op: Op, make: Make) -> Callable[[Any, Any], Any]:
 def reflected_method(op: Op, make: Make) -> Callable[[Any, Any], Any]:
     """The method ``b.__rop__(a)`` for ``a op b`` with a plain-number ``a``."""
     bound = ops.with_constant(op, 0)
+    apply = applier(make)
 
     def method(self: Any, operand: Any) -> Any:
         if isinstance(operand, numbers.Real):
             return with_constant(bound, self, as_data(operand, "an operand"), make)
-        return apply(op, (constant_leaf(operand, make), self), make)
+        return apply(op, (constant_leaf(operand, make), self))
 
     method.__name__ = f"__r{op.name}__"
     method.__doc__ = op.doc

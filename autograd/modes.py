@@ -27,25 +27,24 @@ class NodeInfo(NamedTuple):
     site: str | None = None
 
 
-class Modes:
-    """The settings in force in this thread or task, and the ones a ``with`` block restores."""
+class Modes(NamedTuple):
+    """The settings in force in this thread or task, and the ones a ``with`` block restores.
 
-    __slots__ = ("anomaly", "grad_enabled", "info", "previous")
+    A tuple, so that entering a block (``nn`` enters a node group on every module call)
+    builds it at C speed.
+    """
 
-    def __init__(
-        self,
-        grad_enabled: bool = True,
-        anomaly: bool = False,
-        info: NodeInfo | None = None,
-        previous: Modes | None = None,
-    ) -> None:
-        self.grad_enabled = grad_enabled
-        """When False, ops produce leaf nodes: no parents are kept and nothing is recorded."""
-        self.anomaly = anomaly
-        """When True, every new node is checked for NaN/inf and remembers where it was made."""
-        self.info = info
-        """Shared by every node created now: carries the current group name (``nn`` sets it)."""
-        self.previous = previous
+    grad_enabled: bool = True
+    """When False, ops produce leaf nodes: no parents are kept and nothing is recorded."""
+    anomaly: bool = False
+    """When True, every new node is checked for NaN/inf and remembers where it was made."""
+    info: NodeInfo | None = None
+    """Shared by every node created now: carries the current group name (``nn`` sets it)."""
+    previous: Modes | None = None
+    """The settings to restore when the block that entered these exits."""
+
+
+_new_modes: Callable[[tuple[Any, ...]], Modes] = functools.partial(tuple.__new__, Modes)
 
 
 _modes: ContextVar[Modes] = ContextVar("chainrule_modes", default=Modes())  # noqa: B039 - never mutated
@@ -60,11 +59,13 @@ def _push(grad_enabled: bool | None = None, anomaly: bool | None = None, info: A
     """Enter new settings (None and _KEEP keep the current ones); :func:`_pop` restores."""
     now = current()
     _modes.set(
-        Modes(
-            now.grad_enabled if grad_enabled is None else grad_enabled,
-            now.anomaly if anomaly is None else anomaly,
-            now.info if info is _KEEP else info,
-            now,
+        _new_modes(
+            (
+                now.grad_enabled if grad_enabled is None else grad_enabled,
+                now.anomaly if anomaly is None else anomaly,
+                now.info if info is _KEEP else info,
+                now,
+            )
         )
     )
 
@@ -185,17 +186,18 @@ class node_group:
         self._inner: dict[NodeInfo | None, NodeInfo | None] = {}
 
     def __enter__(self) -> None:
-        outer = current().info
+        now = current()
+        outer = now.info
         try:
             inner = self._inner[outer]
         except KeyError:
             prefix = outer.group if outer is not None else ""
             name = f"{prefix}.{self._name}" if prefix and self._name else prefix or self._name
             inner = self._inner[outer] = NodeInfo(group=name) if name else None
-        _push(info=inner)
+        _modes.set(_new_modes((now.grad_enabled, now.anomaly, inner, now)))  # _push, inlined
 
     def __exit__(self, *exc: object) -> None:
-        _pop()
+        _modes.set(current().previous)  # type: ignore[arg-type]  # _pop, inlined
 
     def __call__(self, func: F) -> F:
         return decorate(func, lambda: self)

@@ -49,7 +49,8 @@ def names(*roots: Value, precision: int = DEFAULT_PRECISION) -> dict[Value, str]
 
     * a labelled node keeps its label (``nn`` labels parameters with their qualified
       name, such as ``L0.n3.w1``); a label used by several nodes gets ``_2``, ``_3``…
-      on its later uses, so a name always means one node;
+      on its later uses (skipping any name a label already took), so a name always
+      means one node;
     * an unlabelled leaf is a constant, named by its value (``2``, ``-0.5``);
     * unlabelled interior nodes are ``v1, v2, …`` in forward (topological) order,
       without gaps, skipping any name a label already took.
@@ -63,8 +64,16 @@ def names(*roots: Value, precision: int = DEFAULT_PRECISION) -> dict[Value, str]
     for node in order:
         label = node.label
         if label:
-            uses[label] = uses.get(label, 0) + 1
-            name = label if uses[label] == 1 else f"{label}_{uses[label]}"
+            if label in uses:
+                k = uses[label] + 1
+                while f"{label}_{k}" in taken:  # a node labelled "x_2" keeps its own name
+                    k += 1
+                uses[label] = k
+                name = f"{label}_{k}"
+                taken.add(name)
+            else:
+                uses[label] = 1
+                name = label
         elif node.is_leaf:
             name = format_number(node.data, precision)
         else:

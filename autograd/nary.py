@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
+
 from autograd import ops
 from autograd.value import Value, apply, as_values
 
@@ -33,6 +35,8 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
     ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1. This is how a neuron's pre-activation
     is recorded by default: 2n+1 edges into one node instead of 2n nodes.
     """
+    if weights.__class__ not in _PLAIN or inputs.__class__ not in _PLAIN:
+        weights, inputs = _sequence(weights, "weights"), _sequence(inputs, "inputs")
     if len(weights) != len(inputs):
         raise ValueError(
             f"autograd.dot needs as many weights as inputs, got {len(weights)} and {len(inputs)}"
@@ -41,3 +45,23 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
         raise ValueError("autograd.dot needs at least one weight and input")
     parents = as_values((*weights, *inputs) if bias is None else (*weights, *inputs, bias))
     return apply(ops.DOT, parents)
+
+
+_PLAIN = (list, tuple)
+
+
+def _sequence(xs: Any, what: str) -> Sequence[Any]:
+    """``xs`` as a sequence of operands; a 1-D numpy array gives its numbers."""
+    if isinstance(xs, np.ndarray):
+        if xs.ndim != 1:
+            raise ValueError(
+                f"autograd.dot: {what} must be 1-D (one entry per input), got a numpy array "
+                f"of shape {xs.shape}; for a batch, pass one Value per feature holding the batch"
+            )
+        return list(xs)
+    if isinstance(xs, (str, bytes)) or not isinstance(xs, Sequence):
+        raise TypeError(
+            f"autograd.dot: {what} must be a list or tuple of Values or numbers, "
+            f"got {type(xs).__name__}"
+        )
+    return xs

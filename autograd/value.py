@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Union
 
 import numpy as np
@@ -14,25 +13,12 @@ from autograd.data import Data, as_data
 from autograd.messages import check_finite, short, with_site
 from autograd.modes import NodeInfo, current
 from autograd.ops import BINARY, NARY, WITH_CONSTANT, Op
+from autograd.versions import CLOCK
 
 Operand = Union["Value", float, int, np.ndarray]
 
 UNRECORDED = ("computed with gradient recording off",)
 """Kept in ``_a`` of a node an op made under ``no_grad``: a result, not an input."""
-
-# ---- the mutation clock ------------------------------------------------------------------
-# Each node is stamped with the clock when it is made; assigning ``v.data`` advances the
-# clock and stamps ``v`` again. An edge parent -> child is stale when the parent's stamp is
-# later than the child's: the child was computed from data that has since changed.
-
-_clock = 0
-_clock_lock = threading.Lock()
-
-
-def clock() -> int:
-    """How many times a Value's data has been assigned since start-up."""
-    return _clock
-
 
 _new = object.__new__
 
@@ -49,7 +35,7 @@ def new_node(data: Data, op: Op | None, a: Any = None, b: Any = None) -> Value:
     v._data = data
     v.grad = 0.0
     v._mark = None
-    v._version = _clock
+    v._version = CLOCK.now
     v._meta = modes.info
     if modes.grad_enabled or op is None:
         v._op = op
@@ -73,7 +59,7 @@ class Value:
     (or :func:`autograd.node_group` block) that created it.
     """
 
-    __slots__ = ("__weakref__", "_a", "_b", "_data", "_mark", "_meta", "_op", "_version", "grad")
+    __slots__ = ("_a", "_b", "_data", "_mark", "_meta", "_op", "_version", "grad")
 
     _data: Data
     grad: Any
@@ -91,7 +77,7 @@ class Value:
         self.grad = 0.0
         self._op = self._a = self._b = None
         self._mark = None
-        self._version = _clock
+        self._version = CLOCK.now
         modes = current()
         self._meta = modes.info
         if label:
@@ -111,12 +97,8 @@ class Value:
 
     @data.setter
     def data(self, value: Any) -> None:
-        global _clock
-        data = as_data(value)
-        with _clock_lock:
-            _clock += 1
-            self._data = data
-            self._version = _clock
+        self._data = as_data(value)
+        self._version = CLOCK.advance()
 
     @property
     def label(self) -> str:
@@ -333,7 +315,7 @@ class Value:
                 continue
             twin: Value = _new(Value)
             twin._data = copy.deepcopy(node._data, memo)
-            twin._op, twin._meta, twin._mark, twin._version = node._op, node._meta, None, _clock
+            twin._op, twin._meta, twin._mark, twin._version = node._op, node._meta, None, CLOCK.now
             twin._a = _map(node._a, memo)
             twin._b = _map(node._b, memo)
             memo[id(node)] = twin
@@ -367,6 +349,5 @@ def as_values(items: Iterable[Any]) -> tuple[Value, ...]:
     return tuple(dispatch.constant_leaf(v, new_node) for v in values)
 
 
-def apply(op: Op, inputs: tuple[Value, ...]) -> Value:
-    """Apply any table op to a tuple of Values (n-ary ops included)."""
-    return dispatch.apply(op, inputs, new_node)
+apply: Callable[[Op, tuple[Value, ...]], Value] = dispatch.applier(new_node)
+"""``apply(op, inputs)``: apply any table op to a tuple of Values (n-ary ops included)."""

@@ -4,7 +4,8 @@
 2. Step through the backward pass one node at a time (autograd.Backprop),
    printing each chain-rule product.
 3. Draw the graph in the edges style: forward value above each arrow, the
-   gradient ∂f/∂(that value) below it; written as SVG and PNG.
+   gradient ∂f/∂(that value) below it; written as SVG and PNG, and as
+   backprop.html, a page to step through both passes in a browser (viz.stepper).
 4. Train the XOR network (see demos.xor) and write its decision boundary and
    loss curve.
 """
@@ -68,6 +69,11 @@ def run(
     drawing = viz.draw(f, "edges")
     report.wrote(drawing.save(report.path("graph.svg")), "the graph as SVG")
     report.wrote(drawing.save(report.path("graph.png")), "the graph as PNG")
+    page = viz.stepper(f, title="f = (x + y) · z, forward and back")
+    report.wrote(page.save(report.path("backprop.html")), "the passes to step through yourself")
+    say("   Open backprop.html in any browser (from disk; no server, no network): press → to")
+    say("   fill in the values edge by edge, then the gradients; ← steps back, Home and End jump,")
+    say("   space plays; hover a node or an arrow for its local derivative.")
     say()
     epochs = 100 if quick else xor.DEFAULTS["epochs"]
     hidden, activation, lr = xor.DEFAULTS["hidden"], xor.DEFAULTS["activation"], xor.DEFAULTS["lr"]

@@ -1,4 +1,8 @@
-"""chainrule's neural networks on ``autograd.Value``: modules, losses, optimizers, training."""
+"""chainrule's neural networks on ``autograd.Value``: modules, losses, optimizers, training.
+
+:func:`to_torch` and :func:`from_torch` carry a model to ``torch.nn.Sequential`` and
+back (PyTorch is optional and imported only when they are called).
+"""
 
 from nn import data
 from nn.activations import ACTIVATIONS
@@ -14,11 +18,12 @@ from nn.losses import (
     mse,
 )
 from nn.mlp import MLP
-from nn.module import Module
+from nn.module import Module, label_parameters, parameter_label
 from nn.neuron import Neuron
 from nn.optim import SGD, Adam, Optimizer
 from nn.perceptron import Perceptron, fit_perceptron, signed_labels
 from nn.serialize import SerializationError, load, save
+from nn.torch_bridge import from_torch, to_torch
 from nn.train import EarlyStopping, History, fit
 
 __all__ = [
@@ -42,12 +47,16 @@ __all__ = [
     "data",
     "fit",
     "fit_perceptron",
+    "from_torch",
     "hinge",
     "l2_penalty",
+    "label_parameters",
     "load",
     "lstsq_pinv",
     "mse",
+    "parameter_label",
     "ridge",
     "save",
     "signed_labels",
+    "to_torch",
 ]

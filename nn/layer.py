@@ -6,7 +6,7 @@ from typing import Any
 
 from autograd import Value
 from nn.activations import check_activation
-from nn.module import Inputs, Module, as_inputs, check_count
+from nn.module import Inputs, Module, as_inputs, check_count, label_parameters
 from nn.neuron import Neuron, Seed, make_rng
 
 
@@ -14,8 +14,11 @@ class Layer(Module):
     """``nout`` neurons side by side: ``outⱼ = act(Σᵢ wⱼᵢ·xᵢ + bⱼ)``.
 
     Always returns a list of ``nout`` Values, even when ``nout`` is 1. Neuron j
-    is named ``neurons.j`` (parameters ``neurons.j.w.i`` and ``neurons.j.b``).
+    is named ``neurons.j`` (parameters ``neurons.j.w.i`` and ``neurons.j.b``,
+    labelled ``nj.w{i+1}`` and ``nj.b``).
     """
+
+    wraps_inputs = True
 
     def __init__(
         self,
@@ -47,6 +50,7 @@ class Layer(Module):
                 )
                 for j in range(self.nout)
             ]
+        label_parameters(self)  # n0.w1, …, n0.b, n1.w1, …
 
     def forward(self, x: Inputs) -> list[Value]:
         xs = as_inputs(x, self.nin)

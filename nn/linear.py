@@ -8,19 +8,29 @@ import numpy as np
 
 from autograd import Value, dot
 from nn.activations import init_weights
-from nn.module import Inputs, Module, as_inputs, check_count, check_number
+from nn.module import (
+    Inputs,
+    Module,
+    as_inputs,
+    check_count,
+    check_number,
+    label_parameters,
+)
 from nn.neuron import Seed, make_rng
 
 
 class Linear(Module):
     """``y = A x`` (``+ b`` with ``bias=True``): ``nout`` outputs, no activation.
 
-    Row j of A is the list ``A[j]`` of Values (parameters ``A.j.i``); output j is
-    one ``dot`` node ``Σᵢ Aⱼᵢ·xᵢ``. ``init="zeros"`` (the default) starts from
+    Row j of A is the list ``A[j]`` of Values (parameters ``A.j.i``, labelled
+    ``A{j+1}.{i+1}`` like the entry Aⱼᵢ of the math, 1-based; biases ``b1 …``);
+    output j is one ``dot`` node ``Σᵢ Aⱼᵢ·xᵢ``. ``init="zeros"`` (the default) starts from
     A = 0, the start from which gradient descent on least squares converges to the
     minimum-norm (pseudo-inverse) solution; ``"xavier"`` draws Glorot-uniform
     weights from ``seed``. Always returns a list of ``nout`` Values.
     """
+
+    wraps_inputs = True
 
     def __init__(
         self,
@@ -38,10 +48,11 @@ class Linear(Module):
         ws = init_weights(make_rng(seed), self.nin, self.nout, init, self.nin * self.nout)
         with self.group():
             self.A = [
-                [Value(float(ws[j * self.nin + i]), label=f"A.{j}.{i}") for i in range(self.nin)]
+                [Value(float(ws[j * self.nin + i])) for i in range(self.nin)]
                 for j in range(self.nout)
             ]
-            self.b = [Value(0.0, label=f"b.{j}") for j in range(self.nout)] if bias else []
+            self.b = [Value(0.0) for _ in range(self.nout)] if bias else []
+        label_parameters(self)  # A1.1 … (1-based, as in y = A x), b1 …
 
     @property
     def matrix(self) -> np.ndarray:

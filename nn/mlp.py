@@ -8,7 +8,7 @@ from typing import Any
 from autograd import Value
 from nn.activations import check_activation
 from nn.layer import Layer
-from nn.module import Inputs, Module, check_count
+from nn.module import Inputs, Module, check_count, label_parameters
 from nn.neuron import Seed, make_rng
 
 
@@ -18,10 +18,13 @@ class MLP(Module):
     Hidden layers use ``activation``; the last layer uses ``out_activation``
     (default ``"linear"``: raw scores, which is what the losses expect). Layer i
     is named ``layers.i``, so its nodes carry the group ``layers.i`` (and
-    ``layers.i.neurons.j`` inside neuron j). Like micrograd, a network with one
-    output returns a single Value; with several it returns a list. ``seed``
-    makes the initialisation reproducible.
+    ``layers.i.neurons.j`` inside neuron j); parameter ``layers.i.neurons.j.w.k``
+    is labelled ``Li.nj.w{k+1}`` and the bias ``Li.nj.b``. Like micrograd, a
+    network with one output returns a single Value; with several it returns a
+    list. ``seed`` makes the initialisation reproducible.
     """
+
+    wraps_inputs = True
 
     def __init__(
         self,
@@ -59,6 +62,7 @@ class MLP(Module):
                 )
                 for i in range(len(self.sizes))
             ]
+        label_parameters(self)  # L0.n0.w1, …: these labels win over the layers' own
 
     @property
     def nout(self) -> int:

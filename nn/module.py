@@ -23,9 +23,11 @@ class Module:
     Parameters are found by walking the instance's public attributes in the order
     they were set: a :class:`~autograd.Value` is a parameter, a ``Module`` or a
     list of them is walked into. Names join the path with dots, e.g.
-    ``layers.0.neurons.3.w.1``. ``name`` (optional) is the node group stamped on
-    every node the module creates (see :func:`autograd.node_group`); children are
-    named by their attribute path, so nested groups read like parameter names.
+    ``layers.0.neurons.3.w.1`` (the keys of :meth:`state_dict`); each parameter's
+    ``label`` is the short form :func:`parameter_label` makes of it (``L0.n3.w2``).
+    ``name`` (optional) is the node group stamped on every node the module creates
+    (see :func:`autograd.node_group`); children are named by their attribute path,
+    so nested groups read like parameter names.
     """
 
     registry: ClassVar[dict[str, type[Module]]] = {}
@@ -33,6 +35,10 @@ class Module:
 
     nin: int
     name: str = ""
+    wraps_inputs: ClassVar[bool] = False
+    """True for a module that takes one sample or a batch of ``nin`` numbers: calling it
+    first turns them into Values ``x1 … xn`` (:func:`as_inputs`), outside its node group,
+    so a drawing shows the inputs apart from every module."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -41,6 +47,8 @@ class Module:
     # ---- calling --------------------------------------------------------------------------
 
     def __call__(self, x: Inputs) -> Any:
+        if self.wraps_inputs:
+            x = as_inputs(x, self.nin)
         with self.group():
             return self.forward(x)
 
@@ -166,6 +174,51 @@ def _walk(obj: Any, prefix: str) -> Iterator[tuple[str, Value]]:
             yield from _walk(child, f"{prefix}.{i}" if prefix else str(i))
 
 
+def parameter_label(path: str) -> str:
+    """The short label a parameter carries in every view, from its :meth:`~Module.named_parameters`
+    path: ``layers.0.neurons.3.w.0`` → ``L0.n3.w1``.
+
+    ``layers.i`` → ``Li`` and ``neurons.j`` → ``nj`` (0-based, as in the path);
+    weight ``w.i`` → ``w{i+1}`` and a matrix entry ``A.j.i`` → ``A{j+1}.{i+1}``
+    and bias ``b.j`` → ``b{j+1}`` (1-based, so ``wᵢ`` and ``Aⱼᵢ`` pair with input
+    ``xᵢ``, and ``bⱼ`` with output j); any other part of the path is kept as it is.
+    """
+    parts = path.split(".")
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        part, nxt = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
+        after = parts[i + 2] if i + 2 < len(parts) else ""
+        if part in _SHORT and nxt.isdigit():
+            out.append(f"{_SHORT[part]}{nxt}")
+            i += 2
+        elif part in ("w", "b") and nxt.isdigit():
+            out.append(f"{part}{int(nxt) + 1}")
+            i += 2
+        elif part == "A" and nxt.isdigit() and after.isdigit():
+            out.append(f"A{int(nxt) + 1}.{int(after) + 1}")
+            i += 3
+        else:
+            out.append(part)
+            i += 1
+    return ".".join(out)
+
+
+_SHORT = {"layers": "L", "neurons": "n"}
+
+
+def label_parameters(module: Module) -> None:
+    """Label every parameter of ``module`` with :func:`parameter_label` of its path.
+
+    Each built-in module calls it at the end of its constructor, so the outermost
+    module's labels win (an MLP's ``L0.n3.w1`` over its layer's ``n3.w1``). A
+    custom module calls it at the end of its own ``__init__`` to name what it holds.
+    ``named_parameters()`` and ``state_dict()`` keys are not affected.
+    """
+    for path, p in _walk(module, ""):
+        p.label = parameter_label(path)
+
+
 def _few(names: Sequence[str]) -> str:
     shown = ", ".join(repr(n) for n in names[:5])
     return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
@@ -193,20 +246,23 @@ def check_count(value: Any, what: str) -> int:
 _CHECKED = frozenset({Value})
 
 
-def as_inputs(x: Inputs, nin: int) -> list[Any]:
-    """Turn one sample or a batch into a list of ``nin`` inputs (floats or Values).
+def as_inputs(x: Inputs, nin: int) -> list[Value]:
+    """Turn one sample or a batch into a list of ``nin`` input Values.
 
     * a 2-D numpy array (n_samples × nin): batched mode, one Value per column;
     * a 1-D numpy array or a sequence of numbers/Values of length nin: one sample
       (Values may hold arrays: a batch already split into columns);
     * a single number or Value when nin is 1.
 
+    A plain number or column becomes a leaf labelled ``x1 … xn`` by its place (so
+    ``wᵢ`` meets ``xᵢ`` in every view); a Value given is used as it is.
+
     Raises ValueError for a wrong width, an empty batch or NaN/inf in the data,
     TypeError for anything that is not numbers (including str, bytes and bytearray,
     which are sequences but not of numbers).
     """
     if x.__class__ is list and len(x) == nin and set(map(type, x)) <= _CHECKED:
-        return x  # already a list of Values and floats (a layer passing its input on)
+        return x  # already a list of Values (a layer passing its input on)
     if isinstance(x, np.ndarray):
         if x.dtype.kind not in "biuf":
             raise TypeError(f"inputs must be real numbers, got an array of dtype {x.dtype}")
@@ -220,12 +276,12 @@ def as_inputs(x: Inputs, nin: int) -> list[Any]:
                 raise ValueError("got an empty batch (0 samples)")
             _check_finite_array(x)
             cols = np.ascontiguousarray(x.T, dtype=np.float64)
-            return [Value(c) for c in cols]
+            return [Value(c, label=f"x{i}") for i, c in enumerate(cols, 1)]
         if x.ndim == 1:
             if x.shape[0] != nin:
                 raise ValueError(f"expected inputs of width {nin}, got {x.shape[0]} values")
             _check_finite_array(x)
-            return [float(v) for v in x]
+            return [Value(float(v), label=f"x{i}") for i, v in enumerate(x, 1)]
         raise ValueError(
             f"inputs must be one sample (1-D) or a batch (2-D, samples × {nin}),"
             f" got an array with {x.ndim} dimensions"
@@ -244,12 +300,12 @@ def as_inputs(x: Inputs, nin: int) -> list[Any]:
         )
     if len(x) != nin:
         raise ValueError(f"expected inputs of width {nin}, got {len(x)} values")
-    out: list[Any] = []
+    out: list[Value] = []
     for i, v in enumerate(x):
         if isinstance(v, Value):
             out.append(v)
         else:
-            out.append(check_number(v, f"input {i}"))
+            out.append(Value(check_number(v, f"input {i}"), label=f"x{i + 1}"))
     return out
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from autograd import Value, dot
 from nn.activations import INIT_FOR, check_activation, get_activation, init_weights
-from nn.module import Inputs, Module, as_inputs, check_count
+from nn.module import Inputs, Module, as_inputs, check_count, label_parameters
 
 Seed = int | np.random.Generator | None
 
@@ -27,10 +27,13 @@ class Neuron(Module):
 
     ``∂z/∂wᵢ = xᵢ``, ``∂z/∂xᵢ = wᵢ``, ``∂z/∂b = 1``. By default z is one
     :func:`autograd.dot` node with 2n+1 parents; ``fused=False`` records
-    ``b + w₀·x₀ + w₁·x₁ + …`` as separate ``*`` and ``+`` nodes, for teaching.
+    ``b + w₁·x₁ + w₂·x₂ + …`` as separate ``*`` and ``+`` nodes, for teaching.
     Weights start from ``init`` (default: He uniform for relu/leaky_relu, Glorot
     uniform otherwise, see :func:`nn.activations.init_weights`), the bias at 0.
+    Parameters are labelled ``w1 … wn`` (``wᵢ`` meets input ``xᵢ``) and ``b``.
     """
+
+    wraps_inputs = True
 
     def __init__(
         self,
@@ -51,8 +54,9 @@ class Neuron(Module):
         scheme = init or INIT_FOR[activation]
         ws = init_weights(make_rng(seed), self.nin, fan_out, scheme, self.nin)
         with self.group():
-            self.w = [Value(float(v), label=f"w.{i}") for i, v in enumerate(ws)]
-            self.b = Value(0.0, label="b")
+            self.w = [Value(float(v)) for v in ws]
+            self.b = Value(0.0)
+        label_parameters(self)  # w1 … wn, b
 
     def forward(self, x: Inputs) -> Value:
         xs = as_inputs(x, self.nin)

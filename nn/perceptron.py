@@ -7,7 +7,14 @@ from typing import Any
 import numpy as np
 
 from autograd import Value, dot, no_grad
-from nn.module import Inputs, Module, as_inputs, check_count, check_number
+from nn.module import (
+    Inputs,
+    Module,
+    as_inputs,
+    check_count,
+    check_number,
+    label_parameters,
+)
 
 
 class Perceptron(Module):
@@ -26,14 +33,18 @@ class Perceptron(Module):
 
     The step has derivative 0 wherever it is defined, so ``perceptron(x)`` returns
     a Value with no graph behind it; :meth:`score` returns the recorded ``w·x + b``.
+    Parameters are labelled ``w1 … wn`` and ``b``.
     """
+
+    wraps_inputs = True
 
     def __init__(self, nin: int, *, name: str = "") -> None:
         self.nin = check_count(nin, "nin")
         self.name = name
         with self.group():
-            self.w = [Value(0.0, label=f"w.{i}") for i in range(self.nin)]
-            self.b = Value(0.0, label="b")
+            self.w = [Value(0.0) for _ in range(self.nin)]
+            self.b = Value(0.0)
+        label_parameters(self)  # w1 … wn, b
 
     def score(self, x: Inputs) -> Value:
         """The pre-activation ``z = Σ wᵢ·xᵢ + b`` (one ``dot`` node)."""

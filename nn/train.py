@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
-from tqdm.auto import tqdm
+import tqdm.auto
+import tqdm.std
 
 from autograd import Value, no_grad
+from nn.history import History
 from nn.losses import LOSSES, Loss, l2_penalty
 from nn.module import Module, check_count, check_number
 from nn.optim import Adam, Optimizer
@@ -18,27 +21,35 @@ from nn.optim import Adam, Optimizer
 Dataset = tuple[Any, Any]
 """``(X, y)``: inputs of shape (n, nin) and targets with one row per sample."""
 
+REDRAWS = 20
+"""About how many times the progress bar is redrawn during one :func:`fit`, whatever
+the number of epochs (a notebook keeps every redraw of a text bar as output)."""
 
-@dataclass
-class History:
-    """Per-epoch metrics of a :func:`fit` run (accuracies stay empty when not meaningful).
 
-    ``train_loss``/``train_accuracy`` average the mini-batches of each epoch, as
-    measured before each update; ``val_loss``/``val_accuracy`` are measured after
-    the epoch. Losses are the data loss, without the L2 penalty.
-    """
+def progress_bar(epochs: int, enabled: bool) -> Any:
+    """A tqdm bar over the epochs: a widget in Jupyter when ipywidgets is installed, text
+    otherwise (never tqdm's warning about a missing ipywidgets), redrawn ~:data:`REDRAWS` times."""
+    widgets = importlib.util.find_spec("ipywidgets") is not None
+    bar_class = tqdm.auto.tqdm if widgets else tqdm.std.tqdm
+    every = max(1, epochs // REDRAWS)
+    return bar_class(
+        range(epochs), desc="fit", unit="epoch", disable=not enabled, leave=False,
+        miniters=every, mininterval=0.0, maxinterval=float("inf"),
+    )  # fmt: skip
 
-    train_loss: list[float] = field(default_factory=list)
-    train_accuracy: list[float] = field(default_factory=list)
-    val_loss: list[float] = field(default_factory=list)
-    val_accuracy: list[float] = field(default_factory=list)
-    stopped_early: bool = False
-    best_epoch: int | None = None
 
-    @property
-    def epochs(self) -> int:
-        """How many epochs ran."""
-        return len(self.train_loss)
+def summary_line(history: History, seconds: float) -> str:
+    """The line that stays after a fit: epochs, final loss, validation accuracy, time."""
+    parts = [f"fit: {history.epochs} epochs", f"loss {history.train_loss[-1]:.4g}"]
+    if history.val_loss:
+        parts.append(f"val loss {history.val_loss[-1]:.4g}")
+    if history.val_accuracy:
+        parts.append(f"val accuracy {history.val_accuracy[-1]:.3f}")
+    elif history.train_accuracy:
+        parts.append(f"accuracy {history.train_accuracy[-1]:.3f}")
+    if history.stopped_early:
+        parts.append("stopped early")
+    return ", ".join(parts) + f", {seconds:.1f} s"
 
 
 class Callback(Protocol):
@@ -164,12 +175,13 @@ def fit(
     ``batched=True`` (default) runs each mini-batch as one graph over numpy
     arrays; ``batched=False`` builds one scalar graph per sample (slow, for
     teaching). Mini-batches are shuffled with ``seed`` (deterministic for a
-    fixed seed). The default optimizer is ``Adam(model, lr=0.01)``; one given
-    must hold only the model's parameters (all of them, or a subset to freeze the
-    rest), else a ValueError. After each epoch every callback gets ``(epoch,
-    history, model)``; one returning True stops training. ``loss`` is a callable
-    or a name from ``nn.losses.LOSSES``. Every input is checked before the first
-    update.
+    fixed seed). With ``progress`` a bar is shown during training (about 20
+    redraws) and one summary line printed at the end. The default optimizer is
+    ``Adam(model, lr=0.01)``; one given must hold only the model's parameters
+    (all of them, or a subset to freeze the rest), else a ValueError. After each
+    epoch every callback gets ``(epoch, history, model)``; one returning True
+    stops training. ``loss`` is a callable or a name from ``nn.losses.LOSSES``.
+    Every input is checked before the first update.
     """
     if isinstance(loss, str):
         if loss not in LOSSES:
@@ -193,7 +205,8 @@ def fit(
         hooks.append(early_stopping)
     history = History()
 
-    bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress, leave=False)
+    started = time.perf_counter()
+    bar = progress_bar(epochs, progress)
     for epoch in bar:
         order = rng.permutation(len(X)) if size < len(X) else np.arange(len(X))
         total, correct = 0.0, 0.0
@@ -217,11 +230,13 @@ def fit(
             history.val_loss.append(vloss)
             if vacc is not None:
                 history.val_accuracy.append(vacc)
-        bar.set_postfix(loss=f"{history.train_loss[-1]:.4g}")
+        bar.set_postfix(loss=f"{history.train_loss[-1]:.4g}", refresh=False)
         if any([bool(hook(epoch, history, model)) for hook in hooks]):
             history.stopped_early = True
             break
     bar.close()
     if early_stopping is not None:
         early_stopping.finish(model)
+    if progress:
+        print(summary_line(history, time.perf_counter() - started))
     return history

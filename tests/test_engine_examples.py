@@ -276,10 +276,19 @@ def test_plain_number_operands_are_kept_on_the_node_not_made_leaves():
     for out, op, constant in cases:
         assert out.parents == (x,), op
         assert (out.op, out.constant) == (op, constant)
+        # operands: everything the op took, in its order (the constant on the side it was)
+        assert out.operands == ((constant, x) if op[0].isdigit() else (x, constant)), op
+    assert (x * x).operands == (x, x) and x.operands == ()
+    assert autograd_dot_operands(x) == (x, x, 1.0, 2.0, x)
     assert (x * x).constant is None and x.constant is None
     assert (x * np.float64(1.5)).constant == 1.5  # any real number
     arr = x * np.array([1.0, 2.0])  # an array operand is a batch of data: a leaf
     assert len(arr.parents) == 2
+
+
+def autograd_dot_operands(x: Value) -> tuple:
+    """The operands of ``dot([x, x], [1, 2], x)``: weights, inputs, bias (numbers as leaves)."""
+    return tuple(o if o is x else o.data for o in ag.dot([x, x], [1.0, 2.0], x).operands)
 
 
 def test_batched_dot_with_number_weights_matches_one_sample_at_a_time():

@@ -1,4 +1,5 @@
-"""nn modules: Neuron, Layer, MLP, Linear — forward values, gradients, names, groups, init."""
+"""nn modules: Neuron, Layer, MLP, Linear — forward values, gradients, names, labels, groups,
+init."""
 
 from __future__ import annotations
 
@@ -109,8 +110,65 @@ def test_named_parameters_order_and_names() -> None:
     assert names[-1] == "layers.1.neurons.0.b"
     assert len(names) == len(set(names)) == (2 + 1) * 3 + (3 + 1) * 1 == model.num_parameters()
     assert [p for _, p in model.named_parameters()] == model.parameters()
-    # parameters carry their group and label: group + "." + label is the dotted name
-    assert all(f"{p.group}.{p.label}" == n for n, p in model.named_parameters())
+    # parameters carry their group: the dotted name without the attribute itself
+    assert all(n.startswith(f"{p.group}.") for n, p in model.named_parameters())
+
+
+def test_parameters_carry_short_qualified_labels_the_outermost_module_gives() -> None:
+    model = nn.MLP(3, [4, 2], seed=0)
+    expected = {}
+    for i, layer in enumerate(model.layers):
+        for j, neuron in enumerate(layer.neurons):
+            for k, w in enumerate(neuron.w):
+                expected[id(w)] = f"L{i}.n{j}.w{k + 1}"  # w_k pairs with input x_k, 1-based
+            expected[id(neuron.b)] = f"L{i}.n{j}.b"
+    assert {id(p): p.label for p in model.parameters()} == expected  # the MLP's labels win
+    assert len({p.label for p in model.parameters()}) == model.num_parameters()
+    # the state dict keeps its keys (save and load depend on them)
+    assert list(model.state_dict())[:2] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1"]
+    layer = nn.Layer(2, 2, seed=0)
+    assert [p.label for p in layer.parameters()] == [
+        "n0.w1", "n0.w2", "n0.b", "n1.w1", "n1.w2", "n1.b"
+    ]  # fmt: skip
+    assert [p.label for p in nn.Neuron(2, seed=0).parameters()] == ["w1", "w2", "b"]
+    assert [p.label for p in nn.Perceptron(2).parameters()] == ["w1", "w2", "b"]
+    lin = nn.Linear(3, 2, bias=True)
+    assert [p.label for p in lin.parameters()] == [
+        f"A{j}.{i}" for j in (1, 2) for i in (1, 2, 3)
+    ] + ["b1", "b2"]
+    assert lin.A[1][2].label == "A2.3"  # row 2, column 3 of y = A x (1-based)
+    assert nn.parameter_label("encoder.layers.2.neurons.10.w.9") == "encoder.L2.n10.w10"
+    assert nn.parameter_label("scale") == "scale"
+
+
+def test_a_custom_module_can_label_what_it_holds() -> None:
+    class Twin(nn.Module):
+        def __init__(self) -> None:
+            self.left = nn.Neuron(2, seed=0)
+            self.right = nn.Neuron(2, seed=1)
+            self.gain = Value(1.0)
+            nn.label_parameters(self)
+
+    twin = Twin()
+    assert [p.label for p in twin.parameters()] == [
+        "left.w1", "left.w2", "left.b", "right.w1", "right.w2", "right.b", "gain"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "sample", [[0.5, -1.0, 2.0], np.array([0.5, -1.0, 2.0]), np.array([[0.5, -1.0, 2.0]] * 4)]
+)
+def test_inputs_given_as_numbers_become_values_x1_to_xn(sample) -> None:
+    model = nn.MLP(3, [2, 1], seed=0)
+    out = model(sample)
+    leaves = [v for v in autograd.topological_order(out) if v.is_leaf and v.label.startswith("x")]
+    assert [v.label for v in leaves] == ["x1", "x2", "x3"]
+    assert all(v.group == "" for v in leaves)  # inputs belong to no module
+    columns = np.asarray(sample, dtype=float).T
+    assert all(np.array_equal(v.data, c) for v, c in zip(leaves, columns))
+    mine = Value(0.5, label="a")
+    given = autograd.topological_order(model([mine, -1.0, 2.0]))
+    assert mine in given and "x2" in {v.label for v in given}  # a Value is used as it is
 
 
 def test_forward_nodes_carry_layer_groups() -> None:

@@ -212,3 +212,68 @@ def test_an_optimizer_over_part_of_the_model_freezes_the_rest() -> None:
     n = len(last)
     assert np.array_equal(after[:-n], before[:-n])  # the hidden layer is frozen
     assert not np.array_equal(after[-n:], before[-n:])  # the output layer learned
+
+
+def test_history_repr_is_one_short_line() -> None:
+    X, y = nn.data.xor(60, seed=0)
+    model = nn.MLP(2, [8, 1], seed=0)
+    stop = nn.EarlyStopping(patience=400)
+    history = nn.fit(model, "binary_cross_entropy", (X, y), (X, y), epochs=400, progress=False,
+                     early_stopping=stop)  # fmt: skip
+    text = repr(history)
+    assert "\n" not in text and len(text) < 120, text
+    assert text.startswith("History(400 epochs")
+    assert f"{history.train_loss[-1]:.4g}" in text and f"{history.val_accuracy[-1]:.4g}" in text
+    assert repr(nn.History()) == "History(0 epochs)"
+
+
+def test_progress_redraws_about_twenty_times_and_leaves_one_summary_line(capsys) -> None:
+    X, y = nn.data.xor(40, seed=0)
+    model = nn.MLP(2, [4, 1], seed=0)
+    history = nn.fit(model, "binary_cross_entropy", (X, y), (X, y), epochs=300, seed=0)
+    captured = capsys.readouterr()
+    redraws = captured.err.count("\r")
+    assert 5 <= redraws <= 30, redraws
+    lines = captured.out.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("fit: 300 epochs, loss ")
+    assert f"val accuracy {history.val_accuracy[-1]:.3f}" in lines[0]
+
+
+def test_no_progress_means_no_output(capsys) -> None:
+    X, y = nn.data.xor(40, seed=0)
+    nn.fit(nn.MLP(2, [4, 1], seed=0), "binary_cross_entropy", (X, y), epochs=50, progress=False)
+    captured = capsys.readouterr()
+    assert captured.out == captured.err == ""
+
+
+def test_the_text_bar_is_used_without_ipywidgets(monkeypatch) -> None:
+    import importlib.util
+
+    import tqdm.std
+
+    from nn import train
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "ipywidgets" else real(name, *a),
+    )
+    bar = train.progress_bar(100, True)
+    try:
+        assert type(bar) is tqdm.std.tqdm and bar.miniters == 5
+    finally:
+        bar.close()
+
+
+def test_history_displays_as_a_table_and_a_loss_curve_in_jupyter() -> None:
+    X, y = nn.data.xor(40, seed=0)
+    history = nn.fit(
+        nn.MLP(2, [4, 1], seed=0), "binary_cross_entropy", (X, y), (X, y), epochs=25,
+        progress=False,
+    )  # fmt: skip
+    page = history._repr_html_()
+    assert "<th style='text-align:left'>validation loss</th>" in page
+    assert f"<td>{history.val_loss[-1]:.4g}</td>" in page
+    curves = page.split("<polyline")[1:]
+    assert len(curves) == 2 and all(c.split("points='")[1].count(",") == 25 for c in curves)

@@ -407,7 +407,7 @@ def test_an_mlp_is_drawn_one_box_per_layer_by_default() -> None:
     f.label = "f"
     f.backward()
     headers = [t[0] for t in boxes_of(svg_of(viz.draw(f, "layers"))).values()]
-    assert headers == ["layers.0", "layers.1", "layers.2"]
+    assert headers == ["inputs", "layers.0", "layers.1", "layers.2"]
     neurons = [t[0] for t in boxes_of(svg_of(viz.draw(f, "layers", group_depth=4))).values()]
     assert [h for h in neurons if h.startswith("layers.1")] == [
         f"layers.1.neurons.{j}" for j in range(3)

@@ -142,7 +142,7 @@ def test_a_2_8_8_1_network_fits_a_16_9_slide(backend: str) -> None:
     _, _, (width, height) = read_svg(svg)
     assert 1.0 <= width / height <= 16 / 9
     boxes = [texts[0] for name, texts in texts_of(svg).items() if re.fullmatch(r"g\d+", name)]
-    assert boxes == ["layers.0", "layers.1", "layers.2"]  # one box per layer
+    assert boxes == ["inputs", "layers.0", "layers.1", "layers.2"]  # one box per layer
     assert "with their gradients ∂f/∂value" in texts_of(svg)["graph"]  # the real output's name
 
 

@@ -1,5 +1,9 @@
 """chainrule's pictures: computation graphs (Graphviz) and the chapters' plots (matplotlib).
 
+Interactive views (:mod:`viz.interactive`): :func:`stepper` (step through the passes
+in a browser or Jupyter), :func:`worksheet` (printable exercises and their key) and
+:func:`compare_backprop` (a classic bug beside the correct pass).
+
 ``viz`` reads only what nodes carry (data, grad, parents, op, label, group); it
 never imports ``nn``, and it is the only package that imports graphviz and
 matplotlib.
@@ -10,6 +14,14 @@ from viz.draw import draw, draw_step, path
 from viz.drawing import Drawing
 from viz.errors import GraphTooLargeError, RenderError
 from viz.export import render, to_svg
+from viz.interactive import (
+    Comparison,
+    Stepper,
+    bug_example,
+    compare_backprop,
+    stepper,
+    worksheet,
+)
 from viz.notebook import register_ipython
 from viz.plots import (
     plot_activations,
@@ -23,12 +35,16 @@ from viz.plots import (
 from viz.render import available_backends, find_renderer, pipe
 
 __all__ = [
+    "Comparison",
     "Drawing",
     "GraphTooLargeError",
     "RenderError",
+    "Stepper",
     "animate_backprop",
     "animate_forward",
     "available_backends",
+    "bug_example",
+    "compare_backprop",
     "draw",
     "draw_step",
     "find_renderer",
@@ -43,7 +59,9 @@ __all__ = [
     "plot_representations",
     "register_ipython",
     "render",
+    "stepper",
     "to_svg",
+    "worksheet",
 ]
 
 register_ipython()

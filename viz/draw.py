@@ -18,7 +18,7 @@ from viz.paths import sum_over_paths
 from viz.styles import edges, layers, values
 from viz.styles.common import Options, new_graph
 from viz.tangents import tangents
-from viz.walk import MAX_NODES, GraphView, StepState
+from viz.walk import MAX_NODES, GraphView, Stepping, StepState
 
 Style = Literal["values", "edges", "layers"]
 STYLES = ("values", "edges", "layers")
@@ -33,7 +33,7 @@ def draw(
     style: Style = "values",
     rankdir: str = "LR",
     *,
-    step: Backprop | Forward | None = None,
+    step: Stepping | None = None,
     caption: object = None,
     caption_room: tuple[float, int] | None = None,
     show_partials: bool = False,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Protocol
 
 from autograd import Value, topological_order
 from viz.errors import GraphTooLargeError
@@ -75,6 +75,22 @@ class GraphView:
                 yield self.index[id(p)], i, k
 
 
+class Stepping(Protocol):
+    """What a drawing reads of a stepper: :class:`autograd.Backprop`, :class:`autograd.Forward`,
+    or anything with the same attributes (the interactive page's pass by layers)."""
+
+    @property
+    def root(self) -> Value: ...
+    @property
+    def order(self) -> list[Value]: ...
+    @property
+    def position(self) -> int: ...
+    @property
+    def direction(self) -> str: ...
+    @property
+    def current(self) -> Value | None: ...
+
+
 @dataclass
 class StepState:
     """Where a :class:`autograd.Backprop` or :class:`autograd.Forward` stepper has got to.
@@ -90,7 +106,7 @@ class StepState:
     in_order: set[int]
 
     @classmethod
-    def of(cls, stepper: Any, view: GraphView) -> StepState:
+    def of(cls, stepper: Stepping, view: GraphView) -> StepState:
         if stepper.root is not view.root:
             raise ValueError("step: the stepper walks another graph than the one drawn")
         order = list(stepper.order)

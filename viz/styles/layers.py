@@ -52,6 +52,9 @@ ROWS = 16
 """A box lists at most this many values; with more it lists ``SHOWN`` and sums up the rest."""
 SHOWN = 12
 SIZE = 12
+ROW_HEIGHT = 30
+"""Points per listed value: rows with air between them read from the back of a room, and
+make a network's boxes tall enough for a 16:9 slide."""
 DETAIL = "#555555"
 
 
@@ -249,9 +252,9 @@ def _table(
                 align = "left" if c == 0 else "right"
                 port = f' port="r{r}"' if c == port_at else ""
                 room_c = rooms[c] if c < len(rooms) else 0.0
-                min_width = f' width="{room_c:.0f}"' if room_c else ""
+                box = f' height="{ROW_HEIGHT}"' + (f' width="{room_c:.0f}"' if room_c else "")
                 body_text = text(content, colour or mark.font, SIZE)
-                cells += f'<td align="{align}"{port}{min_width} cellpadding="4">{body_text}</td>'
+                cells += f'<td align="{align}"{port}{box} cellpadding="4">{body_text}</td>'
             body += f"<tr>{cells}</tr>"
     elif columns:
         for c in range(len(columns[0])):

@@ -1,0 +1,391 @@
+"""The stepper page in a real browser: headless Chromium driven by Selenium.
+
+Every number is read back from the page's DOM and compared with what the
+engine computes (``backward()``), never with hard-coded results. One browser
+serves the whole module. Without Chromium, chromedriver or selenium the tests
+skip and say how to install them; with ``CHAINRULE_REQUIRE_BROWSER=1`` (set by
+``.ci/run``) they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import nn
+import viz
+from autograd import Value, topological_order
+from autograd.exercises import random_expression
+from viz.interactive import browser
+
+STATE = """
+var root = arguments[0] ? document.getElementById(arguments[0])
+                        : document.querySelector('.chainrule-stepper');
+var q = function (s) { return Array.prototype.slice.call(root.querySelectorAll(s)); };
+return {
+  step: +root.getAttribute('data-step'),
+  slots: q('.cr-graph [data-kind]').map(function (e) {
+    return [+e.getAttribute('data-node'), e.getAttribute('data-kind'), e.textContent]; }),
+  text: root.querySelector('.cr-text').textContent,
+  rows: q('.cr-table tbody tr').map(function (r) {
+    return Array.prototype.map.call(r.children, function (c) { return c.textContent; }); }),
+  current: q('tr.cr-row-current').map(function (r) { return +r.getAttribute('data-row'); }),
+  where: root.querySelector('.cr-where').textContent
+};
+"""
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[Any]:
+    problem = browser.missing()
+    if problem:
+        if os.environ.get("CHAINRULE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"CHAINRULE_REQUIRE_BROWSER=1 but the browser tests cannot run: {problem}")
+        pytest.skip(f"browser tests skipped: {problem}")
+    d = browser.start()
+    try:
+        yield d
+    finally:
+        d.quit()
+
+
+@pytest.fixture
+def open_page(driver: Any, tmp_path: Path) -> Iterator[Callable[..., float]]:
+    """Save a stepper (or take a saved page), open it; afterwards: no errors, nothing fetched."""
+    browser.errors(driver), browser.requests(driver)  # forget earlier pages
+
+    def opener(page: Any, name: str = "page.html") -> float:
+        path = page if isinstance(page, Path) else page.save(tmp_path / name)
+        return browser.open_page(driver, path)
+
+    yield opener
+    assert browser.errors(driver) == []
+    assert [u for u in browser.requests(driver) if not u.startswith("file://")] == []
+
+
+def tour() -> Value:
+    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
+    q = x + y
+    q.label = "q"
+    f = q * z
+    f.label = "f"
+    return f
+
+
+def backward_grads(root: Value) -> list[float]:
+    order = topological_order(root)
+    saved = [v.grad for v in order]
+    for v in order:
+        v.grad = 0.0
+    root.backward()
+    grads = [float(v.grad) for v in order]
+    for v, g in zip(order, saved):
+        v.grad = g
+    return grads
+
+
+def state(driver: Any, uid: str | None = None) -> dict[str, Any]:
+    return driver.execute_script(STATE, uid)  # type: ignore[no-any-return]
+
+
+def click(driver: Any, css: str, uid: str | None = None) -> None:
+    scope = f"#{uid} " if uid else ""
+    driver.find_element("css selector", scope + css).click()
+
+
+def keys(driver: Any, *pressed: str) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    for key in pressed:
+        ActionChains(driver).send_keys(key).perform()
+
+
+def number(label: str) -> float:
+    """The number in an edge label: ``-4``, ``q = 3``."""
+    return float(label.rsplit("= ", 1)[-1])
+
+
+@pytest.mark.parametrize(
+    "make", [tour, lambda: random_expression(4, seed=3)], ids=["tour", "diamond"]
+)
+def test_next_to_the_end_shows_backwards_gradients(driver: Any, open_page: Any, make: Any) -> None:
+    root = make()
+    st = viz.stepper(root, precision=6)
+    open_page(st)
+    order = topological_order(root)
+    start = state(driver)
+    assert start["step"] == 0
+    assert all(text.endswith("?") for *_, text in start["slots"])  # ?, or q = ? for a label
+    forward_steps = sum(1 for s in st.data["steps"] if s["phase"] == "forward")
+    presses = 0
+    while driver.find_element("css selector", ".cr-next").is_enabled():
+        click(driver, ".cr-next")
+        presses += 1
+        now = state(driver)
+        grads = [text for _, kind, text in now["slots"] if kind == "grad"]
+        if presses <= forward_steps:  # forward: values fill in, no gradient yet
+            assert set(grads) == {"?"}
+            node = st.data["steps"][presses]["node"]
+            assert all("?" not in t for n, k, t in now["slots"] if n == node and k == "data")
+        assert now["text"] == st.steps[presses]  # the engine's own step text
+    assert presses == len(st)
+    want = backward_grads(root)
+    labels = driver.find_elements("css selector", ".cr-graph [data-kind='grad']")
+    assert len(labels) >= len(order)  # one below every arrow
+    for label in labels:
+        node = int(label.get_attribute("data-node"))
+        assert number(label.text) == pytest.approx(want[node], rel=1e-5, abs=1e-9)
+    for label in driver.find_elements("css selector", ".cr-graph [data-kind='data']"):
+        node = int(label.get_attribute("data-node"))
+        assert number(label.text) == pytest.approx(float(order[node].data), rel=1e-5, abs=1e-9)
+    end = state(driver)
+    assert end["current"] == [st.data["steps"][-1]["node"]]
+    grad_column = st.data["table"]["grad"]
+    for row, g in zip(end["rows"], want):
+        assert float(row[grad_column]) == pytest.approx(g, rel=1e-5, abs=1e-9)
+
+
+def test_the_keyboard_moves_like_the_buttons(driver: Any, open_page: Any) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    st = viz.stepper(tour())
+    open_page(st)
+    by_button = [state(driver)]
+    for _ in range(len(st)):
+        click(driver, ".cr-next")
+        by_button.append(state(driver))
+    open_page(st)
+    by_key = [state(driver)]
+    for _ in range(len(st)):
+        keys(driver, Keys.ARROW_RIGHT)
+        by_key.append(state(driver))
+    assert by_key == by_button
+    keys(driver, Keys.ARROW_RIGHT)  # past the end: stays
+    assert state(driver) == by_button[-1]
+    keys(driver, Keys.ARROW_LEFT)
+    assert state(driver) == by_button[-2]
+    keys(driver, Keys.HOME)
+    assert state(driver) == by_button[0]
+    keys(driver, Keys.END)
+    assert state(driver) == by_button[-1]
+    # space plays from the start at the chosen speed and pauses
+    from selenium.webdriver.support.ui import Select
+
+    Select(driver.find_element("css selector", ".cr-speed")).select_by_visible_text("4×")
+    keys(driver, Keys.HOME, Keys.SPACE)
+    deadline = time.time() + 5
+    while state(driver)["step"] < 3 and time.time() < deadline:
+        time.sleep(0.05)
+    keys(driver, Keys.SPACE)
+    paused = state(driver)["step"]
+    assert 3 <= paused <= len(st)
+    time.sleep(0.6)
+    assert state(driver)["step"] == paused
+    assert state(driver) == by_button[paused]
+
+
+def test_slider_jumps_to_any_step(driver: Any, open_page: Any) -> None:
+    st = viz.stepper(tour())
+    open_page(st)
+    slider = driver.find_element("css selector", ".cr-slider")
+    driver.execute_script(
+        "arguments[0].value = 4; arguments[0].dispatchEvent(new Event('input'));", slider
+    )
+    assert state(driver)["step"] == 4
+    assert state(driver)["text"] == st.steps[4]
+
+
+def test_quiz_accepts_a_right_answer_and_rejects_a_wrong_one(driver: Any, open_page: Any) -> None:
+    root = tour()
+    want = dict(zip(["x", "y", "q", "z", "f"], backward_grads(root)))
+    st = viz.stepper(root, "backward", quiz=True)
+    open_page(st)
+    answer = driver.find_element("css selector", ".cr-answer")
+    question = driver.find_element("css selector", ".cr-question")
+    feedback = driver.find_element("css selector", ".cr-feedback")
+    click(driver, ".cr-next")
+    assert state(driver)["step"] == 0  # asked first: the gradient is not shown yet
+    assert "∂f/∂q" in question.text
+    assert {t for n, k, t in state(driver)["slots"] if n == 2 and k == "grad"} == {"?"}
+    answer.send_keys(f"{want['q']:g}\n")  # right (Enter checks)
+    assert "cr-right" in feedback.get_attribute("class")
+    assert "∂f/∂z" in question.text  # the step also completes z: asked next
+    answer.send_keys("7")
+    click(driver, ".cr-check")
+    assert "cr-wrong" in feedback.get_attribute("class")
+    assert "∂f/∂z = ∂f/∂f·∂f/∂z = 1 × " in feedback.text  # the chain-rule product
+    assert driver.find_element("css selector", ".cr-score").text == "Score: 1 of 2 right"
+    assert state(driver)["step"] == 0
+    click(driver, ".cr-next")  # answered: now the step is shown
+    now = state(driver)
+    assert now["step"] == 1
+    for node, name in ((2, "q"), (3, "z")):
+        shown = {t for n, k, t in now["slots"] if n == node and k == "grad"}
+        assert shown and all(number(t) == pytest.approx(want[name]) for t in shown)
+    click(driver, ".cr-next")
+    assert "∂f/∂x" in question.text
+    answer.send_keys("four")
+    click(driver, ".cr-check")
+    assert "cr-invalid" in feedback.get_attribute("class")
+    answer.clear()
+    answer.send_keys(f"{want['x'] * 1.004:g}".replace("-", "\u2212"))  # within 1 %, a − sign
+    click(driver, ".cr-check")
+    assert "cr-right" in feedback.get_attribute("class")
+    assert driver.find_element("css selector", ".cr-score").text == "Score: 2 of 3 right"
+
+
+def test_hover_shows_op_partial_value_and_gradient(driver: Any, open_page: Any) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    st = viz.stepper(tour())
+    open_page(st)
+    keys(driver, Keys.END)
+    tip = driver.find_element("css selector", ".cr-tip")
+    times = driver.find_element("css selector", ".cr-graph g[data-node='4'] path")
+    ActionChains(driver).move_to_element(times).perform()
+    assert tip.is_displayed()
+    text = tip.text
+    assert "f = q * z" in text and "op: *" in text and "value: -12" in text
+    assert "gradient ∂f/∂f: 1" in text and "∂f/∂q = z = -4" in text and "∂f/∂z = q = 3" in text
+    edge = driver.find_element("css selector", ".cr-graph g[data-edge='0'] path")
+    ActionChains(driver).move_to_element(edge).perform()
+    assert "x → q (+)" in tip.text and "local partial: ∂q/∂x = 1" in tip.text
+    keys(driver, Keys.HOME)
+    ActionChains(driver).move_to_element(times).move_by_offset(1, 0).perform()
+    assert "value: ?" in tip.text and "gradient ∂f/∂f: ?" in tip.text  # nothing given away
+
+
+def test_two_steppers_on_one_page_do_not_interfere(
+    driver: Any, open_page: Any, tmp_path: Path
+) -> None:
+    """As in a notebook: two fragments, each with its own id and its own keys."""
+    from selenium.webdriver.common.keys import Keys
+
+    one, two = viz.stepper(tour()), viz.stepper(random_expression(2, seed=1))
+    page = tmp_path / "notebook.html"
+    page.write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
+        + one._repr_html_() + "<p>between the cells</p>" + two._repr_html_()
+        + "</body></html>", encoding="utf-8",
+    )  # fmt: skip
+    open_page(page)
+    uids = driver.execute_script(
+        "return Array.prototype.map.call(document.querySelectorAll('.chainrule-stepper'),"
+        " function (e) { return e.id; });"
+    )
+    assert len(uids) == 2 and uids[0] != uids[1]
+    click(driver, ".cr-next", uids[0])
+    click(driver, ".cr-next", uids[0])
+    assert (state(driver, uids[0])["step"], state(driver, uids[1])["step"]) == (2, 0)
+    driver.find_element("css selector", f"#{uids[1]} .cr-text").click()  # focus the second
+    keys(driver, Keys.ARROW_RIGHT)
+    assert (state(driver, uids[0])["step"], state(driver, uids[1])["step"]) == (2, 1)
+    assert state(driver, uids[1])["text"] == two.steps[1]
+
+
+def test_layers_view_steps_one_frame_per_layer(driver: Any, open_page: Any) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    model = nn.MLP(2, [3, 3, 1], seed=0)
+    loss = (model([Value(0.5, label="x1"), Value(-1.0, label="x2")]) - 1.0) ** 2
+    st = viz.stepper(loss, style="layers")
+    open_page(st)
+    frames = driver.find_elements("css selector", ".cr-frame")
+    assert len(frames) == len(st) + 1
+    for k in range(len(st) + 1):
+        visible = [int(f.get_attribute("data-frame")) for f in frames if f.is_displayed()]
+        assert visible == [k]
+        assert state(driver)["text"] == st.steps[k]
+        keys(driver, Keys.ARROW_RIGHT)
+
+
+def test_worksheet_and_comparison_pages_load_cleanly(
+    driver: Any, open_page: Any, tmp_path: Path
+) -> None:
+    sheet = viz.worksheet([random_expression(3, seed=0)], tmp_path / "sheet.html")
+    driver.get(sheet.resolve().as_uri())
+    assert driver.find_elements("css selector", ".cr-exercise svg")
+    comparison = viz.compare_backprop(viz.bug_example("no_toposort"), "no_toposort")
+    driver.get(comparison.save(tmp_path / "cmp.html").resolve().as_uri())
+    assert len(driver.find_elements("css selector", ".chainrule-compare svg")) == 2
+
+
+@pytest.mark.parametrize("nodes", [10, 100, 300])
+def test_page_size_and_open_time(driver: Any, open_page: Any, nodes: int, tmp_path: Path) -> None:
+    root = random_expression(4, seed=nodes, size=nodes)
+    while len(topological_order(root)) > nodes:  # trim the drawn inputs to land on `nodes`
+        root = root.parents[0]
+    count = len(topological_order(root))
+    path = viz.stepper(root).save(tmp_path / f"nodes{nodes}.html")
+    seconds = open_page(path)
+    ready_ms = driver.execute_script(
+        "return +document.querySelector('.chainrule-stepper').getAttribute('data-cr-ready-ms');"
+    )
+    size = path.stat().st_size
+    print(f"\n{count} nodes: {size / 1e6:.2f} MB, open {seconds:.2f} s (ready at {ready_ms} ms)")
+    assert size < 2_000_000
+    assert seconds < 2.0
+
+
+def test_the_checks_would_notice_a_request_and_an_error(driver: Any, tmp_path: Path) -> None:
+    """The fixture's no-network and no-console-error checks are not vacuous."""
+    page = tmp_path / "bad.html"
+    page.write_text(
+        "<!DOCTYPE html><html><body><img src='https://example.invalid/x.png'>"
+        "<script>console.error('boom')</script></body></html>",
+        encoding="utf-8",
+    )
+    browser.errors(driver), browser.requests(driver)
+    driver.get(page.resolve().as_uri())
+    time.sleep(0.2)
+    assert "https://example.invalid/x.png" in browser.requests(driver)
+    assert any("boom" in e for e in browser.errors(driver))
+
+
+def test_the_tours_page_steps_forward_and_back_with_the_keyboard(
+    driver: Any, open_page: Any, tmp_path: Path
+) -> None:
+    """The issue's finish line: run the tour, open backprop.html, step through with the keys."""
+    from selenium.webdriver.common.keys import Keys
+
+    from demos import tour as tour_demo
+
+    tour_demo.run(tmp_path, quick=True, quiet=True)
+    open_page(tmp_path / "backprop.html")
+    assert "f = (x + y) · z" in driver.title
+    f, _ = tour_demo.build()
+    names = ["x", "y", "q", "z", "f"]  # topological order
+    want = dict(zip(names, backward_grads(f)))
+    while driver.find_element("css selector", ".cr-next").is_enabled():
+        keys(driver, Keys.ARROW_RIGHT)
+    for label in driver.find_elements("css selector", ".cr-graph [data-kind='grad']"):
+        name = names[int(label.get_attribute("data-node"))]
+        assert number(label.text) == pytest.approx(want[name])
+    assert "backward 2/2" in state(driver)["where"]
+    keys(driver, Keys.HOME)
+    assert {t for _, k, t in state(driver)["slots"] if k == "grad"} == {"?"}
+
+
+def test_a_backprop_in_a_notebook_opens_where_it_is(
+    driver: Any, open_page: Any, tmp_path: Path
+) -> None:
+    from autograd import Backprop
+    from viz.interactive import backprop_html
+
+    f = tour()
+    bp = Backprop(f)
+    bp.step()
+    page = tmp_path / "cell.html"
+    page.write_text(f"<!DOCTYPE html><html><body>{backprop_html(bp)}</body></html>", "utf-8")
+    open_page(page)
+    now = state(driver)
+    assert now["step"] == 1 and now["text"].startswith("step 1/2  f = q * z")
+    want = dict(zip(["x", "y", "q", "z", "f"], backward_grads(f)))
+    shown = {n: t for n, k, t in now["slots"] if k == "grad"}
+    assert number(shown[2]) == pytest.approx(want["q"]) and shown[0] == "?"

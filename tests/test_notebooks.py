@@ -1,0 +1,52 @@
+"""Every chapter notebook runs top to bottom in a fresh kernel with no error and no warning."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip(
+    "nbclient", reason="the notebook extra is not installed: pip install -e .[notebook]"
+)
+
+_PATH = Path(__file__).resolve().parents[1] / "notebooks" / "execute.py"
+_spec = importlib.util.spec_from_file_location("notebooks_execute", _PATH)
+assert _spec is not None and _spec.loader is not None
+execute = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(execute)
+
+
+def test_there_are_eight_chapter_notebooks() -> None:
+    names = [p.name[:2] for p in execute.notebooks()]
+    assert names == [f"{i:02d}" for i in range(1, 9)]
+
+
+@pytest.mark.parametrize("path", execute.notebooks(), ids=lambda p: p.stem)
+def test_notebook_runs_cleanly(path: Path) -> None:
+    seconds, problems = execute.execute(path, store=False)
+    assert problems == []
+    assert seconds < 60, f"{path.name} took {seconds:.0f} s; a chapter should run in under a minute"
+
+
+def test_a_failing_cell_and_a_warning_are_reported(tmp_path: Path) -> None:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    book = new_notebook(
+        cells=[
+            new_code_cell("import warnings; warnings.warn('careful')"),
+            new_code_cell("1 / 0"),
+        ]
+    )
+    path = tmp_path / "99_broken.ipynb"
+    nbformat.write(book, path)
+    _, problems = execute.execute(path, store=False)
+    assert any("stderr" in p and "careful" in p for p in problems)
+    assert any("ZeroDivisionError" in p for p in problems)
+
+
+def test_stored_notebooks_are_small_enough_to_read_online() -> None:
+    for path in execute.notebooks():
+        assert path.stat().st_size < 600_000, f"{path.name} is {path.stat().st_size:,} bytes"

@@ -1,0 +1,358 @@
+/* chainrule stepper: plays the timeline in its <script type="application/json" class="cr-data">.
+ *
+ * Every number comes from that JSON (written by viz.interactive.model): the page
+ * computes nothing, it only looks up what each label shows at the current step.
+ * Each stepper is a <div class="chainrule-stepper">; this script mounts every one
+ * not mounted yet, so several steppers share a notebook without interfering.
+ */
+(function () {
+  "use strict";
+
+  function all(root, selector) {
+    return Array.prototype.slice.call(root.querySelectorAll(selector));
+  }
+
+  function parseNumber(text) {
+    var t = String(text).trim().replace(/\u2212/g, "-").replace(/,/g, ".");
+    if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?(\/[-+]?(\d+\.?\d*|\.\d+))?$/i.test(t)) return NaN;
+    var parts = t.split("/");
+    var value = parseFloat(parts[0]);
+    return parts.length === 2 ? value / parseFloat(parts[1]) : value;
+  }
+
+  function mount(root) {
+    if (!root || root.getAttribute("data-cr-mounted")) return;
+    root.setAttribute("data-cr-mounted", "1");
+    var data = JSON.parse(root.querySelector("script.cr-data").textContent);
+    var steps = data.steps, nodes = data.nodes, edges = data.edges || [];
+    var last = steps.length - 1;
+    var one = function (sel) { return root.querySelector(sel); };
+    var slots = all(root, ".cr-graph [data-kind]");
+    var nodeEls = {};
+    all(root, ".cr-graph g[data-node]").forEach(function (el) {
+      nodeEls[el.getAttribute("data-node")] = el;
+    });
+    var edgeEls = all(root, ".cr-graph g[data-edge]");
+    var frames = all(root, ".cr-frame");
+    var rows = all(root, ".cr-table tbody tr");
+    var slider = one(".cr-slider"), where = one(".cr-where"), text = one(".cr-text");
+    var play = one(".cr-play"), speed = one(".cr-speed"), graph = one(".cr-graph");
+    var tip = one(".cr-tip"), tableWrap = one(".cr-table-wrap");
+    var quiz = data.quiz;
+    var state = { step: 0, timer: null, goal: null, pending: null, answers: {}, right: 0, asked: 0,
+                  scale: 1 };
+
+    // ---- what a label shows at step s ------------------------------------------------------
+    function dataText(n, s) { return s >= n.dataAt ? n.value : "?"; }
+    function dataLabel(n, s) { return s >= n.dataAt ? null : n.unknown; }
+    function gradText(n, s) {
+      var t = "?";
+      for (var i = 0; i < n.grads.length && n.grads[i][0] <= s; i++) t = n.grads[i][1];
+      return t;
+    }
+    function phaseDone(i, s) {
+      var n = nodes[i];
+      if (n.bwdAt !== undefined && n.bwdAt !== null && n.bwdAt <= s) return "cr-done-bwd";
+      if (!n.leaf && n.dataAt > 0 && n.dataAt <= s) return "cr-done-fwd";
+      return "";
+    }
+
+    nodes.forEach(function (n) { n.bwdAt = null; });
+    steps.forEach(function (st, k) {
+      if (st.phase === "backward" && st.node !== null && nodes[st.node]) nodes[st.node].bwdAt = k;
+    });
+    // each slot keeps the text the drawing gave it: the known value, to restore after "?"
+    slots.forEach(function (el) { el.setAttribute("data-known", el.textContent); });
+
+    // ---- drawing one step --------------------------------------------------------------------
+    function show(s) {
+      state.step = s;
+      root.setAttribute("data-step", String(s));
+      var st = steps[s];
+      slider.value = String(s);
+      where.textContent = st.label + "  ·  step " + s + " of " + last;
+      text.textContent = st.text;
+      slots.forEach(function (el) {
+        var n = nodes[+el.getAttribute("data-node")];
+        if (!n) return;
+        if (el.getAttribute("data-kind") === "data") {
+          var unknown = dataLabel(n, s);
+          el.textContent = unknown === null ? el.getAttribute("data-known") : unknown;
+        } else {
+          el.textContent = gradText(n, s);
+        }
+        el.classList.toggle("cr-unknown", el.textContent.indexOf("?") >= 0);
+      });
+      Object.keys(nodeEls).forEach(function (key) {
+        var el = nodeEls[key], i = +key;
+        el.classList.remove("cr-current", "cr-done-fwd", "cr-done-bwd");
+        if (st.node === i) el.classList.add("cr-current");
+        else { var done = phaseDone(i, s); if (done) el.classList.add(done); }
+      });
+      edgeEls.forEach(function (el) {
+        var e = edges[+el.getAttribute("data-edge")];
+        var active = e && st.node !== null && (e.to === st.node ||
+          (e.to === -1 && e.from === st.node));
+        el.classList.toggle("cr-active", !!active);
+        el.classList.toggle("cr-backward", !!active && st.phase === "backward");
+      });
+      frames.forEach(function (el) { el.hidden = +el.getAttribute("data-frame") !== st.frame; });
+      if (data.table) updateTable(s, st);
+      one(".cr-first").disabled = one(".cr-prev").disabled = s === 0;
+      one(".cr-next").disabled = one(".cr-last").disabled = s === last;
+      if (st.node !== null && nodeEls[st.node]) reveal(graph, nodeEls[st.node]);
+    }
+
+    function updateTable(s, st) {
+      var t = data.table;
+      rows.forEach(function (row, i) {
+        var n = nodes[i], cells = row.children;
+        if (t.data !== null) cells[t.data].textContent = s >= n.dataAt ? t.rows[i][t.data] : "?";
+        if (t.grad !== null) {
+          var known = n.gradAt !== null && n.gradAt <= s;
+          cells[t.grad].textContent = known ? t.rows[i][t.grad] : "?";
+        }
+        var current = st.node === i;
+        row.classList.toggle("cr-row-current", current);
+        if (current) reveal(tableWrap, row);
+      });
+    }
+
+    // scroll a container (not the page) so that el is visible in it
+    function reveal(box, el) {
+      if (!box || !el.getBoundingClientRect) return;
+      var b = box.getBoundingClientRect(), r = el.getBoundingClientRect(), pad = 24;
+      if (r.left < b.left) box.scrollLeft -= b.left - r.left + pad;
+      else if (r.right > b.right) box.scrollLeft += r.right - b.right + pad;
+      if (r.top < b.top) box.scrollTop -= b.top - r.top + pad;
+      else if (r.bottom > b.bottom) box.scrollTop += r.bottom - b.bottom + pad;
+    }
+
+    // ---- moving --------------------------------------------------------------------------------
+    function question(target) {
+      if (!quiz) return null;
+      for (var i = 0; i < quiz.questions.length; i++) {
+        var q = quiz.questions[i];
+        if (q.at > state.step && q.at <= target && !(i in state.answers)) return i;
+      }
+      return null;
+    }
+
+    function go(target) {
+      target = Math.max(0, Math.min(last, target));
+      var q = target > state.step ? question(target) : null;
+      if (q !== null) {
+        var before = quiz.questions[q].at - 1;
+        if (before !== state.step) show(before);
+        ask(q, target);
+        return false;
+      }
+      if (quiz && state.pending !== null && target <= state.step) closeQuiz();
+      show(target);
+      return true;
+    }
+
+    function stop() {
+      if (state.timer !== null) clearInterval(state.timer);
+      state.timer = null;
+      play.textContent = "▶ play";
+      root.classList.remove("cr-playing");
+    }
+
+    function start() {
+      if (state.step === last) show(0);
+      play.textContent = "❚❚ pause";
+      root.classList.add("cr-playing");
+      state.timer = setInterval(function () {
+        if (state.step >= last || !go(state.step + 1)) stop();
+      }, +speed.value);
+    }
+
+    function toggle() { if (state.timer === null) start(); else stop(); }
+
+    // ---- quiz --------------------------------------------------------------------------------
+    function ask(i, goal) {
+      stop();
+      state.pending = i;
+      state.goal = goal;
+      var q = quiz.questions[i];
+      var box = one(".cr-quiz");
+      box.hidden = false;
+      box.classList.remove("cr-was-right", "cr-was-wrong");
+      one(".cr-question").textContent = "Before it is revealed: what is " + q.ask + "?";
+      var input = one(".cr-answer");
+      input.value = "";
+      input.disabled = false;
+      one(".cr-check").disabled = false;
+      var feedback = one(".cr-feedback");
+      if (!feedback.classList.contains("cr-right")) {  // "✓ Right" stays until the next answer
+        feedback.textContent = "";
+        feedback.className = "cr-feedback";
+      }
+      input.focus({ preventScroll: true });
+    }
+
+    function closeQuiz() {
+      state.pending = null;
+      one(".cr-quiz").hidden = true;
+    }
+
+    function check() {
+      if (state.pending === null) return;
+      var i = state.pending, q = quiz.questions[i];
+      var feedback = one(".cr-feedback"), input = one(".cr-answer");
+      var value = parseNumber(input.value);
+      if (isNaN(value)) {
+        feedback.textContent = "Type a number, such as -4, 0.25 or 1/3.";
+        feedback.className = "cr-feedback cr-invalid";
+        return;
+      }
+      var right = Math.abs(value - q.answer) <= quiz.tolerance * Math.max(Math.abs(q.answer), 1e-3);
+      state.answers[i] = right;
+      state.asked += 1;
+      if (right) state.right += 1;
+      one(".cr-score").textContent = "Score: " + state.right + " of " + state.asked + " right";
+      input.disabled = true;
+      one(".cr-check").disabled = true;
+      var box = one(".cr-quiz");
+      if (right) {
+        feedback.textContent = "✓ Right: " + q.ask + " = " + q.shown + ".";
+        feedback.className = "cr-feedback cr-right";
+        box.classList.add("cr-was-right");
+        var goal = state.goal;
+        state.pending = null;
+        go(goal);
+        if (state.pending === null) root.focus({ preventScroll: true });
+      } else {
+        feedback.textContent = "✗ Not quite (you said " + input.value.trim() + "). By the chain rule:\n" +
+          q.chain + "\nPress next → to go on.";
+        feedback.className = "cr-feedback cr-wrong";
+        box.classList.add("cr-was-wrong");
+        state.pending = null;
+        root.focus({ preventScroll: true });
+      }
+    }
+
+    // ---- hover -----------------------------------------------------------------------------------
+    function nodeTip(i) {
+      var n = nodes[i], s = state.step, lines = [];
+      if (n.leaf) lines.push(n.expr);
+      else lines.push(n.expr, "op: " + n.op + (n.opName && n.opName !== n.op ? " (" + n.opName + ")" : ""));
+      lines.push("value: " + dataText(n, s));
+      if (data.direction !== "forward") lines.push("gradient ∂" + data.output + "/∂" + n.name + ": " + gradText(n, s));
+      edges.forEach(function (e) {
+        if (e.to === i && e.formula) lines.push(s >= n.dataAt ? e.partial : e.formula);
+      });
+      return lines.join("\n");
+    }
+
+    function edgeTip(j) {
+      var e = edges[j], n = nodes[e.from], s = state.step;
+      var into = e.to >= 0 ? nodes[e.to].name + " (" + nodes[e.to].op + ")" : "the output";
+      var lines = [n.name + " → " + into, "value: " + dataText(n, s)];
+      if (data.direction !== "forward") lines.push("gradient ∂" + data.output + "/∂" + n.name + ": " + gradText(n, s));
+      if (e.formula) lines.push("local partial: " + (e.to >= 0 && s >= nodes[e.to].dataAt ? e.partial : e.formula));
+      return lines.join("\n");
+    }
+
+    function hover(event) {
+      var target = event.target.closest ? event.target.closest("g[data-node], g[data-edge]") : null;
+      if (!target || !root.contains(target) || !nodes.length) { tip.hidden = true; return; }
+      var isNode = target.hasAttribute("data-node");
+      tip.textContent = isNode ? nodeTip(+target.getAttribute("data-node")) :
+        edgeTip(+target.getAttribute("data-edge"));
+      tip.hidden = false;
+      var box = root.getBoundingClientRect();
+      var x = event.clientX - box.left + 14, y = event.clientY - box.top + 14;
+      var maxX = root.clientWidth - tip.offsetWidth - 4;
+      tip.style.left = Math.max(0, Math.min(x, maxX)) + "px";
+      tip.style.top = y + "px";
+    }
+
+    // ---- zoom ------------------------------------------------------------------------------------
+    var svgs = all(root, ".cr-graph svg");
+    function zoom(scale) {
+      state.scale = Math.max(0.2, Math.min(4, scale));
+      svgs.forEach(function (svg) {
+        if (!svg.hasAttribute("data-w")) {
+          svg.setAttribute("data-w", svg.width.baseVal.value || svg.getBBox().width);
+          svg.setAttribute("data-h", svg.height.baseVal.value || svg.getBBox().height);
+        }
+        svg.style.width = (+svg.getAttribute("data-w") * state.scale) + "px";
+        svg.style.height = (+svg.getAttribute("data-h") * state.scale) + "px";
+      });
+    }
+    // fit the width: a small graph grows to fill a projector screen; on opening (and while the
+    // window changes size) a large graph shrinks only so far that its labels stay readable,
+    // then it scrolls; the fit button shrinks it all the way
+    var autoFit = true;
+    function fit(opening) {
+      var svg = svgs[0];
+      if (!svg) return;
+      var natural = svg.width.baseVal.value || 1, room = graph.clientWidth - 28;
+      var scale = room > 0 ? Math.min(2, room / natural) : 1;
+      zoom(opening === true ? Math.max(0.75, scale) : scale);
+    }
+
+    // ---- wiring ----------------------------------------------------------------------------------
+    one(".cr-first").addEventListener("click", function () { stop(); go(0); });
+    one(".cr-prev").addEventListener("click", function () { stop(); go(state.step - 1); });
+    one(".cr-next").addEventListener("click", function () { stop(); go(state.step + 1); });
+    one(".cr-last").addEventListener("click", function () { stop(); go(last); });
+    play.addEventListener("click", toggle);
+    speed.addEventListener("change", function () { if (state.timer !== null) { stop(); start(); } });
+    slider.addEventListener("input", function () {
+      stop();
+      if (!go(+slider.value)) slider.value = String(state.step);
+    });
+    one(".cr-zoom-in").addEventListener("click", function () {
+      autoFit = false;
+      zoom(state.scale * 1.25);
+    });
+    one(".cr-zoom-out").addEventListener("click", function () {
+      autoFit = false;
+      zoom(state.scale / 1.25);
+    });
+    one(".cr-zoom-fit").addEventListener("click", function () { autoFit = false; fit(false); });
+    window.addEventListener("resize", function () { if (autoFit) fit(true); });
+    if (quiz) {
+      one(".cr-check").addEventListener("click", check);
+      one(".cr-answer").addEventListener("keydown", function (e) {
+        if (e.key === "Enter") { e.preventDefault(); check(); }
+        e.stopPropagation();
+      });
+    }
+    graph.addEventListener("mousemove", hover);
+    graph.addEventListener("mouseleave", function () { tip.hidden = true; });
+
+    function onKey(e) {
+      var t = e.target, tag = t && t.tagName ? t.tagName.toUpperCase() : "";
+      if (tag === "SELECT" || tag === "TEXTAREA" || (tag === "INPUT" && t.type !== "range")) return;
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      var key = e.key;
+      if (tag === "BUTTON" && (key === " " || key === "Enter")) return;  // the button's own click
+      if (key === "ArrowRight" || key === "Right") { stop(); go(state.step + 1); }
+      else if (key === "ArrowLeft" || key === "Left") { stop(); go(state.step - 1); }
+      else if (key === "Home") { stop(); go(0); }
+      else if (key === "End") { stop(); go(last); }
+      else if (key === " " || key === "Spacebar") toggle();
+      else return;
+      e.preventDefault();
+    }
+    if (root.getAttribute("data-standalone") === "1") document.addEventListener("keydown", onKey);
+    else root.addEventListener("keydown", onKey);
+
+    fit(true);
+    show(Math.max(0, Math.min(last, data.start || 0)));
+    if (window.requestAnimationFrame) {  // once the page has its final layout (scrollbars)
+      requestAnimationFrame(function () { if (autoFit) fit(true); });
+    }
+    if (window.performance) root.setAttribute("data-cr-ready-ms", String(Math.round(performance.now())));
+    root.setAttribute("data-cr-ready", "1");
+  }
+
+  var script = document.currentScript;
+  var own = script && script.closest ? script.closest(".chainrule-stepper") : null;
+  if (own) mount(own);
+  all(document, ".chainrule-stepper:not([data-cr-mounted])").forEach(mount);
+})();
