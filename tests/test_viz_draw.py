@@ -248,6 +248,17 @@ def test_sum_over_paths_lists_each_product_and_their_sum(style: str) -> None:
         viz.draw(g, paths_from=Value(1.0))
 
 
+def test_path_products_read_as_the_stepper_writes_them() -> None:
+    """A negative factor in parentheses, as in the stepper's q.grad += 1 × (-4)."""
+    x, _y, _z, f = expression()
+    graph = [words(t) for t in texts_of(svg_of(viz.draw(f, "edges", paths_from=x)))["graph"]]
+    assert "x → q → f: ∂q/∂x · ∂f/∂q = 1 × (-4) = -4" in graph
+    step = autograd.Backprop(f).step()
+    assert "q.grad += 1 × (-4) = -4" in str(step)
+    drawn = label_texts(svg_of(viz.draw(f, "edges", show_partials=True)))["e2_4_0"][1]
+    assert drawn == f"∂f/∂q = {step.terms[0].formula} = -4"  # the stepper's own formula
+
+
 def test_sum_over_paths_counts_paths_it_does_not_list() -> None:
     x = Value(0.5, label="x")
     v = x

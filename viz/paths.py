@@ -14,6 +14,7 @@ from typing import Any
 
 from autograd import Value, gradients
 from autograd.backward import local_partials, reduce_to
+from autograd.stepping import operand
 from viz.labels import number
 from viz.walk import GraphView
 
@@ -81,7 +82,9 @@ def caption(view: GraphView, paths: Paths, names: dict[Value, str], precision: i
             " · ".join(f"∂{names[view.nodes[c]]}/∂{names[view.nodes[p]]}" for p, c, _ in path)
             or "1"
         )
-        values = " × ".join(number(local_partials(view.nodes[c])[k], precision) for _, c, k in path)
+        values = " × ".join(
+            operand(number(local_partials(view.nodes[c])[k], precision)) for _, c, k in path
+        )
         shown = f"{factors} = {values} = " if path else ""
         lines.append(f"  {route}:  {shown}{number(product, precision)}")
     if not paths.listed:

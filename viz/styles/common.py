@@ -9,7 +9,7 @@ import graphviz
 
 from autograd import Value
 from autograd.backward import local_partials
-from autograd.ops import WITH_CONSTANT
+from autograd.stepping import partial_formula
 from viz.labels import number
 from viz.textwidth import width
 from viz.walk import GraphView, StepState
@@ -187,23 +187,14 @@ def edge_marks(parent: int, child: int, opts: Options) -> dict[str, str]:
     return {}
 
 
-def operand_names(node: Value, opts: Options) -> list[str]:
-    """``node``'s operands' names in op order (:attr:`Value.operands`); constants as numbers."""
-    return [opts.names[o] if isinstance(o, Value) else opts.num(o) for o in node.operands]
-
-
 def partial_text(view: GraphView, child: int, k: int, opts: Options) -> str:
-    """``∂out/∂in_k = formula = value`` for operand ``k`` of node ``child`` (op table text)."""
+    """``∂out/∂in_k = formula = value`` for operand ``k`` of node ``child``: the formula is
+    the stepper's own (:func:`autograd.stepping.partial_formula`, from the op table)."""
     node = view.nodes[child]
-    op = node.op_entry
-    if op is None:
+    if node.op_entry is None:
         return ""
-    args = operand_names(node, opts)
-    if op.kind is WITH_CONSTANT and op.position == 0:
-        args.reverse()  # Op.explain takes [input, constant] whatever the constant's place
-    out = opts.names[node]
-    formula = op.explain(k, args, out)
-    head = f"∂{out}/∂{opts.names[node.parents[k]]}"
+    formula = partial_formula(node, k, opts.names, opts.precision)
+    head = f"∂{opts.names[node]}/∂{opts.names[node.parents[k]]}"
     try:
         value = local_partials(node)[k]
     except (ArithmeticError, ValueError):
