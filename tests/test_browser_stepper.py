@@ -17,10 +17,12 @@ from typing import Any
 
 import pytest
 
+import autograd as ag
 import nn
 import viz
 from autograd import Value, topological_order
 from autograd.exercises import random_expression
+from demos.tour import build
 from viz.interactive import browser
 
 STATE = """
@@ -69,24 +71,13 @@ def open_page(driver: Any, tmp_path: Path) -> Iterator[Callable[..., float]]:
 
 
 def tour() -> Value:
-    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
-    return f
+    """The tour's f = (x + y)·z (the demo's own graph)."""
+    return build()[0]
 
 
 def backward_grads(root: Value) -> list[float]:
-    order = topological_order(root)
-    saved = [v.grad for v in order]
-    for v in order:
-        v.grad = 0.0
-    root.backward()
-    grads = [float(v.grad) for v in order]
-    for v, g in zip(order, saved):
-        v.grad = g
-    return grads
+    """∂root/∂node for every node in topological order, as ``backward()`` from zero gives."""
+    return [float(g) for g in ag.gradients(root, topological_order(root))]
 
 
 def state(driver: Any, uid: str | None = None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import pytest
 import autograd as ag
 import nn
 from autograd import Backprop, Forward, Value
+from demos.tour import build
 
 
 def table_rows(text: str) -> list[dict[str, str]]:
@@ -31,12 +32,7 @@ def table_rows(text: str) -> list[dict[str, str]]:
 
 
 def design_example() -> Value:
-    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
-    return f
+    return build()[0]
 
 
 def issue_example() -> Value:

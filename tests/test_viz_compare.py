@@ -9,18 +9,14 @@ import pytest
 import viz
 from autograd import Value, topological_order
 from autograd.exercises import random_expression
+from demos.tour import build
 from viz.interactive import bugs
 
 BUGS = ("no_toposort", "assign_not_accumulate", "backward_twice", "zero_params_only")
 
 
 def tree() -> Value:
-    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
-    return f
+    return build()[0]
 
 
 @pytest.mark.parametrize("bug", BUGS)

@@ -21,16 +21,13 @@ import nn
 import viz
 from autograd import Backprop, Forward, Value, topological_order
 from autograd.exercises import random_expression
+from demos.tour import build
 from viz.interactive import sources
 
 
 def tour() -> tuple[Value, dict[str, Value]]:
-    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
-    return f, {"x": x, "y": y, "z": z, "q": q, "f": f}
+    """The tour's f = (x + y)·z, every node labelled (the demo's own graph)."""
+    return build()
 
 
 def page_data(text: str) -> dict[str, Any]:
@@ -40,16 +37,8 @@ def page_data(text: str) -> dict[str, Any]:
 
 
 def expected_grads(root: Value) -> list[float]:
-    """``backward()`` from zero, on the graph itself (then put back)."""
-    order = topological_order(root)
-    saved = [v.grad for v in order]
-    for v in order:
-        v.grad = 0.0
-    root.backward()
-    grads = [float(v.grad) for v in order]
-    for v, g in zip(order, saved):
-        v.grad = g
-    return grads
+    """∂root/∂node for every node in topological order, as ``backward()`` from zero gives."""
+    return [float(g) for g in autograd.gradients(root, topological_order(root))]
 
 
 def test_saved_page_is_one_self_contained_file(tmp_path: Path) -> None:
