@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import autograd
 import viz
 from autograd import Value
 
@@ -169,19 +170,52 @@ def test_drawing_displays_inline_as_svg() -> None:
     assert "bgcolor=lightyellow" in drawing.source
 
 
-def test_ipython_formatter_for_value() -> None:
-    registered: dict[Any, Any] = {}
-    formatter = SimpleNamespace(for_type=lambda cls, fn: registered.__setitem__(cls, fn))
-    shell = SimpleNamespace(
-        display_formatter=SimpleNamespace(formatters={"image/svg+xml": formatter})
-    )
+def ipython_formatters() -> dict[str, dict[Any, Any]]:
+    """Register viz with a stand-in IPython shell; return what each MIME type got."""
+    registered: dict[str, dict[Any, Any]] = {"image/svg+xml": {}, "text/html": {}}
+    formatters = {
+        mime: SimpleNamespace(for_type=lambda cls, fn, m=mime: registered[m].__setitem__(cls, fn))
+        for mime in registered
+    }
+    shell = SimpleNamespace(display_formatter=SimpleNamespace(formatters=formatters))
     assert viz.register_ipython(shell)
-    show = registered[Value]
+    return registered
+
+
+def test_ipython_formatter_for_value() -> None:
+    show = ipython_formatters()["image/svg+xml"][Value]
     assert re.search(r"<svg", show(expression()))
     big = Value(0.0)
     for _ in range(3000):
         big = big + 1.0
     assert show(big) is None  # too large: IPython falls back to repr
+
+
+def test_a_network_output_displays_in_the_layers_view() -> None:
+    import nn
+
+    show = ipython_formatters()["image/svg+xml"][Value]
+    out = nn.MLP(2, [8, 8, 1], seed=0)([0.5, -1.0])
+    svg = show(out)
+    every_node = viz.draw(out).to_svg()
+    assert svg is not None and len(svg_texts(svg)) < len(svg_texts(every_node)) / 3
+    assert float(re.search(r'<svg width="([\d.]+)pt"', svg)[1]) < 1000  # type: ignore[index]
+    assert float(re.search(r'height="([\d.]+)pt"', svg)[1]) < 1000  # type: ignore[index]
+
+
+def test_a_backprop_displays_as_its_stepper_page() -> None:
+    show = ipython_formatters()["text/html"][autograd.Backprop]
+    bp = autograd.Backprop(expression())
+    bp.step()
+    page = show(bp)
+    assert page is not None and "<svg" in page and "cr-data" in page
+
+
+def test_an_animation_is_its_path_and_displays_inline(tmp_path: Path) -> None:
+    animation = viz.animate_backprop(expression(), tmp_path / "bp.gif", backend="pure")
+    assert isinstance(animation, Path) and animation == tmp_path / "bp.gif"
+    page = animation._repr_html_()
+    assert page is not None and page.startswith('<img src="data:image/gif;base64,R0lGOD')
 
 
 def test_render_is_a_leaf_module() -> None:

@@ -8,9 +8,11 @@ default); Pillow assembles the PNG frames into the GIF.
 
 from __future__ import annotations
 
+import base64
+import html
 import io
 import os
-from pathlib import Path
+from pathlib import Path, PosixPath, WindowsPath
 from typing import Any
 
 from PIL import Image
@@ -46,8 +48,9 @@ def animate_backprop(
     backend: Backend = "auto",
     scale: float = SCALE,
     **draw_kwargs: Any,
-) -> Path:
-    """Write the backward pass from ``root`` as an animated GIF at ``path``; return it.
+) -> Animation:
+    """Write the backward pass from ``root`` as an animated GIF at ``path``; return it
+    (an :class:`Animation`: the file's Path, shown inline in Jupyter).
 
     One frame before the first step and one after each step: the node just
     processed is orange, the next one blue, finished ones green (a key says so),
@@ -77,7 +80,7 @@ def animate_forward(
     backend: Backend = "auto",
     scale: float = SCALE,
     **draw_kwargs: Any,
-) -> Path:
+) -> Animation:
     """Write the forward pass that built ``root`` (values appearing node by node) as a GIF."""
     _check_arguments("animate_forward", root, path, scale)
     check_size(root, MAX_NODES)
@@ -102,6 +105,18 @@ def _check_arguments(caller: str, root: Value, path: str | os.PathLike[str], sca
         )
 
 
+class Animation(PosixPath if os.name != "nt" else WindowsPath):  # type: ignore[misc]
+    """The path of a written animation; in Jupyter it displays as the animation itself."""
+
+    def _repr_html_(self) -> str | None:
+        if not self.is_file():
+            return None
+        mime = "image/gif" if self.suffix == ".gif" else "image/png"
+        data = base64.b64encode(self.read_bytes()).decode("ascii")
+        alt = html.escape(self.name, quote=True)
+        return f'<img src="data:{mime};base64,{data}" alt="{alt}">'
+
+
 def _animate(
     walk: type[autograd.Backprop] | type[autograd.Forward],
     root: Value,
@@ -112,7 +127,7 @@ def _animate(
     backend: Backend,
     scale: float,
     draw_kwargs: dict[str, Any],
-) -> Path:
+) -> Animation:
     room = _caption_room(_captions(walk, root))
     out = Path(path)
     if not out.suffix:
@@ -138,7 +153,7 @@ def _animate(
             break
         caption = str(stepper.step())
     _write_gif(images, out, duration)
-    return out
+    return Animation(out)
 
 
 def _captions(walk: type[autograd.Backprop] | type[autograd.Forward], root: Value) -> list[str]:
