@@ -1,0 +1,338 @@
+"""Code generation: one line per forward op and one per chain-rule product.
+
+The generated function takes the inputs' data, their gradients so far and the
+arguments' data, and returns the output's data, the auxiliary outputs, the inputs' new
+gradients and the Value arguments' gradients::
+
+    def step(_inputs, _grads, _data):
+        x, y, z = _inputs                # inputs: the data of the Values it reads
+        g_x, g_y, g_z = _grads           # their gradients so far (leaves accumulate)
+        # forward
+        q = x + y
+        f = q * z
+        # backward
+        g_f = 1.0
+        g_q = g_f * z                    # ∂f/∂q = z
+        g_z += g_f * q                   # ∂f/∂z = q
+        g_x += g_q                       # ∂q/∂x = 1
+        g_y += g_q                       # ∂q/∂y = 1
+        return f, (), (g_x, g_y, g_z), ()
+
+Every expression comes from the op table (:mod:`autograd.compiler.symbolic`); the
+comments are the ops' own formulas (:meth:`Op.explain`). The gradients accumulate in
+the engine's order (reverse topological), so straight-line code gives the engine's
+numbers exactly. :class:`Emitter` is the toolbox the layouts share: straight-line
+(:func:`straight_line`), rolled per-sample loops (:mod:`autograd.compiler.rolling`) and
+batched matrix products (:mod:`autograd.compiler.fusion`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from autograd.backward import local_partials, reduce_to
+from autograd.compiler.identifiers import Namer
+from autograd.compiler.ir import ALIAS, ARG, CONST, INPUT, OP, Graph, Node
+from autograd.compiler.symbolic import (
+    Kind,
+    Namespace,
+    Template,
+    Templates,
+    broadcast,
+    kind_of,
+    literal,
+    product,
+)
+from autograd.ops import NARY, WITH_CONSTANT
+
+INTERNAL = ("_inputs", "_grads", "_data", "_Retrace")
+"""Names the generated function uses itself (claimed before any node's)."""
+
+LONG_NARY = 64
+"""An n-ary op with more operands calls its forward function instead of one long line."""
+
+
+class Emitter:
+    """Writes the lines of one generated function; tracks which gradients have a value."""
+
+    def __init__(self, graph: Graph, function_name: str) -> None:
+        self.graph = graph
+        self.namer = Namer(set(INTERNAL))
+        self.names = Namespace(self.namer.claim)
+        self.templates = Templates(self.names)
+        self.function_name = self.namer.claim(function_name)
+        self.lines: list[str] = []
+        self.depth = 1
+        self.assigned: set[int] = set()
+        self.defined: set[int] = set()
+        self.pending_guards = list(enumerate(graph.guards))
+        self._gvars: dict[int, str] = {}
+        for node in graph.nodes:
+            if node.role != CONST:
+                node.var = self.namer.claim(node.name)
+
+    # ---- text ------------------------------------------------------------------------------
+
+    def emit(self, line: str, comment: str = "") -> None:
+        text = "    " * self.depth + line
+        if comment:
+            text += f"  # {comment}"
+        self.lines.append(text)
+
+    def blank(self, comment: str = "") -> None:
+        if comment:
+            self.emit(f"# {comment}")
+        else:
+            self.lines.append("")
+
+    def atom(self, x: Any) -> str:
+        """A node's value (or a kept constant) as code: its variable, or the constant itself."""
+        if isinstance(x, Node):
+            if x.role == CONST:
+                return self.constant(x.data)
+            return x.var
+        return self.constant(x)
+
+    def constant(self, value: Any) -> str:
+        if isinstance(value, np.ndarray):
+            return self.names.name_of(value, "c")
+        return literal(value)
+
+    def gvar(self, node: Node) -> str:
+        name = self._gvars.get(id(node))
+        if name is None:
+            name = self._gvars[id(node)] = self.namer.claim(f"g_{node.var}")
+        return name
+
+    # ---- the op table --------------------------------------------------------------------
+
+    def template(self, node: Node) -> Template:
+        op = node.op
+        assert op is not None
+        operands = node.operands()
+        kinds = [kind_of(o.data if isinstance(o, Node) else o) for o in operands]
+        sample = [o.data if isinstance(o, Node) else o for o in operands]
+        return self.templates.get(
+            op, kinds, node.kind, sample, node.data, lambda: local_partials(node.value)
+        )
+
+    def forward_text(self, node: Node, atoms: list[str] | None = None) -> str:
+        """The expression computing ``node`` from its operands (``atoms``: their code)."""
+        assert node.op is not None
+        atoms = atoms if atoms is not None else [self.atom(o) for o in node.operands()]
+        if node.op.kind is NARY and len(atoms) > LONG_NARY:
+            fn = node.op.forward if node.kind is None else node.op.array_forward
+            name = self.names.name_of(fn, f"{node.op.name}_of_many")
+            return f"{name}({', '.join(atoms)})"
+        return self.template(node).forward.format(*atoms)
+
+    # ---- forward ---------------------------------------------------------------------------
+
+    def forward(self, node: Node) -> None:
+        """The line computing one node (an op, or a detached copy), then any guard now due."""
+        if node.role == OP:
+            self.emit(f"{node.var} = {self.forward_text(node)}")
+        elif node.role == ALIAS:
+            assert node.source is not None
+            self.emit(f"{node.var} = {self.atom(node.source)}", f"{node.name} = detach()")
+        self.define(node)
+
+    def define(self, node: Node) -> None:
+        self.defined.add(id(node))
+        self.check_guards()
+
+    def check_guards(self) -> None:
+        """Emit every guard whose operands are all computed by now."""
+        if not self.pending_guards:
+            return
+        waiting = []
+        for index, guard in self.pending_guards:
+            _, node, other, _ = guard
+            ready = self._ready(node) and (not isinstance(other, Node) or self._ready(other))
+            if ready:
+                self.guard(index, guard)
+            else:
+                waiting.append((index, guard))
+        self.pending_guards = waiting
+
+    def _ready(self, node: Node) -> bool:
+        return node.role == CONST or id(node) in self.defined
+
+    def guard(self, index: int, guard: tuple[str, Node, Any, Any]) -> None:
+        """``if <not the traced outcome>: raise _Retrace(i)``: the condition the trace took."""
+        what, node, other, result = guard
+        if node.role == CONST and (not isinstance(other, Node) or other.role == CONST):
+            return  # a condition on constants holds forever
+        a = self.atom(node)
+        shown = f"{node.name} {what} {other.name if isinstance(other, Node) else other!r}"
+        if what == "float":
+            value = float(result)
+            test = f"{a} != {literal(value)}" if value == value else f"{a} == {a}"
+            shown = f"float({node.name}) == {value!r}"
+        else:
+            cond = f"{a} != 0.0" if what == "bool" else f"{a} {what} {self.atom(other)}"
+            if what == "bool":
+                shown = f"bool({node.name})"
+            if isinstance(result, np.ndarray):
+                test = f"not np.array_equal({cond}, {self.constant(np.asarray(result))})"
+            else:
+                test = f"not ({cond})" if result else cond
+            shown += f" was {bool(result) if not isinstance(result, np.ndarray) else 'this mask'}"
+        self.emit(f"if {test}:", f"guard {index}: {shown}")
+        self.emit(f"    raise _Retrace({index})")
+
+    # ---- backward --------------------------------------------------------------------------
+
+    def seed(self, out: Node) -> None:
+        """``g_out = 1`` (ones for a batch); a leaf output accumulates it."""
+        one = "1.0" if out.kind is None else f"np.ones({out.kind!r})"
+        self.accumulate(out, one, "∂out/∂out = 1", out.grad_kind)
+
+    def accumulate(self, node: Node, contribution: str, comment: str, kind: Kind) -> None:
+        """``g_node = c`` the first time, ``g_node += c`` (``g = g + c`` for arrays) after."""
+        g = self.gvar(node)
+        if id(node) not in self.assigned:
+            self.assigned.add(id(node))
+            self.emit(f"{g} = {contribution}", comment)
+        elif kind is None and node.grad_kind is None:
+            self.emit(f"{g} += {contribution}", comment)
+        else:
+            self.emit(f"{g} = {g} + {contribution}", comment)
+
+    def backward(self, node: Node, skip: Iterable[int] = ()) -> None:
+        """One chain-rule product per parent that needs a gradient: ``g_p += g_n · ∂n/∂p``."""
+        if node.role != OP or not node.needs_grad or id(node) not in self.assigned:
+            return
+        op = node.op
+        assert op is not None
+        template = self.template(node)
+        operands = node.operands()
+        atoms = [self.atom(o) for o in operands]
+        d = ""
+        if not template.symbolic_partials:
+            d = self.namer.claim(f"d_{node.var}")
+            self.emit(f"{d} = {template.partials_call.format(*atoms, out=node.var)}")
+        names = [o.name if isinstance(o, Node) else repr(o) for o in operands]
+        g = self.gvar(node)
+        skipped = set(skip)
+        for i, parent in enumerate(node.parents):
+            if not parent.needs_grad or i in skipped:
+                continue
+            partial = template.partials[i].format(*atoms, out=node.var, d=d)
+            text = product(g, partial)
+            kind = broadcast(node.grad_kind, template.partial_kinds[i])
+            text, kind = self.reduce(parent, text, kind)
+            formula = (
+                op.explain(i, names, node.name)
+                if op.kind is not WITH_CONSTANT
+                else (op.explain(0, names, node.name))
+            )
+            self.accumulate(parent, text, f"∂{node.name}/∂{parent.name} = {formula}", kind)
+
+    def reduce(self, parent: Node, text: str, kind: Kind) -> tuple[str, Kind]:
+        """Sum a batch contribution flowing into a single number (:func:`reduce_to`)."""
+        if kind is None:
+            return text, None
+        if parent.kind is None:
+            return (f"float({text}.sum())" if _is_name(text) else f"float(({text}).sum())"), None
+        if kind != parent.kind:
+            fn = self.names.name_of(reduce_to, "reduce_to")
+            return f"{fn}({self.atom(parent)}, {text})", parent.kind
+        return text, kind
+
+    # ---- the function around the lines ---------------------------------------------------
+
+    def loads(self) -> None:
+        """Unpack the inputs' data and gradients, and read the arguments' data slots."""
+        graph = self.graph
+        inputs = graph.inputs
+        if inputs:
+            self.unpack([n.var for n in inputs], "_inputs", "inputs: the data of the Values read")
+        wanting = [n for n in inputs if n.wants_grad]
+        if wanting:
+            gs = [self.gvar(n) for n in wanting]
+            self.unpack(gs, "_grads", "their gradients so far (leaves accumulate)")
+            self.assigned.update(id(n) for n in wanting)
+        for node in graph.args:
+            self.emit(f"{node.var} = _data[{node.slot}]", f"argument {node.name}")
+            if node.wants_grad:
+                self.emit(f"{self.gvar(node)} = 0.0")
+                self.assigned.add(id(node))
+        for node in graph.nodes:
+            if node.role in (INPUT, ARG):
+                self.defined.add(id(node))
+        self.check_guards()
+
+    def unpack(self, targets: list[str], source: str, comment: str) -> None:
+        if len(targets) == 1:
+            self.emit(f"({targets[0]},) = {source}", comment)
+            return
+        self.emit("(", comment)
+        row: list[str] = []
+        for t in targets:
+            row.append(t)
+            if sum(len(x) + 2 for x in row) > 80:
+                self.emit("    " + ", ".join(row) + ",")
+                row = []
+        if row:
+            self.emit("    " + ", ".join(row) + ",")
+        self.emit(f") = {source}")
+
+    def returns(self) -> None:
+        graph = self.graph
+        grads = [self.grad_or_zero(n) for n in graph.inputs if n.wants_grad]
+        args = [self.grad_or_zero(n) for n in graph.args if n.wants_grad]
+        aux = [self.atom(n) for n in graph.aux]
+        self.emit(f"return {self.atom(graph.out)}, {_tuple(aux)}, {_tuple(grads)}, {_tuple(args)}")
+
+    def grad_or_zero(self, node: Node) -> str:
+        return self.gvar(node) if id(node) in self.assigned else "0.0"
+
+    def source(self, docstring: str) -> str:
+        head = f"def {self.function_name}(_inputs, _grads, _data):"
+        doc = ['    """' + docstring.strip().replace('"""', "'''") + '\n    """']
+        return "\n".join([head, *doc, *self.lines]) + "\n"
+
+
+def _tuple(items: list[str]) -> str:
+    if not items:
+        return "()"
+    if len(items) == 1:
+        return f"({items[0]},)"
+    return "(" + ", ".join(items) + ")"
+
+
+def straight_line(emitter: Emitter) -> None:
+    """Every node's forward line in topological order, then the backward in reverse."""
+    graph = emitter.graph
+    emitter.loads()
+    emitter.blank("forward")
+    for node in graph.nodes:
+        if node.role in (OP, ALIAS):
+            emitter.forward(node)
+    emitter.blank("backward")
+    emit_backward(emitter, graph.nodes)
+    emitter.returns()
+
+
+def emit_backward(emitter: Emitter, nodes: list[Node]) -> None:
+    """The seed, then each node's chain-rule products, in reverse topological order."""
+    out = emitter.graph.out
+    if out.needs_grad:
+        emitter.seed(out)
+    for node in reversed(nodes):
+        emitter.backward(node)
+
+
+def described_kind(kind: Kind) -> str:
+    return "a number" if kind is None else f"an array of shape {kind}"
+
+
+__all__ = ["ARG", "INPUT", "Emitter", "emit_backward", "straight_line"]
+
+
+def _is_name(text: str) -> bool:
+    return text.isidentifier()

@@ -1,0 +1,205 @@
+"""The traced graph as the code generator sees it: every node with its role, kind and name.
+
+Roles:
+
+* ``INPUT``: a Value that existed before the call (a parameter): its data is read at
+  every call and, if the output depends on it, its ``.grad`` written;
+* ``ARG``: a data slot of the arguments (a float, a batch, or a Value argument, whose
+  gradient is returned when ``wants_grad``);
+* ``CONST``: a Value the function made from plain numbers, or an op whose operands are
+  all constants (folded): its traced data is written into the code;
+* ``OP``: computed by the code, from the op table;
+* ``ALIAS``: a ``detach()`` of another node: its value, no gradient.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from autograd.backward import PASS_LOCK
+from autograd.compiler.symbolic import Kind, kind_of
+from autograd.compiler.tracing import Trace
+from autograd.graph import topological_order
+from autograd.naming import names as shared_names
+from autograd.ops import WITH_CONSTANT, Op
+from autograd.value import UNRECORDED, Value
+
+INPUT, ARG, CONST, OP, ALIAS = "input", "arg", "const", "op", "alias"
+
+
+class Unsupported(Exception):
+    """The traced function does something the compiled code could not redo faithfully."""
+
+
+@dataclass(eq=False)
+class Node:
+    value: Value
+    index: int
+    role: str
+    kind: Kind
+    name: str = ""
+    var: str = ""
+    op: Op | None = None
+    parents: tuple[Node, ...] = ()
+    constant: Any = None
+    slot: int = -1
+    source: Node | None = None
+    consumers: list[tuple[Node, int]] = field(default_factory=list)
+    needs_grad: bool = False
+    grad_kind: Kind = None
+    wants_grad: bool = False
+    """An input or Value argument the output depends on: its gradient leaves the code."""
+
+    @property
+    def data(self) -> Any:
+        return self.value._data
+
+    def operands(self) -> list[Any]:
+        """What the op takes, in order: parent nodes, and the kept constant last."""
+        if self.op is not None and self.op.kind is WITH_CONSTANT:
+            return [self.parents[0], self.constant]
+        return list(self.parents)
+
+
+@dataclass
+class Graph:
+    nodes: list[Node]
+    out: Node
+    by_value: dict[Value, Node]
+    inputs: list[Node]
+    """INPUT nodes, in order of first use."""
+    args: list[Node]
+    """ARG nodes, in slot order."""
+    guards: list[tuple[str, Node, Any, Any]]
+    aux: list[Node]
+    batched: bool
+
+    def node(self, v: Value) -> Node:
+        return self.by_value[v]
+
+
+def build(trace: Trace, out: Value, aux: list[Value], value_slots: set[int]) -> Graph:
+    """The IR of a trace: roles, kinds, names, consumers, constants folded, who needs a grad.
+
+    Raises :class:`Unsupported` for what the code could not redo: a node computed before
+    the call (only leaves may come from outside), a value computed under ``no_grad`` inside
+    the function, or data assigned while it ran.
+    """
+    if trace.clock_moved:
+        raise Unsupported("a Value's data was assigned while the function ran")
+    record = trace.record
+    slot_of = {leaf: i for i, leaf in enumerate(trace.leaves)}
+    guard_values: list[Value] = []
+    for _, node, other, _ in record.guards:
+        guard_values.append(node)
+        if isinstance(other, Value):
+            guard_values.append(other)
+    roots = [out, *aux, *guard_values, *record.detached.values()]
+    with PASS_LOCK:
+        order = topological_order(*roots)
+    # a detached leaf must come after the node it copies
+    order = _alias_order(order, record.detached)
+    start = trace.start
+    nodes: list[Node] = []
+    by_value: dict[Value, Node] = {}
+    for i, v in enumerate(order):
+        kind = kind_of(v._data)
+        if v._op is not None:
+            if v._version < start:
+                raise Unsupported(
+                    f"it uses a Value computed before the call ({_describe(v)}); only leaves "
+                    "(parameters, inputs) may come from outside: compute the rest inside"
+                )
+            node = Node(v, i, OP, kind, op=v._op, parents=tuple(by_value[p] for p in v.parents))
+            if v._op.kind is WITH_CONSTANT:
+                node.constant = v._b
+        elif v in slot_of:
+            node = Node(v, i, ARG, kind, slot=slot_of[v])
+        elif v in record.detached:
+            node = Node(v, i, ALIAS, kind, source=by_value[record.detached[v]])
+        elif v._version < start:
+            node = Node(v, i, INPUT, kind)
+        elif v._a is UNRECORDED:
+            raise Unsupported(
+                f"it computes {_describe(v)} under no_grad: the compiled code could not "
+                "recompute it; compute it with recording on (or outside the function)"
+            )
+        else:
+            node = Node(v, i, CONST, kind)
+        nodes.append(node)
+        by_value[v] = node
+    for node in nodes:
+        for position, parent in enumerate(node.parents):
+            parent.consumers.append((node, position))
+    _fold_constants(nodes)
+    names = shared_names(*roots)
+    for node in nodes:
+        node.name = names[node.value]
+    graph_out = by_value[out]
+    _mark_gradients(nodes, graph_out, value_slots)
+    guards = [
+        (what, by_value[v], by_value[o] if isinstance(o, Value) else o, result)
+        for what, v, o, result in record.guards
+    ]
+    return Graph(
+        nodes=nodes,
+        out=graph_out,
+        by_value=by_value,
+        inputs=[n for n in nodes if n.role == INPUT],
+        args=sorted((n for n in nodes if n.role == ARG), key=lambda n: n.slot),
+        guards=guards,
+        aux=[by_value[a] for a in aux],
+        batched=any(n.kind is not None for n in nodes),
+    )
+
+
+def _describe(v: Value) -> str:
+    return repr(v.label) if v.label else f"a node with op {v.op!r}"
+
+
+def _alias_order(order: list[Value], detached: dict[Value, Value]) -> list[Value]:
+    if not detached:
+        return order
+    position = {v: i for i, v in enumerate(order)}
+    late = [a for a, src in detached.items() if a in position and position[a] < position[src]]
+    if not late:
+        return order
+    moved = set(late)
+    result: list[Value] = []
+    after: dict[Value, list[Value]] = {}
+    for a in late:
+        after.setdefault(detached[a], []).append(a)
+    for v in order:
+        if v in moved:
+            continue
+        result.append(v)
+        result.extend(after.get(v, ()))
+    return result
+
+
+def _fold_constants(nodes: list[Node]) -> None:
+    """An op whose operands are all constants is a constant: its traced data, baked in."""
+    for node in nodes:
+        if node.role == OP and node.parents and all(p.role == CONST for p in node.parents):
+            node.role = CONST
+
+
+def _mark_gradients(nodes: list[Node], out: Node, value_slots: set[int]) -> None:
+    """``needs_grad``: the node is on a path from a gradient the code returns to the output.
+
+    Gradients leave the code for inputs and Value arguments the output depends on; other
+    leaves (data, constants) need none, and neither does a node none of those feed.
+    """
+    reaches_out = {id(out)}
+    for node in reversed(nodes):
+        if id(node) in reaches_out:
+            for p in node.parents:
+                reaches_out.add(id(p))
+    for node in nodes:
+        if id(node) not in reaches_out:
+            continue
+        if node.role == INPUT or (node.role == ARG and node.slot in value_slots):
+            node.wants_grad = node.needs_grad = True
+        elif node.role == OP:
+            node.needs_grad = any(p.needs_grad for p in node.parents)
