@@ -69,8 +69,14 @@ class LocalMLP:
 
     def __init__(self, weights: Weights, activation: str = "relu") -> None:
         self.layers = [
-            ([[Value(float(w)) for w in row] for row in W], [Value(float(v)) for v in b])
-            for W, b in weights
+            (
+                [
+                    [Value(float(w), label=f"L{i}.n{j}.w{k}") for k, w in enumerate(row)]
+                    for j, row in enumerate(W)
+                ],
+                [Value(float(v), label=f"L{i}.n{j}.b") for j, v in enumerate(b)],
+            )
+            for i, (W, b) in enumerate(weights)
         ]
         self.act: Callable[[Value], Value] = getattr(Value, activation)
 

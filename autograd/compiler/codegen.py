@@ -48,7 +48,7 @@ from autograd.compiler.symbolic import (
 )
 from autograd.ops import NARY, WITH_CONSTANT
 
-INTERNAL = ("_inputs", "_grads", "_data", "_Retrace")
+INTERNAL = ("_inputs", "_grads", "_data", "_Retrace", "_new_grads")
 """Names the generated function uses itself (claimed before any node's)."""
 
 LONG_NARY = 64
@@ -70,6 +70,15 @@ class Emitter:
         self.defined: set[int] = set()
         self.pending_guards = list(enumerate(graph.guards))
         self._gvars: dict[int, str] = {}
+        self._template_of: dict[int, Template] = {}
+        self.overrides: dict[int, str] = {}
+        """Node → the code for its value, where that is not its variable (a loop's datum)."""
+        self.constant_overrides: dict[int, str] = {}
+        """Node → the code for its kept constant, where that varies (a loop's datum)."""
+        self.aux_text: dict[int, str] = {}
+        """Auxiliary output → the code that returns it, where not its atom."""
+        self.skip_loads: set[int] = set()
+        """Argument nodes a loop reads itself (not unpacked at the top)."""
         for node in graph.nodes:
             if node.role != CONST:
                 node.var = self.namer.claim(node.name)
@@ -91,10 +100,21 @@ class Emitter:
     def atom(self, x: Any) -> str:
         """A node's value (or a kept constant) as code: its variable, or the constant itself."""
         if isinstance(x, Node):
+            override = self.overrides.get(id(x))
+            if override is not None:
+                return override
             if x.role == CONST:
                 return self.constant(x.data)
             return x.var
         return self.constant(x)
+
+    def operand_atoms(self, node: Node) -> list[str]:
+        """The code of each operand of ``node``'s op (its kept constant last, if any)."""
+        atoms = [self.atom(p) for p in node.parents]
+        if node.op is not None and node.op.kind is WITH_CONSTANT:
+            override = self.constant_overrides.get(id(node))
+            atoms.append(override if override is not None else self.constant(node.constant))
+        return atoms
 
     def constant(self, value: Any) -> str:
         if isinstance(value, np.ndarray):
@@ -110,19 +130,28 @@ class Emitter:
     # ---- the op table --------------------------------------------------------------------
 
     def template(self, node: Node) -> Template:
+        """The op table's code for this node's op on operands of its kinds (cached per node)."""
+        template = self._template_of.get(id(node))
+        if template is not None:
+            return template
         op = node.op
         assert op is not None
         operands = node.operands()
-        kinds = [kind_of(o.data if isinstance(o, Node) else o) for o in operands]
+        if self.graph.batched:
+            kinds = [o.kind if isinstance(o, Node) else kind_of(o) for o in operands]
+        else:
+            kinds = [None] * len(operands)
         sample = [o.data if isinstance(o, Node) else o for o in operands]
-        return self.templates.get(
+        template = self.templates.get(
             op, kinds, node.kind, sample, node.data, lambda: local_partials(node.value)
         )
+        self._template_of[id(node)] = template
+        return template
 
     def forward_text(self, node: Node, atoms: list[str] | None = None) -> str:
         """The expression computing ``node`` from its operands (``atoms``: their code)."""
         assert node.op is not None
-        atoms = atoms if atoms is not None else [self.atom(o) for o in node.operands()]
+        atoms = atoms if atoms is not None else self.operand_atoms(node)
         if node.op.kind is NARY and len(atoms) > LONG_NARY:
             fn = node.op.forward if node.kind is None else node.op.array_forward
             name = self.names.name_of(fn, f"{node.op.name}_of_many")
@@ -210,12 +239,12 @@ class Emitter:
         assert op is not None
         template = self.template(node)
         operands = node.operands()
-        atoms = [self.atom(o) for o in operands]
+        atoms = self.operand_atoms(node)
         d = ""
         if not template.symbolic_partials:
             d = self.namer.claim(f"d_{node.var}")
             self.emit(f"{d} = {template.partials_call.format(*atoms, out=node.var)}")
-        names = [o.name if isinstance(o, Node) else repr(o) for o in operands]
+        names = [o.name if isinstance(o, Node) else atoms[k] for k, o in enumerate(operands)]
         g = self.gvar(node)
         skipped = set(skip)
         for i, parent in enumerate(node.parents):
@@ -257,6 +286,8 @@ class Emitter:
             self.unpack(gs, "_grads", "their gradients so far (leaves accumulate)")
             self.assigned.update(id(n) for n in wanting)
         for node in graph.args:
+            if id(node) in self.skip_loads:
+                continue
             self.emit(f"{node.var} = _data[{node.slot}]", f"argument {node.name}")
             if node.wants_grad:
                 self.emit(f"{self.gvar(node)} = 0.0")
@@ -285,8 +316,22 @@ class Emitter:
         graph = self.graph
         grads = [self.grad_or_zero(n) for n in graph.inputs if n.wants_grad]
         args = [self.grad_or_zero(n) for n in graph.args if n.wants_grad]
-        aux = [self.atom(n) for n in graph.aux]
-        self.emit(f"return {self.atom(graph.out)}, {_tuple(aux)}, {_tuple(grads)}, {_tuple(args)}")
+        aux = [self.aux_text.get(id(n)) or self.atom(n) for n in graph.aux]
+        if len(grads) > 8:
+            self.emit("_new_grads = (", "the inputs' gradients, in the order they came")
+            row: list[str] = []
+            for g in grads:
+                row.append(g)
+                if sum(len(x) + 2 for x in row) > 80:
+                    self.emit("    " + ", ".join(row) + ",")
+                    row = []
+            if row:
+                self.emit("    " + ", ".join(row) + ",")
+            self.emit(")")
+            grads_text = "_new_grads"
+        else:
+            grads_text = _tuple(grads)
+        self.emit(f"return {self.atom(graph.out)}, {_tuple(aux)}, {grads_text}, {_tuple(args)}")
 
     def grad_or_zero(self, node: Node) -> str:
         return self.gvar(node) if id(node) in self.assigned else "0.0"

@@ -12,12 +12,13 @@ traced it before it is ever used.
 from __future__ import annotations
 
 import functools
+import gc
 import linecache
 import threading
 import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
@@ -179,7 +180,13 @@ class Compiled:
         out, aux = split_result(trace.result, self.has_aux)
         if not isinstance(out, Value):
             return out, data_of_structure(aux)
-        aux_values = [v for v in _values_in(aux)]
+        with _collector_paused():
+            return self._compile_trace(trace, out, aux, flat, dry)
+
+    def _compile_trace(
+        self, trace: tracing.Trace, out: Value, aux: Any, flat: tracing.Flat, dry: bool
+    ) -> Any:
+        aux_values = list(_values_in(aux))
         value_slots = set(flat.value_slots)
         graph: ir.Graph | None = None
         try:
@@ -293,6 +300,19 @@ class Compiled:
                     f"the code generated for {_name(self.f)} computed {got!r} where the engine "
                     f"computed {want!r}; the engine runs it instead (please report this)"
                 )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic collector while the code is made: the IR makes many small objects,
+    and full collections would re-walk the whole traced graph again and again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def close(a: Any, b: Any, rel: float = 1e-7) -> bool:

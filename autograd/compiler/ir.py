@@ -32,7 +32,7 @@ class Unsupported(Exception):
     """The traced function does something the compiled code could not redo faithfully."""
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     value: Value
     index: int
@@ -45,11 +45,16 @@ class Node:
     constant: Any = None
     slot: int = -1
     source: Node | None = None
-    consumers: list[tuple[Node, int]] = field(default_factory=list)
+    consumers: list[Node] = field(default_factory=list)
+    """The nodes that take this one as an operand (once per use)."""
     needs_grad: bool = False
     grad_kind: Kind = None
     wants_grad: bool = False
     """An input or Value argument the output depends on: its gradient leaves the code."""
+    mark: Any = None
+    """Scratch space for the layouts' graph walks."""
+    position: int = -1
+    """Scratch space: the node's place in a rolled term."""
 
     @property
     def data(self) -> Any:
@@ -103,15 +108,16 @@ def build(trace: Trace, out: Value, aux: list[Value], value_slots: set[int]) -> 
     start = trace.start
     nodes: list[Node] = []
     by_value: dict[Value, Node] = {}
+    get = by_value.__getitem__
     for i, v in enumerate(order):
-        kind = kind_of(v._data)
+        kind = None if v._data.__class__ is float else kind_of(v._data)
         if v._op is not None:
             if v._version < start:
                 raise Unsupported(
                     f"it uses a Value computed before the call ({_describe(v)}); only leaves "
                     "(parameters, inputs) may come from outside: compute the rest inside"
                 )
-            node = Node(v, i, OP, kind, op=v._op, parents=tuple(by_value[p] for p in v.parents))
+            node = Node(v, i, OP, kind, op=v._op, parents=tuple(map(get, v.parents)))
             if v._op.kind is WITH_CONSTANT:
                 node.constant = v._b
         elif v in slot_of:
@@ -130,12 +136,19 @@ def build(trace: Trace, out: Value, aux: list[Value], value_slots: set[int]) -> 
         nodes.append(node)
         by_value[v] = node
     for node in nodes:
-        for position, parent in enumerate(node.parents):
-            parent.consumers.append((node, position))
+        for parent in node.parents:
+            parent.consumers.append(node)
     _fold_constants(nodes)
     names = shared_names(*roots)
+    unnamed = 0
     for node in nodes:
-        node.name = names[node.value]
+        if node.role == INPUT and not node.value.label:
+            # autograd.names calls an unlabelled leaf by its value, as a constant; an input's
+            # value changes from call to call, so it is in1, in2, … in the code instead
+            unnamed += 1
+            node.name = f"in{unnamed}"
+        else:
+            node.name = names[node.value]
     graph_out = by_value[out]
     _mark_gradients(nodes, graph_out, value_slots)
     guards = [
@@ -191,15 +204,19 @@ def _mark_gradients(nodes: list[Node], out: Node, value_slots: set[int]) -> None
     Gradients leave the code for inputs and Value arguments the output depends on; other
     leaves (data, constants) need none, and neither does a node none of those feed.
     """
-    reaches_out = {id(out)}
+    out.wants_grad = True  # (as a mark: reaches the output)
     for node in reversed(nodes):
-        if id(node) in reaches_out:
+        if node.wants_grad:
             for p in node.parents:
-                reaches_out.add(id(p))
+                p.wants_grad = True
     for node in nodes:
-        if id(node) not in reaches_out:
+        if not node.wants_grad:
             continue
+        node.wants_grad = False
         if node.role == INPUT or (node.role == ARG and node.slot in value_slots):
             node.wants_grad = node.needs_grad = True
         elif node.role == OP:
-            node.needs_grad = any(p.needs_grad for p in node.parents)
+            for p in node.parents:
+                if p.needs_grad:
+                    node.needs_grad = True
+                    break
