@@ -27,12 +27,18 @@ __all__ = ["Compiled", "Retrace", "compile", "source_of"]
 
 
 @overload
-def compile(f: Callable[..., Any], *, has_aux: bool = ...) -> Compiled: ...
+def compile(
+    f: Callable[..., Any], *, has_aux: bool = ..., static_argnums: Any = ...
+) -> Compiled: ...
 @overload
-def compile(f: None = ..., *, has_aux: bool = ...) -> Callable[[Callable[..., Any]], Compiled]: ...
+def compile(
+    f: None = ..., *, has_aux: bool = ..., static_argnums: Any = ...
+) -> Callable[[Callable[..., Any]], Compiled]: ...
 
 
-def compile(f: Callable[..., Any] | None = None, *, has_aux: bool = False) -> Any:
+def compile(
+    f: Callable[..., Any] | None = None, *, has_aux: bool = False, static_argnums: Any = ()
+) -> Any:
     """Compile ``f``, a function of Values (or numbers and arrays) returning a Value.
 
     Use it as ``step = autograd.compile(f)`` or as a decorator, ``@autograd.compile``.
@@ -47,7 +53,9 @@ def compile(f: Callable[..., Any] | None = None, *, has_aux: bool = False) -> An
     over). Everything else the function computes from plain Python data (a list of samples
     it closes over, an int argument, a 2-D array argument) is a constant of the compiled
     code; int, str and 2-D array arguments are part of the input structure, compared at
-    every call.
+    every call. ``static_argnums`` makes positional arguments static whatever they are
+    (a 1-D array of targets a loss needs as numpy, say): they are passed as they are and
+    compared by content.
 
     Never silently stale: comparisons, ``bool()``, ``float()`` and ``.item()`` of Values
     inside ``f`` are recorded and checked by the compiled code, which traces again when
@@ -58,8 +66,8 @@ def compile(f: Callable[..., Any] | None = None, *, has_aux: bool = False) -> An
     inside ``f`` is not recorded: a number read that way is a constant of the code.
     """
     if f is None:
-        return lambda g: Compiled(g, has_aux=has_aux)
-    return Compiled(f, has_aux=has_aux)
+        return lambda g: Compiled(g, has_aux=has_aux, static_argnums=static_argnums)
+    return Compiled(f, has_aux=has_aux, static_argnums=static_argnums)
 
 
 def source_of(f: Callable[..., Any], *args: Any, **kwargs: Any) -> str:

@@ -102,12 +102,18 @@ class Compiled:
     changed (every trace after the first).
     """
 
-    def __init__(self, f: Callable[..., Any], *, has_aux: bool = False) -> None:
+    def __init__(
+        self, f: Callable[..., Any], *, has_aux: bool = False, static_argnums: Any = ()
+    ) -> None:
         if not callable(f):
             raise TypeError(f"autograd.compile needs a function, got {type(f).__name__}")
         functools.update_wrapper(self, f)
         self.f = f
         self.has_aux = has_aux
+        nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+        if not all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in nums):
+            raise TypeError(f"static_argnums must be non-negative ints, got {static_argnums!r}")
+        self.static = frozenset(nums)
         self.traces = 0
         self._variants: dict[Any, list[Variant]] = {}
         self._engine_only: dict[Any, str] = {}
@@ -140,29 +146,39 @@ class Compiled:
     def __call__(self, *args: Any, create_graph: bool = False, **kwargs: Any) -> Any:
         modes = current()
         if create_graph or modes.anomaly or not modes.grad_enabled:
-            return self._finish(*engine_call(self.f, args, kwargs, self.has_aux, create_graph))
-        flat = tracing.flatten(args, kwargs)
+            return self._finish(
+                *engine_call(self.f, args, kwargs, self.has_aux, create_graph, self.static)
+            )
+        flat = tracing.flatten(args, kwargs, self.static)
         if flat.key in self._engine_only:
-            return self._finish(*engine_call(self.f, args, kwargs, self.has_aux))
+            return self._finish(
+                *engine_call(self.f, args, kwargs, self.has_aux, static=self.static)
+            )
         for variant in self._variants.get(flat.key, ()):
             try:
                 out, aux = variant.run(flat)
             except Retrace:
                 continue
             except MATH_ERRORS:  # the engine says what went wrong, with its DomainError
-                return self._finish(*engine_call(self.f, args, kwargs, self.has_aux))
+                return self._finish(
+                    *engine_call(self.f, args, kwargs, self.has_aux, static=self.static)
+                )
             self._last = variant
             return self._finish(out, aux)
         return self._finish(*self._trace(args, kwargs, flat))
 
     def generate(self, *args: Any, **kwargs: Any) -> str:
         """Trace ``f(*args)`` and return the generated source, leaving every ``.grad`` as it was."""
-        flat = tracing.flatten(args, kwargs)
+        flat = tracing.flatten(args, kwargs, self.static)
         self._trace(args, kwargs, flat, dry=True)
         if self._last is None:
             reason = self._engine_only.get(flat.key, "it returned no Value")
             raise ValueError(f"no code was generated for {_name(self.f)}: {reason}")
         return self._last.source
+
+    def _engine(self, args: Any, kwargs: Any, create_graph: bool = False) -> Any:
+        call = engine_call(self.f, args, kwargs, self.has_aux, create_graph, self.static)
+        return self._finish(*call)
 
     def _finish(self, out: Any, aux: Any) -> Any:
         return (out, aux) if self.has_aux else out
@@ -175,7 +191,7 @@ class Compiled:
         """Run the function with the engine (this call's result) and generate its code.
 
         ``dry``: only generate, then put every gradient back as it was."""
-        trace = tracing.run(self.f, args, kwargs)
+        trace = tracing.run(self.f, args, kwargs, self.static)
         self.traces += 1
         out, aux = split_result(trace.result, self.has_aux)
         if not isinstance(out, Value):
@@ -400,12 +416,12 @@ def _rebuilder(aux: Any) -> Callable[[Sequence[Any]], Any]:
 
 def engine_call(
     f: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], has_aux: bool,
-    create_graph: bool = False,
+    create_graph: bool = False, static: frozenset[int] = frozenset(),
 ) -> tuple[Any, Any]:  # fmt: skip
     """The function run by the engine: numbers lifted as when tracing, Values as they are,
     then ``backward`` (unless recording is off)."""
     names = tracing.parameter_names(f, len(args))
-    new_args, new_kwargs, _ = tracing.lift(args, kwargs, names, keep_values=True)
+    new_args, new_kwargs, _ = tracing.lift(args, kwargs, names, keep_values=True, static=static)
     result = f(*new_args, **new_kwargs)
     out, aux = split_result(result, has_aux)
     if isinstance(out, Value):

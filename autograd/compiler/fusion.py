@@ -397,13 +397,13 @@ def _backward_group(
         return
     k, n = len(g.rows), len(g.inputs)
     ws = [[row.parents[i] for i in range(n)] for row in g.rows]
-    if any(w.needs_grad for row in ws for w in row):
+    if any(w.needs_grad for weights in ws for w in weights):
         gw = emitter.namer.claim(f"GW{g.number}")
         emitter.emit(
             f"{gw} = ({grad} @ {g.x_var}.T).tolist()", "∂z_j/∂w_ji = x_i, summed over the batch"
         )
-        for j, row in enumerate(ws):
-            for i, w in enumerate(row):
+        for j, weights in enumerate(ws):
+            for i, w in enumerate(weights):
                 if w.needs_grad:
                     emitter.accumulate(w, f"{gw}[{j}][{i}]", f"∂{g.rows[j].name}/∂{w.name}", None)
     if g.bias and any(row.parents[-1].needs_grad for row in g.rows):

@@ -96,8 +96,8 @@ def build(trace: Trace, out: Value, aux: list[Value], value_slots: set[int]) -> 
     record = trace.record
     slot_of = {leaf: i for i, leaf in enumerate(trace.leaves)}
     guard_values: list[Value] = []
-    for _, node, other, _ in record.guards:
-        guard_values.append(node)
+    for _, guarded, other, _ in record.guards:
+        guard_values.append(guarded)
         if isinstance(other, Value):
             guard_values.append(other)
     roots = [out, *aux, *guard_values, *record.detached.values()]
@@ -117,7 +117,7 @@ def build(trace: Trace, out: Value, aux: list[Value], value_slots: set[int]) -> 
                     f"it uses a Value computed before the call ({_describe(v)}); only leaves "
                     "(parameters, inputs) may come from outside: compute the rest inside"
                 )
-            node = Node(v, i, OP, kind, op=v._op, parents=tuple(map(get, v.parents)))
+            node: Node = Node(v, i, OP, kind, op=v._op, parents=tuple(map(get, v.parents)))
             if v._op.kind is WITH_CONSTANT:
                 node.constant = v._b
         elif v in slot_of:

@@ -24,8 +24,8 @@ penalty: the usual loss); otherwise the graph stays straight-line.
 from __future__ import annotations
 
 import re
-from operator import itemgetter
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from autograd.compiler.codegen import Emitter, emit_backward

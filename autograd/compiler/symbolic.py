@@ -173,8 +173,8 @@ class Namespace:
         key = id(obj)
         if key not in self._names:
             name = getattr(obj, "__name__", None)
-            if isinstance(obj, np.ufunc) and getattr(np, obj.__name__, None) is obj:
-                self._names[key] = f"np.{obj.__name__}"
+            if isinstance(obj, np.ufunc) and getattr(np, str(name), None) is obj:
+                self._names[key] = f"np.{name}"
             elif isinstance(name, str) and getattr(builtins, name, None) is obj:
                 self._names[key] = name  # abs, max: always there
             else:

@@ -46,19 +46,43 @@ class Flat:
     """For each Value argument, its index in ``data`` (where its data is)."""
 
 
-def flatten(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Flat:
-    """The structure key of ``args``/``kwargs`` and their data, in a fixed order."""
+def flatten(
+    args: tuple[Any, ...], kwargs: dict[str, Any], static: frozenset[int] = frozenset()
+) -> Flat:
+    """The structure key of ``args``/``kwargs`` and their data, in a fixed order.
+
+    Positions in ``static`` are no data: they are part of the key (by content)."""
     data: list[Any] = []
     values: list[Value] = []
     slots: list[int] = []
     key = (
-        tuple(_walk(a, data, values, slots) for a in args),
+        tuple(
+            _static_key(a) if i in static else _walk(a, data, values, slots)
+            for i, a in enumerate(args)
+        ),
         tuple((k, _walk(v, data, values, slots)) for k, v in kwargs.items()),
     )
     return Flat(key, data, values, slots)
 
 
 _STATIC_TYPES = (int, bool, str, bytes, type(None), np.integer, np.bool_)
+
+
+def _static_key(x: Any) -> Key:
+    """A static argument in the key: by content for numbers, arrays and lists of them."""
+    if isinstance(x, np.ndarray):
+        return ("A", x.shape, x.dtype.str, hash(np.ascontiguousarray(x).tobytes()))
+    if isinstance(x, (list, tuple)):
+        return (type(x).__name__, *map(_static_key, x))
+    if isinstance(x, dict):
+        return ("d", *((k, _static_key(v)) for k, v in x.items()))
+    if isinstance(x, Value):
+        return ("o", id(x))
+    try:
+        hash(x)
+    except TypeError:
+        return ("o", id(x))
+    return ("s", type(x).__name__, x)
 
 
 def _walk(x: Any, data: list[Any], values: list[Value], slots: list[int]) -> Key:
@@ -98,7 +122,11 @@ def _walk(x: Any, data: list[Any], values: list[Value], slots: list[int]) -> Key
 
 
 def lift(
-    args: tuple[Any, ...], kwargs: dict[str, Any], names: list[str], keep_values: bool = False
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    names: list[str],
+    keep_values: bool = False,
+    static: frozenset[int] = frozenset(),
 ) -> tuple[tuple[Any, ...], dict[str, Any], list[Value]]:
     """The arguments the traced function gets: every data slot a fresh leaf Value.
 
@@ -132,7 +160,8 @@ def lift(
         return leaf
 
     new_args = tuple(
-        rebuild(a, names[i] if i < len(names) else f"arg{i}") for i, a in enumerate(args)
+        a if i in static else rebuild(a, names[i] if i < len(names) else f"arg{i}")
+        for i, a in enumerate(args)
     )
     new_kwargs = {k: rebuild(v, k) for k, v in kwargs.items()}
     return new_args, new_kwargs, leaves
@@ -184,10 +213,15 @@ class Trace:
     """Some Value's data was assigned while the function ran (inputs are then ambiguous)."""
 
 
-def run(f: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Trace:
+def run(
+    f: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    static: frozenset[int] = frozenset(),
+) -> Trace:
     """Call ``f`` on lifted arguments with recording on, observing its use of Values' data."""
     names = parameter_names(f, len(args))
-    new_args, new_kwargs, leaves = lift(args, kwargs, names)
+    new_args, new_kwargs, leaves = lift(args, kwargs, names, static=static)
     record = Record()
     start = _value.advance_clock()
     token = _value._observer.set(record)
