@@ -17,6 +17,7 @@ import numpy as np
 from autograd import Value
 from benchmarks import models
 from benchmarks.harness import Row, Settings, measure
+from benchmarks.workloads_compiled import compiled_bm_rows
 from benchmarks.workloads_scalar import micrograd_m_time
 
 FULL_TRAIN_EPOCHS = 1_000
@@ -111,6 +112,8 @@ def workload_bm(settings: Settings) -> list[Row]:
                 note=f"micrograd: one step on {settings.moons_points} pts / "
                 f"{settings.moons_points}; ours: one step on {n:,} pts / {n:,}"),
         ]  # fmt: skip
+    for variant in models.ours_variants():
+        rows += compiled_bm_rows(settings, variant, weights, X, y, numpy_time, torch_time)
     return rows
 
 

@@ -80,8 +80,7 @@ class Emitter:
         self.skip_loads: set[int] = set()
         """Argument nodes a loop reads itself (not unpacked at the top)."""
         for node in graph.nodes:
-            if node.role != CONST:
-                node.var = self.namer.claim(node.name)
+            node.var = ""  # claimed when the code first names the node (see var)
 
     # ---- text ------------------------------------------------------------------------------
 
@@ -105,7 +104,7 @@ class Emitter:
                 return override
             if x.role == CONST:
                 return self.constant(x.data)
-            return x.var
+            return x.var or self.var(x)
         return self.constant(x)
 
     def operand_atoms(self, node: Node) -> list[str]:
@@ -121,10 +120,16 @@ class Emitter:
             return self.names.name_of(value, "c")
         return literal(value)
 
+    def var(self, node: Node) -> str:
+        """The node's variable in the code, from its shared name (claimed on first use)."""
+        if not node.var:
+            node.var = self.namer.claim(node.name)
+        return node.var
+
     def gvar(self, node: Node) -> str:
         name = self._gvars.get(id(node))
         if name is None:
-            name = self._gvars[id(node)] = self.namer.claim(f"g_{node.var}")
+            name = self._gvars[id(node)] = self.namer.claim(f"g_{self.var(node)}")
         return name
 
     # ---- the op table --------------------------------------------------------------------
@@ -163,10 +168,10 @@ class Emitter:
     def forward(self, node: Node) -> None:
         """The line computing one node (an op, or a detached copy), then any guard now due."""
         if node.role == OP:
-            self.emit(f"{node.var} = {self.forward_text(node)}")
+            self.emit(f"{self.var(node)} = {self.forward_text(node)}")
         elif node.role == ALIAS:
             assert node.source is not None
-            self.emit(f"{node.var} = {self.atom(node.source)}", f"{node.name} = detach()")
+            self.emit(f"{self.var(node)} = {self.atom(node.source)}", f"{node.name} = detach()")
         self.define(node)
 
     def define(self, node: Node) -> None:
@@ -242,15 +247,15 @@ class Emitter:
         atoms = self.operand_atoms(node)
         d = ""
         if not template.symbolic_partials:
-            d = self.namer.claim(f"d_{node.var}")
-            self.emit(f"{d} = {template.partials_call.format(*atoms, out=node.var)}")
+            d = self.namer.claim(f"d_{self.var(node)}")
+            self.emit(f"{d} = {template.partials_call.format(*atoms, out=self.var(node))}")
         names = [o.name if isinstance(o, Node) else atoms[k] for k, o in enumerate(operands)]
         g = self.gvar(node)
         skipped = set(skip)
         for i, parent in enumerate(node.parents):
             if not parent.needs_grad or i in skipped:
                 continue
-            partial = template.partials[i].format(*atoms, out=node.var, d=d)
+            partial = template.partials[i].format(*atoms, out=self.var(node), d=d)
             text = product(g, partial)
             kind = broadcast(node.grad_kind, template.partial_kinds[i])
             text, kind = self.reduce(parent, text, kind)
@@ -279,7 +284,9 @@ class Emitter:
         graph = self.graph
         inputs = graph.inputs
         if inputs:
-            self.unpack([n.var for n in inputs], "_inputs", "inputs: the data of the Values read")
+            self.unpack(
+                [self.var(n) for n in inputs], "_inputs", "inputs: the data of the Values read"
+            )
         wanting = [n for n in inputs if n.wants_grad]
         if wanting:
             gs = [self.gvar(n) for n in wanting]
@@ -288,7 +295,7 @@ class Emitter:
         for node in graph.args:
             if id(node) in self.skip_loads:
                 continue
-            self.emit(f"{node.var} = _data[{node.slot}]", f"argument {node.name}")
+            self.emit(f"{self.var(node)} = _data[{node.slot}]", f"argument {node.name}")
             if node.wants_grad:
                 self.emit(f"{self.gvar(node)} = 0.0")
                 self.assigned.add(id(node))

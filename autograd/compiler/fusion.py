@@ -211,7 +211,7 @@ def fused(emitter: Emitter) -> str | None:
             _forward_group(emitter, unit, member)
             for j, row in enumerate(unit.rows):
                 if id(row) in views:
-                    emitter.emit(f"{row.var} = {unit.var}[{j}]", f"{row.name}: row {j}")
+                    emitter.emit(f"{emitter.var(row)} = {unit.var}[{j}]", f"{row.name}: row {j}")
                 emitter.define(row)
         elif unit.role in (OP, "alias"):
             emitter.forward(unit)

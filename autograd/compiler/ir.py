@@ -15,12 +15,11 @@ Roles:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
-from autograd.backward import PASS_LOCK
 from autograd.compiler.symbolic import Kind, kind_of
 from autograd.compiler.tracing import Trace
-from autograd.graph import topological_order
 from autograd.naming import names as shared_names
 from autograd.ops import WITH_CONSTANT, Op
 from autograd.value import UNRECORDED, Value
@@ -101,56 +100,58 @@ def build(trace: Trace, out: Value, aux: list[Value], value_slots: set[int]) -> 
         if isinstance(other, Value):
             guard_values.append(other)
     roots = [out, *aux, *guard_values, *record.detached.values()]
-    with PASS_LOCK:
-        order = topological_order(*roots)
+    names = shared_names(*roots)  # in topological order: the one walk of the graph
     # a detached leaf must come after the node it copies
-    order = _alias_order(order, record.detached)
+    order = _alias_order(list(names), record.detached)
     start = trace.start
     nodes: list[Node] = []
     by_value: dict[Value, Node] = {}
     get = by_value.__getitem__
+    unnamed = 0
     for i, v in enumerate(order):
-        kind = None if v._data.__class__ is float else kind_of(v._data)
-        if v._op is not None:
+        data = v._data
+        kind = None if data.__class__ is float else kind_of(data)
+        op = v._op
+        if op is not None:
             if v._version < start:
                 raise Unsupported(
                     f"it uses a Value computed before the call ({_describe(v)}); only leaves "
                     "(parameters, inputs) may come from outside: compute the rest inside"
                 )
-            node: Node = Node(v, i, OP, kind, op=v._op, parents=tuple(map(get, v.parents)))
-            if v._op.kind is WITH_CONSTANT:
+            parents = tuple(map(get, v.parents))
+            node: Node = Node(v, i, OP, kind, names[v], "", op, parents)
+            if op.kind is WITH_CONSTANT:
                 node.constant = v._b
+            for p in parents:
+                p.consumers.append(node)
+            node.needs_grad = any(map(_needs_grad, parents))
+            if parents and parents[0].role == CONST and all(p.role == CONST for p in parents):
+                node.role = CONST  # an op whose operands are all constants is a constant
         elif v in slot_of:
-            node = Node(v, i, ARG, kind, slot=slot_of[v])
+            node = Node(v, i, ARG, kind, names[v], slot=slot_of[v])
+            node.needs_grad = node.slot in value_slots
         elif v in record.detached:
-            node = Node(v, i, ALIAS, kind, source=by_value[record.detached[v]])
+            node = Node(v, i, ALIAS, kind, names[v], source=by_value[record.detached[v]])
         elif v._version < start:
-            node = Node(v, i, INPUT, kind)
+            if v.label:
+                node = Node(v, i, INPUT, kind, names[v])
+            else:
+                # autograd.names calls an unlabelled leaf by its value, as a constant; an
+                # input's value changes from call to call, so it is in1, in2, … in the code
+                unnamed += 1
+                node = Node(v, i, INPUT, kind, f"in{unnamed}")
+            node.needs_grad = True
         elif v._a is UNRECORDED:
             raise Unsupported(
                 f"it computes {_describe(v)} under no_grad: the compiled code could not "
                 "recompute it; compute it with recording on (or outside the function)"
             )
         else:
-            node = Node(v, i, CONST, kind)
+            node = Node(v, i, CONST, kind, names[v])
         nodes.append(node)
         by_value[v] = node
-    for node in nodes:
-        for parent in node.parents:
-            parent.consumers.append(node)
-    _fold_constants(nodes)
-    names = shared_names(*roots)
-    unnamed = 0
-    for node in nodes:
-        if node.role == INPUT and not node.value.label:
-            # autograd.names calls an unlabelled leaf by its value, as a constant; an input's
-            # value changes from call to call, so it is in1, in2, … in the code instead
-            unnamed += 1
-            node.name = f"in{unnamed}"
-        else:
-            node.name = names[node.value]
     graph_out = by_value[out]
-    _mark_gradients(nodes, graph_out, value_slots)
+    _mark_gradients(nodes, graph_out, len(roots) > 1)
     guards = [
         (what, by_value[v], by_value[o] if isinstance(o, Value) else o, result)
         for what, v, o, result in record.guards
@@ -165,6 +166,9 @@ def build(trace: Trace, out: Value, aux: list[Value], value_slots: set[int]) -> 
         aux=[by_value[a] for a in aux],
         batched=any(n.kind is not None for n in nodes),
     )
+
+
+_needs_grad = attrgetter("needs_grad")
 
 
 def _describe(v: Value) -> str:
@@ -191,32 +195,21 @@ def _alias_order(order: list[Value], detached: dict[Value, Value]) -> list[Value
     return result
 
 
-def _fold_constants(nodes: list[Node]) -> None:
-    """An op whose operands are all constants is a constant: its traced data, baked in."""
-    for node in nodes:
-        if node.role == OP and node.parents and all(p.role == CONST for p in node.parents):
-            node.role = CONST
+def _mark_gradients(nodes: list[Node], out: Node, extra_roots: bool) -> None:
+    """Keep ``needs_grad`` only on a path from a gradient the code returns to the output.
 
-
-def _mark_gradients(nodes: list[Node], out: Node, value_slots: set[int]) -> None:
-    """``needs_grad``: the node is on a path from a gradient the code returns to the output.
-
-    Gradients leave the code for inputs and Value arguments the output depends on; other
-    leaves (data, constants) need none, and neither does a node none of those feed.
+    ``build`` set it on every input and Value argument and every op reading one; with
+    other roots (auxiliary outputs, guards) a node may not lead to the output: it needs
+    no gradient, and an input it reads gets none (``wants_grad``: the code returns it).
     """
-    out.wants_grad = True  # (as a mark: reaches the output)
-    for node in reversed(nodes):
-        if node.wants_grad:
-            for p in node.parents:
-                p.wants_grad = True
+    if extra_roots:
+        reaches = {id(out)}
+        for node in reversed(nodes):
+            if id(node) in reaches:
+                reaches.update(id(p) for p in node.parents)
+        for node in nodes:
+            if id(node) not in reaches:
+                node.needs_grad = False
     for node in nodes:
-        if not node.wants_grad:
-            continue
-        node.wants_grad = False
-        if node.role == INPUT or (node.role == ARG and node.slot in value_slots):
-            node.wants_grad = node.needs_grad = True
-        elif node.role == OP:
-            for p in node.parents:
-                if p.needs_grad:
-                    node.needs_grad = True
-                    break
+        if node.needs_grad and node.role != OP:
+            node.wants_grad = True

@@ -72,6 +72,8 @@ def is_sum(emitter: Emitter, node: Node) -> bool:
 def find_loops(emitter: Emitter) -> list[Loop]:
     """Every sum worth rolling whose terms are copies of one graph, independent of each other."""
     graph = emitter.graph
+    for node in graph.nodes:  # the scratch marks of an earlier walk mean nothing now
+        node.mark = None
     guarded = {id(n) for _, n, o, _ in graph.guards} | {
         id(o) for _, _, o, _ in graph.guards if isinstance(o, Node)
     }
@@ -80,6 +82,9 @@ def find_loops(emitter: Emitter) -> list[Loop]:
     for node in graph.nodes:
         if node.role != OP or len(node.parents) < MIN_TERMS or id(node) in taken:
             continue
+        first = node.parents[0]
+        if first.role != OP or len(first.consumers) != 1:
+            continue  # (a neuron's dot reads parameters first: no sum of per-sample terms)
         if not all(p.role == OP and len(p.consumers) == 1 for p in node.parents):
             continue  # (a neuron's dot reads parameters: no sum of per-sample terms)
         if not is_sum(emitter, node):
@@ -93,6 +98,12 @@ def find_loops(emitter: Emitter) -> list[Loop]:
         loops.append(loop)
         taken |= members | {id(node)}
     loops = [lp for lp in loops if not _depends_on_other(lp, loops)]
+    for node in graph.nodes:
+        node.mark = None
+    for loop in loops:  # mark each term's nodes with their loop, for the layout
+        for term in loop.terms:
+            for m in term:
+                m.mark = loop
     return loops
 
 
@@ -101,28 +112,111 @@ def _match(total: Node, guarded: set[int]) -> Loop | None:
     terms = list(total.parents)
     if len({id(t) for t in terms}) != len(terms):
         return None
-    regions: list[list[Node]] = []
-    data: list[list[Any]] = []
-    for t in terms:
+    first = terms[0]
+    if first.role != OP or len(first.consumers) != 1:
+        return None
+    template = _private(first)
+    if guarded and any(id(m) in guarded for m in template):
+        return None
+    values = _data_of(template)
+    if values is None:
+        return None
+    regions = [template]
+    data = [values]
+    wiring = _wiring(template)
+    for t in terms[1:]:
         if t.role != OP or len(t.consumers) != 1:
             return None
-        region = _private(t)
-        if any(id(m) in guarded for m in region):
-            return None
-        values = _data_of(region) if not regions else _copy_of(regions[0], region)
-        if values is None:
+        region = _copy_from(template, t, guarded, wiring)
+        if region is None:
             return None
         regions.append(region)
-        data.append(values)
+        data.append(_data_of(region) or [])
     loop = Loop(total, regions)
-    roles = _roles(regions[0])
-    for j, (position, role) in enumerate(roles):
+    for j, (position, role) in enumerate(_roles(template)):
         column = [values[j] for values in data]
         if role == "constant" and all(_same_number(v, column[0]) for v in column):
             continue  # the same constant in every term: written into the loop body
         loop.varying[(position, role)] = len(loop.slots)
         loop.slots.append((role, column))
     return loop
+
+
+def _copy_from(
+    template: list[Node], term: Node, guarded: set[int], wiring: list[Any] | None = None
+) -> list[Node] | None:
+    """``term``'s private nodes if they are a copy of ``template``, else None.
+
+    Walks the template from its term back to its leaves: each operand of the copy is the
+    node at the same place of the copy (found on the way, used by no node outside it) or
+    the very same shared node (a parameter) as in the template; ops, kinds and the number
+    of uses must agree. ``wiring`` (from :func:`_wiring`) speeds up the operand checks.
+    """
+    n = len(template)
+    wiring = wiring if wiring is not None else _wiring(template)
+    region: list[Node | None] = [None] * n
+    region[-1] = term
+    term.mark, term.position = term, n - 1
+    for j in range(n - 1, -1, -1):
+        a, b = template[j], region[j]
+        if (
+            b is None or a.role != b.role or a.op is not b.op or a.kind != b.kind
+            or len(a.consumers) != len(b.consumers) or a.grad_kind != b.grad_kind
+            or (guarded and id(b) in guarded)
+        ):  # fmt: skip
+            return None
+        # (b's uses are all inside the copy: as many as a's, and the operand edges below
+        # mirror the template's, each of which reaches a node of the template from inside)
+        if a.role != OP:
+            continue
+        if (
+            a.op is not None
+            and a.op.kind is WITH_CONSTANT
+            and (kind_of(a.constant) != kind_of(b.constant))
+        ):
+            return None
+        shared_get, shared, private_get, positions, found_get = wiring[j]
+        if shared_get(b.parents) != shared:  # the same parameters, compared in C
+            return None
+        private = private_get(b.parents)
+        if found_get(region) == private:  # every operand already placed, and right
+            continue
+        for pb, k in zip(private, positions):
+            found = region[k]
+            if found is None:
+                if pb.mark is term or pb.role == INPUT:
+                    return None
+                region[k] = pb
+                pb.mark, pb.position = term, k
+            elif found is not pb:
+                return None
+    return region  # type: ignore[return-value]
+
+
+def _wiring(template: list[Node]) -> list[Any]:
+    """Per template node: a getter of its shared operands and their tuple, a getter of its
+    private operands and their places in the term."""
+    a_term = template[-1]
+    wiring: list[Any] = []
+    for a in template:
+        shared_idx = [i for i, p in enumerate(a.parents) if p.mark is not a_term]
+        private_idx = [i for i, p in enumerate(a.parents) if p.mark is a_term]
+        shared_get = _getter(shared_idx)
+        positions = [a.parents[i].position for i in private_idx]
+        wiring.append(
+            (shared_get, shared_get(a.parents), _getter(private_idx), positions, _getter(positions))
+        )
+    return wiring
+
+
+def _getter(indices: list[int]) -> Any:
+    """A function returning the items at ``indices`` of a tuple, always as a tuple."""
+    if len(indices) >= 2:
+        return itemgetter(*indices)
+    if len(indices) == 1:
+        i = indices[0]
+        return lambda t: (t[i],)
+    return lambda t: ()
 
 
 def _same_number(a: Any, b: Any) -> bool:
@@ -192,37 +286,6 @@ def _roles(region: list[Node]) -> list[tuple[int, str]]:
     return roles
 
 
-def _copy_of(first: list[Node], region: list[Node]) -> list[Any] | None:
-    """``region``'s data if it is a copy of ``first`` (same ops, kinds, wiring), else None.
-
-    Wiring: each operand is either the node at the same place of the term, or the very same
-    shared node (a parameter) as in the first term.
-    """
-    if len(region) != len(first):
-        return None
-    a_term, b_term = first[-1], region[-1]
-    values: list[Any] = []
-    for a, b in zip(first, region):
-        if a.role != b.role or a.kind != b.kind or a.op is not b.op or a.grad_kind != b.grad_kind:
-            return None
-        if a.role == OP:
-            for pa, pb in zip(a.parents, b.parents):
-                if pa.mark is a_term:
-                    if pb.mark is not b_term or pb.position != pa.position:
-                        return None
-                elif pb is not pa:
-                    return None
-            if a.op is not None and a.op.kind is WITH_CONSTANT:
-                if kind_of(a.constant) != kind_of(b.constant):
-                    return None
-                values.append(b.constant)
-        elif a.role == CONST:
-            values.append(b.data)
-        else:
-            values.append(("slot", b.slot))
-    return values
-
-
 def _depends_on_other(loop: Loop, loops: list[Loop]) -> bool:
     """A loop whose terms read another loop's sum (or its descendants) is not rolled."""
     for other in loops:
@@ -279,13 +342,12 @@ def rolled(emitter: Emitter) -> str | None:
     loops = find_loops(emitter)
     if not loops or not fusable(emitter, loops):
         return None
-    private = {id(m) for lp in loops for term in lp.terms for m in term}
     after = descendants([lp.total for lp in loops])
-    before = [n for n in graph.nodes if id(n) not in private and id(n) not in after]
+    before = [n for n in graph.nodes if not isinstance(n.mark, Loop) and id(n) not in after]
     later = [n for n in graph.nodes if id(n) in after]
-    aux_at = _aux_positions(graph, loops)
+    aux_at = _aux_positions(graph, loops) if graph.aux else {}
 
-    emitter.skip_loads = {id(m) for m in graph.args if id(m) in private}
+    emitter.skip_loads = {id(m) for m in graph.args if isinstance(m.mark, Loop)}
     emitter.loads()
     emitter.blank("forward of what the samples share")
     for node in before:
@@ -380,9 +442,9 @@ def _emit_loop(
         if id(node) not in emitter.assigned and node.role == OP:
             emitter.emit(f"{emitter.gvar(node)} = 0.0")
             emitter.assigned.add(id(node))
-    emitter.emit(f"{total.var} = 0")
+    emitter.emit(f"{emitter.var(total)} = 0")
     for j in aux:
-        lists[id(template[j])] = emitter.namer.claim(f"{template[j].var}_all")
+        lists[id(template[j])] = emitter.namer.claim(f"{emitter.var(template[j])}_all")
         emitter.emit(f"{lists[id(template[j])]} = []")
     if not loop.slots:
         header = f"for _ in range({len(loop.terms)}):"
@@ -405,7 +467,8 @@ def _emit_loop(
             emitter.forward(node)
         else:
             emitter.defined.add(id(node))
-    emitter.emit(f"{total.var} = {total.var} + {emitter.atom(term)}", f"{total.name} = Σ")
+    total_var = emitter.var(total)
+    emitter.emit(f"{total_var} = {total_var} + {emitter.atom(term)}", f"{total.name} = Σ")
     for j in aux:
         emitter.emit(f"{lists[id(template[j])]}.append({emitter.atom(template[j])})")
     if total.needs_grad and term.needs_grad:
