@@ -91,7 +91,7 @@ def compiled_m_rows(
             kind="slowdown", bound=1.5),
         Row("M", f"compile time (first call: trace, generate, compile, check), {variant} MLP",
             compile_time, kind="max", bound=COMPILE_TIME_BOUND,
-            note=f"{len(step.source.splitlines()):,} lines of code"),
+            note=f"{len((step.source or '').splitlines()):,} lines of code"),
         Row("M", f"compiled = engine, {variant} MLP", 1 + len(_grads(model)), unit="values",
             kind="check",
             ok=diff <= EQUAL_BOUND,
@@ -122,7 +122,7 @@ def compiled_c_rows(settings: Settings, plain: float) -> list[Row]:
     return [
         Row("C", label, ours, other_name="plain floats, forward only", other=plain,
             kind="slowdown", bound=4,
-            note=f"straight-line code, {len(step.source.splitlines()):,} lines"),
+            note=f"straight-line code, {len((step.source or '').splitlines()):,} lines"),
         Row("C", "compile time (first call), chain", compile_time, kind="info"),
     ]  # fmt: skip
 

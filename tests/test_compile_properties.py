@@ -7,12 +7,14 @@ the first (traced) call and on a replay. 150 examples each by default; the
 
 import os
 import warnings
+from unittest.mock import patch
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 
 import autograd as ag
 from autograd import Value
+from autograd.compiler import codegen
 from autograd.testing import expressions
 
 EXAMPLES = 1000 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 150
@@ -49,3 +51,11 @@ def test_compiled_equals_engine_on_random_expressions(expr):
 @given(expressions(batch=5))
 def test_compiled_equals_engine_on_random_batched_expressions(expr):
     _check(expr)
+
+
+@settings(max_examples=EXAMPLES // 2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(expressions(max_nodes=10))
+def test_compiled_equals_engine_with_variables_reused(expr):
+    """Big straight-line graphs reuse variables (codegen.Registers): forced on small ones."""
+    with patch.object(codegen, "REGISTERS_ABOVE", 0):
+        _check(expr)

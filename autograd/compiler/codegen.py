@@ -79,6 +79,8 @@ class Emitter:
         """Auxiliary output → the code that returns it, where not its atom."""
         self.skip_loads: set[int] = set()
         """Argument nodes a loop reads itself (not unpacked at the top)."""
+        self.registers: Registers | None = None
+        """For big straight-line graphs: variables reused once their value is dead."""
         for node in graph.nodes:
             node.var = ""  # claimed when the code first names the node (see var)
 
@@ -129,7 +131,10 @@ class Emitter:
     def gvar(self, node: Node) -> str:
         name = self._gvars.get(id(node))
         if name is None:
-            name = self._gvars[id(node)] = self.namer.claim(f"g_{self.var(node)}")
+            if self.registers is not None and id(node) in self.registers.temporary_grads:
+                name = self._gvars[id(node)] = self.registers.take("g")
+            else:
+                name = self._gvars[id(node)] = self.namer.claim(f"g_{self.var(node)}")
         return name
 
     # ---- the op table --------------------------------------------------------------------
@@ -167,11 +172,22 @@ class Emitter:
 
     def forward(self, node: Node) -> None:
         """The line computing one node (an op, or a detached copy), then any guard now due."""
+        registers = self.registers
         if node.role == OP:
-            self.emit(f"{self.var(node)} = {self.forward_text(node)}")
+            text = self.forward_text(node)
+            if registers is not None:
+                registers.release_operands(node)
+                name = registers.define(node, self)
+                self.emit(f"{name} = {text}", node.name if name != node.name else "")
+            else:
+                self.emit(f"{self.var(node)} = {text}")
         elif node.role == ALIAS:
             assert node.source is not None
-            self.emit(f"{self.var(node)} = {self.atom(node.source)}", f"{node.name} = detach()")
+            source = self.atom(node.source)
+            if registers is not None:
+                registers.release_operands(node)
+                registers.define(node, self)
+            self.emit(f"{self.var(node)} = {source}", f"{node.name} = detach()")
         self.define(node)
 
     def define(self, node: Node) -> None:
@@ -251,6 +267,8 @@ class Emitter:
             self.emit(f"{d} = {template.partials_call.format(*atoms, out=self.var(node))}")
         names = [o.name if isinstance(o, Node) else atoms[k] for k, o in enumerate(operands)]
         g = self.gvar(node)
+        if self.registers is not None:  # g is read below for the last time: free it after
+            self.registers.release_after.append(g)
         skipped = set(skip)
         for i, parent in enumerate(node.parents):
             if not parent.needs_grad or i in skipped:
@@ -265,6 +283,8 @@ class Emitter:
                 else (op.explain(0, names, node.name))
             )
             self.accumulate(parent, text, f"∂{node.name}/∂{parent.name} = {formula}", kind)
+        if self.registers is not None:
+            self.registers.free_grads()
 
     def reduce(self, parent: Node, text: str, kind: Kind) -> tuple[str, Kind]:
         """Sum a batch contribution flowing into a single number (:func:`reduce_to`)."""
@@ -357,9 +377,85 @@ def _tuple(items: list[str]) -> str:
     return "(" + ", ".join(items) + ")"
 
 
+class Registers:
+    """Variable names reused in big straight-line code.
+
+    A frame with 120,000 local variables is slow to run (most take an extended argument,
+    none stays in cache): a value that the backward pass, a guard or the output never read
+    lives in a temporary ``t0, t1…`` only until its last use in the forward pass, and a
+    node's gradient ``g0, g1…`` only until it has been passed on to its operands.
+    """
+
+    def __init__(self, emitter: Emitter) -> None:
+        graph = emitter.graph
+        read: set[int] = {id(graph.out), *(id(a) for a in graph.aux)}
+        for _, node, other, _ in graph.guards:
+            read.add(id(node))
+            if isinstance(other, Node):
+                read.add(id(other))
+        for node in graph.nodes:
+            if node.role == OP and node.needs_grad:
+                template = emitter.template(node)
+                texts = " ".join(template.partials)
+                if not template.symbolic_partials:
+                    texts += template.partials_call
+                operands = node.operands()
+                for i, o in enumerate(operands):
+                    if isinstance(o, Node) and "{" + str(i) + "}" in texts:
+                        read.add(id(o))
+                if "{out}" in texts:
+                    read.add(id(node))
+        self.last_use: dict[int, int] = {}
+        self.temporary: set[int] = set()
+        for node in graph.nodes:
+            if node.role in (OP, ALIAS) and id(node) not in read:
+                self.temporary.add(id(node))
+            for p in node.parents:
+                self.last_use[id(p)] = node.index
+            if node.source is not None:
+                self.last_use[id(node.source)] = node.index
+        self.temporary_grads = {
+            id(n) for n in graph.nodes if n.role == OP and n.needs_grad and not n.wants_grad
+        }
+        self.free: dict[str, list[str]] = {"t": [], "g": []}
+        self.count: dict[str, int] = {"t": 0, "g": 0}
+        self.namer = emitter.namer
+        self.release_after: list[str] = []
+
+    def take(self, kind: str) -> str:
+        pool = self.free[kind]
+        if pool:
+            return pool.pop()
+        self.count[kind] += 1
+        return self.namer.claim(f"{kind}{self.count[kind]}")
+
+    def define(self, node: Node, emitter: Emitter) -> str:
+        if id(node) in self.temporary:
+            node.var = self.take("t")
+        return emitter.var(node)
+
+    def release_operands(self, node: Node) -> None:
+        """Free the temporaries this node reads for the last time."""
+        operands = list(node.parents) + ([node.source] if node.source is not None else [])
+        for p in operands:
+            if id(p) in self.temporary and self.last_use.get(id(p)) == node.index and p.var:
+                self.free["t"].append(p.var)
+                self.temporary.discard(id(p))
+
+    def free_grads(self) -> None:
+        self.free["g"].extend(self.release_after)
+        self.release_after.clear()
+
+
+REGISTERS_ABOVE = 3000
+"""Straight-line code for more op nodes than this reuses variables (see Registers)."""
+
+
 def straight_line(emitter: Emitter) -> None:
     """Every node's forward line in topological order, then the backward in reverse."""
     graph = emitter.graph
+    if sum(1 for n in graph.nodes if n.role == OP) > REGISTERS_ABOVE:
+        emitter.registers = Registers(emitter)
     emitter.loads()
     emitter.blank("forward")
     for node in graph.nodes:

@@ -16,9 +16,12 @@ differs from the op's function is never used.
 
 from __future__ import annotations
 
+import ast
 import builtins
+import inspect
 import math
 import numbers
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -378,6 +381,115 @@ def as_expr(x: Any) -> tuple[Expr, Kind]:
     return lift(x)
 
 
+# ---- one-expression functions, inlined -------------------------------------------------------
+
+_ALLOWED = (
+    ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp, ast.Name,
+    ast.Constant, ast.Attribute, ast.Call, ast.Load, ast.operator, ast.unaryop, ast.boolop,
+    ast.cmpop,
+)  # fmt: skip
+_PURE_BUILTINS = {"abs": abs, "max": max, "min": min}
+
+
+def inline(fn: Any, arity: int) -> str | None:
+    """``fn``'s body as code over ``{0}``, ``{1}``…, if ``fn`` is one expression.
+
+    ``def _relu(x): return x if not x <= 0 else 0.0`` gives ``{0} if not {0} <= 0 else 0.0``:
+    the same operations as the call, without its cost. Only arithmetic, comparisons,
+    conditionals, ``abs``/``max``/``min`` and ``math``'s functions qualify; a number the
+    function closes over is written in (``alpha`` of ``leaky_relu``). Anything else: None.
+    """
+    code = getattr(fn, "__code__", None)
+    if code is None or code.co_argcount != arity or code.co_flags & 0x0C or fn.__defaults__:
+        return None
+    expr = _body(fn, code)
+    if expr is None:
+        return None
+    params = list(code.co_varnames[:arity])
+    closure = dict(zip(code.co_freevars, (c.cell_contents for c in fn.__closure__ or ())))
+    marks: dict[str, str] = {}
+
+    class Substitute(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> Any:
+            if node.id in params:
+                mark = f"__operand{params.index(node.id)}__"
+                marks[mark] = "{" + str(params.index(node.id)) + "}"
+                return ast.copy_location(ast.Name(mark, ast.Load()), node)
+            value = closure.get(node.id, fn.__globals__.get(node.id, _MISSING))
+            if type(value) in (int, float, bool):
+                return ast.copy_location(ast.Constant(value), node)
+            if (
+                value is math
+                or _PURE_BUILTINS.get(node.id) is value
+                or (value is _MISSING and node.id in _PURE_BUILTINS)
+            ):
+                return node
+            raise NotSymbolic(f"{node.id} in {fn!r}")
+
+    try:
+        for node in ast.walk(expr):
+            if not isinstance(node, _ALLOWED):
+                return None
+            if isinstance(node, ast.Call) and (
+                node.keywords or any(isinstance(a, ast.Starred) for a in node.args)
+            ):
+                return None
+            if isinstance(node, ast.Attribute) and not (
+                isinstance(node.value, ast.Name) and node.value.id == "math"
+            ):
+                return None
+        tree = ast.fix_missing_locations(Substitute().visit(expr))
+    except NotSymbolic:
+        return None
+    text = ast.unparse(tree).replace("{", "{{").replace("}", "}}")
+    for mark, placeholder in marks.items():
+        text = text.replace(mark, placeholder)
+    return text
+
+
+_MISSING = object()
+
+
+def _body(fn: Any, code: Any) -> ast.Expression | None:
+    """The expression a ``def f(x): return …`` or a ``lambda x: …`` computes."""
+    try:
+        lines, _ = inspect.getsourcelines(fn)
+    except (OSError, TypeError):
+        return None
+    source = textwrap.dedent("".join(lines))
+    if source.lstrip().startswith("def "):
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            return None
+        func = tree.body[0] if tree.body else None
+        if not isinstance(func, ast.FunctionDef) or func.decorator_list:
+            return None
+        body = func.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            body = body[1:]  # a docstring
+        if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+            return None
+        return ast.Expression(body[0].value)
+    first_line = len(source.split("\n", 1)[0])  # the lambda starts on the code's first line
+    found = [i for i in range(first_line) if source.startswith("lambda", i)]
+    candidates = []
+    for i in found:  # a lambda inside a longer line: find where it parses
+        text = source[i:].strip()[:1000]
+        ends = [k for k, ch in enumerate(text) if ch in ",)]}\n"] + [len(text)]
+        for end in reversed(ends):
+            try:
+                parsed = ast.parse(text[:end], mode="eval")
+            except SyntaxError:
+                continue
+            if isinstance(parsed.body, ast.Lambda):  # the longest prefix that is the lambda
+                candidates.append(parsed.body)
+                break
+    names = list(code.co_varnames[: code.co_argcount])
+    matching = [c for c in candidates if [a.arg for a in c.args.args] == names]
+    return ast.Expression(matching[0].body) if len(matching) == 1 else None
+
+
 # ---- templates: one op applied to operands of given kinds ------------------------------------
 
 
@@ -433,7 +545,11 @@ class Templates:
             result, _ = as_expr(fn(*operands))
             forward, symbolic = result.render(names), True
         except NotSymbolic:
-            forward, symbolic = self._forward_call(op, kinds), False
+            inlined = inline(fn, len(kinds))
+            if inlined is not None:  # a one-expression function: its body, not a call
+                forward, symbolic = inlined, True
+            else:
+                forward, symbolic = self._forward_call(op, kinds), False
         try:
             values = op.partials(*operands, out)
             exprs = [as_expr(v) for v in values]
