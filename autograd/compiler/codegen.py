@@ -63,7 +63,7 @@ class Emitter:
         self.namer = Namer(set(INTERNAL))
         self.names = Namespace(self.namer.claim)
         self.templates = Templates(self.names)
-        self.function_name = self.namer.claim(function_name)
+        self.function_name = self.namer.claim(f"compiled_{function_name}")
         self.lines: list[str] = []
         self.depth = 1
         self.assigned: set[int] = set()
@@ -239,7 +239,7 @@ class Emitter:
     def seed(self, out: Node) -> None:
         """``g_out = 1`` (ones for a batch); a leaf output accumulates it."""
         one = "1.0" if out.kind is None else f"np.ones({out.kind!r})"
-        self.accumulate(out, one, "∂out/∂out = 1", out.grad_kind)
+        self.accumulate(out, one, f"∂{out.name}/∂{out.name} = 1", out.grad_kind)
 
     def accumulate(self, node: Node, contribution: str, comment: str, kind: Kind) -> None:
         """``g_node = c`` the first time, ``g_node += c`` (``g = g + c`` for arrays) after."""

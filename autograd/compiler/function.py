@@ -15,6 +15,7 @@ import functools
 import gc
 import linecache
 import threading
+import time
 import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -115,6 +116,10 @@ class Compiled:
             raise TypeError(f"static_argnums must be non-negative ints, got {static_argnums!r}")
         self.static = frozenset(nums)
         self.traces = 0
+        self.timings: dict[str, float] = {}
+        """Seconds the last trace took, by phase: ``trace`` (running the function with the
+        engine), ``generate`` (the code), ``compile`` (Python's compiler), ``engine
+        backward`` (that call's gradients) and ``check`` (the new code against them)."""
         self._variants: dict[Any, list[Variant]] = {}
         self._engine_only: dict[Any, str] = {}
         self._last: Variant | None = None
@@ -191,12 +196,14 @@ class Compiled:
         """Run the function with the engine (this call's result) and generate its code.
 
         ``dry``: only generate, then put every gradient back as it was."""
-        trace = tracing.run(self.f, args, kwargs, self.static)
-        self.traces += 1
-        out, aux = split_result(trace.result, self.has_aux)
-        if not isinstance(out, Value):
-            return out, data_of_structure(aux)
-        with _collector_paused():
+        with _collector_paused():  # the trace makes many objects and no cycles
+            start = time.perf_counter()
+            trace = tracing.run(self.f, args, kwargs, self.static)
+            self.timings = {"trace": time.perf_counter() - start}
+            self.traces += 1
+            out, aux = split_result(trace.result, self.has_aux)
+            if not isinstance(out, Value):
+                return out, data_of_structure(aux)
             return self._compile_trace(trace, out, aux, flat, dry)
 
     def _compile_trace(
@@ -205,16 +212,21 @@ class Compiled:
         aux_values = list(_values_in(aux))
         value_slots = set(flat.value_slots)
         graph: ir.Graph | None = None
+        clock = time.perf_counter()
         try:
             graph = ir.build(trace, out, aux_values, value_slots)
         except ir.Unsupported as exc:
             reason = f"the engine runs {_name(self.f)} because {exc}"
             if not trace.clock_moved:
                 self._engine_only[flat.key] = reason
-        reached = topological_order(out)
+        timings = self.timings
+        timings["generate"] = time.perf_counter() - clock
+        reached = topological_order(out) if dry or flat.values else []
         saved = [(v, v.grad) for v in reached if v.is_leaf] if dry else []
         before = [n.value.grad for n in graph.inputs if n.wants_grad] if graph else []
+        clock = time.perf_counter()
         out.backward()  # the engine's pass: this call's gradients
+        timings["engine backward"] = time.perf_counter() - clock
         if not dry:
             self._return_arg_grads(trace, flat, reached)
         result = (out._data, data_of_structure(aux))
@@ -223,7 +235,9 @@ class Compiled:
                 return result
             try:
                 variant = self._generate(graph, trace, flat, aux)
+                clock = time.perf_counter()
                 self._check(variant, graph, trace, flat, before)
+                timings["check"] = time.perf_counter() - clock
             except _EngineOnly as exc:
                 self._engine_only[flat.key] = str(exc)
                 warnings.warn(str(exc), RuntimeWarning, stacklevel=3)
@@ -260,6 +274,7 @@ class Compiled:
             if node.needs_grad:
                 node.grad_kind = kind_of(node.value.grad)
         name = _identifier_hint(self.f)
+        clock = time.perf_counter()
         try:
             emitter = codegen.Emitter(graph, name)
             summary = layout.generate(emitter)
@@ -269,6 +284,8 @@ class Compiled:
                 f"autograd.compile could not generate code for {_name(self.f)} "
                 f"({type(exc).__name__}: {exc}); the engine runs it instead"
             ) from exc
+        self.timings["generate"] += time.perf_counter() - clock
+        clock = time.perf_counter()
         filename = f"<autograd.compile {_name(self.f)} #{next(_COUNTER)}>"
         code = compile(source, filename, "exec")
         namespace = dict(emitter.names.globals)
@@ -289,6 +306,7 @@ class Compiled:
             batched=graph.batched,
         )
         weakref.finalize(variant, linecache.cache.pop, filename, None)
+        self.timings["compile"] = time.perf_counter() - clock
         return variant
 
     def _check(
@@ -324,8 +342,8 @@ class Compiled:
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic collector while the code is made: the IR makes many small objects,
-    and full collections would re-walk the whole traced graph again and again."""
+    """Pause the cyclic collector while tracing and making the code: both make many small
+    objects and no cycles, and full collections would re-walk the graph again and again."""
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -353,7 +371,7 @@ def _name(f: Any) -> str:
 
 def _identifier_hint(f: Any) -> str:
     name = getattr(f, "__name__", "") or ""
-    return name if name.isidentifier() and name != "<lambda>" else "compiled"
+    return name if name.isidentifier() else "lambda"
 
 
 def _docstring(f: Any, graph: ir.Graph, summary: str) -> str:
