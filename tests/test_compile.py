@@ -279,6 +279,22 @@ def test_what_the_code_cannot_redo_runs_on_the_engine():
     assert "under no_grad" in compiled.fallback_reason
 
 
+def test_a_compiled_function_called_while_tracing_is_inlined():
+    w = Value(2.0, label="w")
+    inner = ag.compile(lambda x: (x * w).tanh())
+    outer = ag.compile(lambda x: inner(x) * inner(x * 3))
+    for x in (0.1, 0.3):
+        ref = Value(x)
+        expected = (ref * w).tanh() * (ref * 3 * w).tanh()
+        w.zero_grad()
+        got = outer(x)
+        grad = w.grad
+        w.zero_grad()
+        expected.backward()
+        assert got == pytest.approx(expected.data) and grad == pytest.approx(w.grad)
+    assert outer.traces == 1 and inner.traces == 0
+
+
 def test_rejects_a_non_function():
     with pytest.raises(TypeError, match="needs a function"):
         ag.compile(3)

@@ -63,7 +63,9 @@ def compile(
     structure. ``detect_anomaly``, ``no_grad`` and ``step(..., create_graph=True)`` run
     the engine, and so does a call whose generated code raises (log of a negative), so
     the error you get is the engine's :class:`~autograd.DomainError`. Reading ``.data``
-    inside ``f`` is not recorded: a number read that way is a constant of the code.
+    inside ``f`` is not recorded: a number read that way is a constant of the code. A
+    compiled function called while another one is traced is simply part of that trace
+    (it returns ``f``'s Value there), as nested ``jax.jit`` is inlined.
     """
     if f is None:
         return lambda g: Compiled(g, has_aux=has_aux, static_argnums=static_argnums)

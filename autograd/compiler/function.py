@@ -32,7 +32,7 @@ from autograd.compiler.symbolic import Kind, kind_of
 from autograd.data import MATH_ERRORS
 from autograd.graph import topological_order
 from autograd.modes import current
-from autograd.value import Value
+from autograd.value import Value, _observer
 
 _get_data = attrgetter("_data")
 _get_grad = attrgetter("grad")
@@ -149,6 +149,8 @@ class Compiled:
         return self if obj is None else functools.partial(self, obj)
 
     def __call__(self, *args: Any, create_graph: bool = False, **kwargs: Any) -> Any:
+        if _observer.get() is not None:  # inside another function's trace: be part of it
+            return self.f(*args, **kwargs)
         modes = current()
         if create_graph or modes.anomaly or not modes.grad_enabled:
             return self._finish(
