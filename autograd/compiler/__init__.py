@@ -10,9 +10,10 @@
 
 The first call runs the function with the engine (the *trace*) and generates Python
 source for its forward and backward passes from the op table; later calls with inputs
-of the same structure run that code, which does what ``backward()`` would: it returns
-the output's data and adds the gradients to the ``.grad`` of every Value the output
-depends on. ``step.source`` is the code: one line per forward op and one per chain-rule
+of the same structure run that code, which does what ``backward()`` would for the
+leaves: it returns the output's data and adds the gradients to the ``.grad`` of every
+leaf the output depends on (the nodes the function makes are the trace's, not the
+code's). ``step.source`` is the code: one line per forward op and one per chain-rule
 product, each with the op's formula as a comment. See :func:`compile`.
 """
 
@@ -43,9 +44,10 @@ def compile(
 
     Use it as ``step = autograd.compile(f)`` or as a decorator, ``@autograd.compile``.
     Calling ``step(*args)`` returns the output's data and sets ``.grad`` on every leaf the
-    output depends on, as ``f(*args).backward()`` would (leaves accumulate: zero them
-    between training steps). With ``has_aux=True``, ``f`` returns ``(output, aux)`` and
-    the call ``(data, aux)``, every Value in ``aux`` replaced by its data.
+    output depends on (parameters, Value arguments), as ``f(*args).backward()`` would
+    (leaves accumulate: zero them between training steps). With ``has_aux=True``, ``f``
+    returns ``(output, aux)`` and the call ``(data, aux)``, every Value in ``aux``
+    replaced by its data.
 
     What the compiled code reads at every call: Values passed as arguments, floats and
     1-D arrays passed as arguments (the function sees them as leaf Values, as jax's jit
