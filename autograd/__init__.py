@@ -18,11 +18,14 @@ The public API, re-exported here:
 * :func:`data_of` — the number or array behind a Value (anything else unchanged);
 * :func:`to_torch` — the graph rebuilt as PyTorch operations, to compare gradients
   (PyTorch is optional and imported only when it is called);
+* :func:`compile` — trace a training step once, then run generated forward-and-backward
+  code (:mod:`autograd.compiler`);
 * :mod:`autograd.ops` — the op table, one entry per primitive.
 """
 
 from autograd import ops
 from autograd.backward import gradients
+from autograd.compiler import compile
 from autograd.data import data_of
 from autograd.errors import AnomalyError, AutogradError, DomainError, GradcheckError
 from autograd.functional import grad, hessian, jvp, value_and_grad
@@ -53,6 +56,7 @@ __all__ = [
     "GradcheckError",
     "Step",
     "Value",
+    "compile",
     "data_of",
     "detect_anomaly",
     "dot",

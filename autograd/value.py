@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import Any, Union
 
 import numpy as np
@@ -19,6 +20,25 @@ Operand = Union["Value", float, int, np.ndarray]
 
 UNRECORDED = ("computed with gradient recording off",)
 """Kept in ``_a`` of a node an op made under ``no_grad``: a result, not an input."""
+
+# ---- the tracing observer (autograd.compiler) ---------------------------------------------
+# While autograd.compile traces a function, the few methods that hand a Value's data to
+# Python control flow (comparisons, bool, float, item) and detach report what they returned,
+# so the compiled code can check the same condition later (a guard). Only those methods look
+# at the observer: building the graph (new_node, the ops) never does, so untraced code pays
+# one ContextVar lookup per comparison and nothing per op.
+
+TraceObserver = Callable[[str, "Value", Any, Any], None]
+_observer: ContextVar[TraceObserver | None] = ContextVar("chainrule_trace_observer", default=None)
+
+
+def _observed(what: str, node: Value, other: Any, result: Any) -> Any:
+    """Return ``result``, first telling the tracing observer (if any) what produced it."""
+    observer = _observer.get()
+    if observer is not None:
+        observer(what, node, other, result)
+    return result
+
 
 _new = object.__new__
 
@@ -196,7 +216,7 @@ class Value:
         return format(self._data, spec)
 
     def __float__(self) -> float:
-        return float(self._data)
+        return _observed("float", self, None, float(self._data))
 
     def __bool__(self) -> bool:
         """``bool(Value(0.0))`` is False, like ``bool(0.0)``; a batch has no single truth value."""
@@ -205,11 +225,11 @@ class Value:
                 "the truth value of a Value holding a batch is ambiguous: "
                 "compare its data with .data.any() or .data.all()"
             )
-        return self._data != 0.0
+        return _observed("bool", self, None, self._data != 0.0)
 
     def item(self) -> float:
         """The data as a Python float (like ``torch.Tensor.item``)."""
-        return float(self._data)
+        return _observed("float", self, None, float(self._data))
 
     # ---- building the graph ----------------------------------------------------------------
 
@@ -267,16 +287,16 @@ class Value:
     # ---- comparisons look at data; equality and hashing stay identity-based ----------------
 
     def __lt__(self, other: Operand) -> Any:
-        return self._data < _raw(other)
+        return _observed("<", self, other, self._data < _raw(other))
 
     def __le__(self, other: Operand) -> Any:
-        return self._data <= _raw(other)
+        return _observed("<=", self, other, self._data <= _raw(other))
 
     def __gt__(self, other: Operand) -> Any:
-        return self._data > _raw(other)
+        return _observed(">", self, other, self._data > _raw(other))
 
     def __ge__(self, other: Operand) -> Any:
-        return self._data >= _raw(other)
+        return _observed(">=", self, other, self._data >= _raw(other))
 
     __hash__ = object.__hash__
     __array_ufunc__ = None  # numpy defers to our reflected ops: array + v is a batched Value
@@ -302,7 +322,7 @@ class Value:
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut from the graph."""
-        return Value(self._data, label=self.label)
+        return _observed("detach", self, None, Value(self._data, label=self.label))
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Value:
         """Copy the whole graph behind this node, iteratively (any depth)."""

@@ -23,6 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", metavar="IDS", help="comma-separated workload ids, e.g. M,C,BM")
     parser.add_argument("--json", metavar="PATH", type=Path, help="also save the results as JSON")
     parser.add_argument("--markdown", metavar="PATH", type=Path, help="also save a Markdown table")
+    parser.add_argument(
+        "--unpinned",
+        action="store_true",
+        help="leave BLAS threads and malloc thresholds at their defaults (pinned: 1 thread)",
+    )
     args = parser.parse_args(argv)
 
     settings = Settings.quick() if args.quick else Settings.full()
@@ -40,11 +45,20 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     start = time.perf_counter()
+    pinning: dict[str, str] = {}
     try:
-        rows = run(settings, only, progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+        rows = run(
+            settings,
+            only,
+            progress=lambda msg: print(msg, file=sys.stderr, flush=True),
+            threads=None if args.unpinned else 1,
+            info=pinning,
+        )
     except ValueError as exc:
         parser.error(str(exc))
     elapsed = time.perf_counter() - start
+    info.update(pinning)
+    print("\n".join(f"  {key:<15} {value}" for key, value in pinning.items()))
     print(table(rows))
     print(f"total time {elapsed:.1f} s; load average at the end {load_average()}")
     if args.json:

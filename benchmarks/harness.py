@@ -18,6 +18,7 @@ Methodology (the same for every engine):
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import math
 import statistics
@@ -25,7 +26,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -232,3 +233,61 @@ def recursion_limit(limit: int) -> Iterator[None]:
         yield
     finally:
         sys.setrecursionlimit(previous)
+
+
+# ---- what the benchmarks do not measure, pinned ----------------------------------------------
+
+MMAP_THRESHOLD = 64 << 20
+"""glibc allocates blocks above its mmap threshold with mmap and frees them with munmap: a
+10,000-sample temporary (80 kB–1.3 MB) would cost fresh page faults on every call, and the
+threshold moves with the heap's history (numpy's BM time moved 1.9–7 ms with it). Pinned
+above every temporary of the workloads, with the trim threshold, so freed blocks are reused."""
+
+
+def pin_malloc() -> str:
+    """Fix glibc's mmap and trim thresholds for the process (once; they cannot be undone)."""
+    if not sys.platform.startswith("linux"):
+        return "not pinned (not glibc)"
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return "not pinned (no libc.so.6)"
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    ok = libc.mallopt(m_mmap_threshold, MMAP_THRESHOLD) and libc.mallopt(
+        m_trim_threshold, 2 * MMAP_THRESHOLD
+    )
+    mib = MMAP_THRESHOLD >> 20
+    return f"glibc mmap threshold {mib} MiB, trim {2 * mib} MiB" if ok else "mallopt failed"
+
+
+@contextmanager
+def pinned(threads: int | None = 1) -> Iterator[dict[str, str]]:
+    """BLAS threads of numpy (threadpoolctl) and torch pinned to ``threads``, malloc pinned.
+
+    ``threads=None`` leaves both as they are (the libraries' defaults) and only reports.
+    Yields what was done, for the table's header.
+    """
+    from benchmarks import models
+
+    info: dict[str, str] = {}
+    with ExitStack() as stack:
+        if threads is None:
+            info["threads"] = "library defaults (not pinned)"
+            info["malloc"] = "glibc defaults (not pinned)"
+            yield info
+            return
+        try:
+            from threadpoolctl import threadpool_limits
+
+            stack.enter_context(threadpool_limits(limits=threads))
+            info["threads"] = f"BLAS {threads} (threadpoolctl)"
+        except ImportError:
+            info["threads"] = "BLAS not pinned (pip install threadpoolctl)"
+        torch = models.torch_module()
+        if torch is not None:
+            previous = torch.get_num_threads()
+            torch.set_num_threads(threads)
+            stack.callback(torch.set_num_threads, previous)
+            info["threads"] += f", torch {threads}"
+        info["malloc"] = pin_malloc()
+        yield info

@@ -69,8 +69,14 @@ class LocalMLP:
 
     def __init__(self, weights: Weights, activation: str = "relu") -> None:
         self.layers = [
-            ([[Value(float(w)) for w in row] for row in W], [Value(float(v)) for v in b])
-            for W, b in weights
+            (
+                [
+                    [Value(float(w), label=f"L{i}.n{j}.w{k}") for k, w in enumerate(row)]
+                    for j, row in enumerate(W)
+                ],
+                [Value(float(v), label=f"L{i}.n{j}.b") for j, v in enumerate(b)],
+            )
+            for i, (W, b) in enumerate(weights)
         ]
         self.act: Callable[[Value], Value] = getattr(Value, activation)
 
@@ -116,12 +122,17 @@ class NNMLP:
             raise RuntimeError(f"nn.MLP has {len(params)} parameters, expected {len(flat)}")
         for p, v in zip(params, flat):
             p.data = v
+        self._params = params
 
     def parameters(self) -> list[Value]:
         return list(self.model.parameters())
 
     def zero_grad(self) -> None:
-        self.model.zero_grad()
+        """Zero the gradients as a training loop does, through a fixed list of parameters
+        (``opt.zero_grad()``): ``nn.Module.zero_grad`` finds them by walking the module tree
+        at every call (0.27 ms on M's MLP, 10% of a compiled step)."""
+        for p in self._params:
+            p.grad = 0.0
 
     def __call__(self, x: Sequence[Any]) -> list[Value]:
         out = self.model(x)

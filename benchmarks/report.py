@@ -135,7 +135,7 @@ def environment() -> dict[str, Any]:
     torch = models.torch_module()
     info["torch"] = torch.__version__ if torch is not None else "not installed (skipped)"
     if torch is not None:
-        info["torch threads"] = torch.get_num_threads()
+        info["torch threads"] = f"{torch.get_num_threads()} by default"
     return info
 
 

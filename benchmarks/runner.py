@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from benchmarks import models
-from benchmarks.harness import Row, Settings
+from benchmarks.harness import Row, Settings, pinned
 from benchmarks.workloads_batched import workload_bm, workload_bt
 from benchmarks.workloads_scalar import workload_c, workload_d, workload_m, workload_w
 
@@ -29,8 +29,15 @@ def run(
     settings: Settings,
     only: Iterable[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    threads: int | None = 1,
+    info: dict[str, str] | None = None,
 ) -> list[Row]:
-    """Measure the workloads ``only`` (default: all, in table order) and return their rows."""
+    """Measure the workloads ``only`` (default: all, in table order) and return their rows.
+
+    BLAS threads (numpy, torch) are pinned to ``threads`` and glibc's malloc thresholds
+    fixed (:func:`benchmarks.harness.pinned`); ``threads=None`` leaves both as they are.
+    What was pinned is written into ``info``.
+    """
     names = list(WORKLOADS) if only is None else [n.strip().upper() for n in only]
     unknown = [n for n in names if n not in WORKLOADS]
     if unknown:
@@ -38,7 +45,9 @@ def run(
             f"unknown workload(s) {', '.join(unknown)}; choose from {', '.join(WORKLOADS)}"
         )
     rows: list[Row] = []
-    with frozen_imports():
+    with frozen_imports(), pinned(threads) as pinning:
+        if info is not None:
+            info.update(pinning)
         for name in names:
             rows += _one(name, settings, progress)
     return rows

@@ -17,6 +17,7 @@ import numpy as np
 from autograd import Value
 from benchmarks import models
 from benchmarks.harness import Row, Settings, measure
+from benchmarks.workloads_compiled import compiled_bm_rows
 from benchmarks.workloads_scalar import micrograd_m_time
 
 FULL_TRAIN_EPOCHS = 1_000
@@ -111,6 +112,8 @@ def workload_bm(settings: Settings) -> list[Row]:
                 note=f"micrograd: one step on {settings.moons_points} pts / "
                 f"{settings.moons_points}; ours: one step on {n:,} pts / {n:,}"),
         ]  # fmt: skip
+    for variant in models.ours_variants():
+        rows += compiled_bm_rows(settings, variant, weights, X, y, numpy_time, torch_time)
     return rows
 
 
@@ -143,7 +146,7 @@ def train_plain(model: Any, inputs: Any, target: Value, epochs: int, lr: float) 
 
 def _time_training(
     variant: str, sizes: list[int], activation: str, X: np.ndarray, y: np.ndarray, epochs: int,
-    lr: float,
+    lr: float, compile: bool = False,
 ) -> tuple[float, float, str]:  # fmt: skip
     """Train from the same initial weights; nn.fit (plain SGD) when nn exists, else a loop."""
     model = models.make_ours(variant, models.init_weights(sizes, seed=1), activation)
@@ -152,11 +155,11 @@ def _time_training(
     if fit is not None:
         import nn
 
-        history = fit(model.model, "mse", (X, y), epochs=epochs,
+        history = fit(model.model, "mse", (X, y), epochs=epochs, compile=compile,
                       optimizer=nn.SGD(model.model, lr=lr), progress=False)  # fmt: skip
         seconds = time.perf_counter() - start
         final = float(history.train_loss[-1]) if history.train_loss else math.nan
-        return seconds, final, "nn.fit, SGD"
+        return seconds, final, "nn.fit(compile=True), SGD" if compile else "nn.fit, SGD"
     final = train_plain(model, batch_inputs(variant, X), Value(y), epochs, lr)
     return time.perf_counter() - start, final, "plain loop, SGD"
 
@@ -192,13 +195,17 @@ def workload_bt(settings: Settings) -> list[Row]:
         ("XOR 2-32-32-1 relu", [2, 32, 32, 1], "relu", Xx, yx, settings.xor_epochs,
          FULL_XOR_EPOCHS, f"{settings.xor_points} pts"),
     ]  # fmt: skip
-    for variant in models.ours_variants():
+    runs = [(v, False) for v in models.ours_variants()]
+    if "nn" in models.ours_variants():
+        runs.append(("nn", True))
+    for variant, compiled in runs:
         for name, sizes, act, X, y, epochs, full, pts in cases:
-            seconds, final, how = _time_training(variant, sizes, act, X, y, epochs, LR)
+            seconds, final, how = _time_training(variant, sizes, act, X, y, epochs, LR, compiled)
             estimate = seconds * full / epochs
             is_full = epochs == full
             rows.append(
-                Row("BT", f"train {name}, {pts}, {epochs:,} epochs, {variant} MLP", seconds,
+                Row("BT", f"train {name}, {pts}, {epochs:,} epochs, {variant} MLP"
+                    + (", compiled" if compiled else ""), seconds,
                     kind="max" if is_full else "info", bound=TRAIN_BOUND if is_full else None,
                     note=f"final MSE {final:.3g}; {how}"
                     + ("" if is_full else f"; ≈{estimate:.1f} s for {full:,} epochs"),

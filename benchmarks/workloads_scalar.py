@@ -16,6 +16,7 @@ from typing import Any
 from autograd import Value, topological_order
 from benchmarks import models
 from benchmarks.harness import Row, Settings, measure, peak_memory, recursion_limit
+from benchmarks.workloads_compiled import compiled_c_rows, compiled_m_rows
 
 MICROGRAD_LIMIT = 100_000
 """micrograd's topological sort is recursive: its runs get this recursion limit, nothing else."""
@@ -121,6 +122,8 @@ def workload_m(settings: Settings) -> list[Row]:
             Row("M", label, ours, other_name="torch 0-dim tensors", other=torch_time,
                 kind="speedup", bound=10, note="" if torch else "torch not installed: skipped")
         )  # fmt: skip
+    for variant in models.ours_variants():
+        rows += compiled_m_rows(settings, variant, weights, X, y, plain, mg_time)
     return rows
 
 
@@ -253,6 +256,7 @@ def workload_c(settings: Settings) -> list[Row]:
     if models.torch_module() is not None:
         torch_time = measure(lambda: chain_torch(steps), settings).median
     label = f"{steps:,}-step relu chain, fwd+bwd"
+    compiled = compiled_c_rows(settings, plain)
     return [
         Row("C", label, ours, other_name="micrograd", other=mg_time, kind="speedup", bound=8,
             note="engine issue asked ≥ 6x; " + MG_NOTE),
@@ -264,6 +268,7 @@ def workload_c(settings: Settings) -> list[Row]:
             other_name="micrograd", other=mg_mem, kind="max", bound=250,
             note=f"micrograd {mg_mem:.0f} B/node, measured on a "
             f"{min(steps, MICROGRAD_MEMORY_STEPS):,}-step chain" if mg_mem else ""),
+        *compiled,
     ]  # fmt: skip
 
 

@@ -1,0 +1,455 @@
+"""The compiled function: traced once per input structure, then generated code at each call.
+
+A call looks up the code generated for its arguments' structure (:func:`tracing.flatten`),
+runs it, and writes the gradients; a guard that fails (the data took another branch than
+when traced) or a new structure traces again. Whatever the generated code cannot do
+exactly as the engine, the engine does: anomaly mode, ``create_graph``, recording off,
+and any error inside the code (the engine's own :class:`DomainError` then reaches the
+user). Each new piece of code is checked against the engine's result of the call that
+traced it before it is ever used.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import linecache
+import threading
+import time
+import warnings
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Any
+
+import numpy as np
+
+from autograd.backward import PASS_LOCK
+from autograd.compiler import codegen, ir, tracing
+from autograd.compiler.symbolic import Kind, kind_of
+from autograd.data import MATH_ERRORS
+from autograd.graph import topological_order
+from autograd.modes import current
+from autograd.value import Value, _observer
+
+_get_data = attrgetter("_data")
+_get_grad = attrgetter("grad")
+_FLOAT = {float}
+
+MAX_VARIANTS = 8
+"""Generated codes kept per input structure (one per combination of guard outcomes)."""
+
+
+class Retrace(Exception):
+    """A guard of the generated code failed: the data took another branch than when traced."""
+
+
+class _EngineOnly(Exception):
+    pass
+
+
+@dataclass
+class Variant:
+    """One generated function, for one input structure and one set of guard outcomes."""
+
+    fn: Callable[..., Any]
+    source: str
+    filename: str
+    loaded: tuple[Value, ...]
+    written: tuple[Value, ...]
+    input_kinds: tuple[Kind, ...]
+    arg_grad_slots: tuple[int, ...]
+    aux: Any
+    batched: bool
+    floats_only: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.floats_only = all(k is None for k in self.input_kinds)
+
+    def run(self, flat: tracing.Flat) -> Any:
+        inputs = tuple(map(_get_data, self.loaded))
+        if self.floats_only:
+            if not set(map(type, inputs)) <= _FLOAT:
+                raise Retrace
+        elif tuple(map(kind_of, inputs)) != self.input_kinds:
+            raise Retrace
+        errors = _FORWARD_ERRORS() if self.batched else nullcontext()
+        with PASS_LOCK, errors:
+            out, aux, grads, arg_grads = self.fn(
+                inputs, tuple(map(_get_grad, self.written)), flat.data
+            )
+            for v, g in zip(self.written, grads):
+                v.grad = g
+            if arg_grads:
+                by_slot = dict(zip(flat.value_slots, flat.values))
+                for slot, g in zip(self.arg_grad_slots, arg_grads):
+                    v = by_slot[slot]
+                    v.grad = v.grad + g
+        return out, self.aux(aux)
+
+
+def _FORWARD_ERRORS() -> Any:
+    """The engine's floating-point rules for batches: an undefined result raises."""
+    return np.errstate(divide="raise", over="raise", invalid="raise", under="ignore")
+
+
+class Compiled:
+    """A function compiled by :func:`autograd.compile` (see there); call it like the function.
+
+    ``source`` is the code last run, ``traces`` how many times the function was traced
+    and ``retraces`` how many of those were because a guard failed or the input structure
+    changed (every trace after the first).
+    """
+
+    def __init__(
+        self, f: Callable[..., Any], *, has_aux: bool = False, static_argnums: Any = ()
+    ) -> None:
+        if not callable(f):
+            raise TypeError(f"autograd.compile needs a function, got {type(f).__name__}")
+        functools.update_wrapper(self, f)
+        self.f = f
+        self.has_aux = has_aux
+        nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+        if not all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in nums):
+            raise TypeError(f"static_argnums must be non-negative ints, got {static_argnums!r}")
+        self.static = frozenset(nums)
+        self.traces = 0
+        self.timings: dict[str, float] = {}
+        """Seconds the last trace took, by phase: ``trace`` (running the function with the
+        engine), ``generate`` (the code), ``compile`` (Python's compiler), ``engine
+        backward`` (that call's gradients) and ``check`` (the new code against them)."""
+        self._variants: dict[Any, list[Variant]] = {}
+        self._engine_only: dict[Any, str] = {}
+        self._last: Variant | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def retraces(self) -> int:
+        """Traces after the first: a guard failed or a new input structure came."""
+        return max(0, self.traces - 1)
+
+    @property
+    def source(self) -> str | None:
+        """The generated Python source last run (None before the first call)."""
+        return self._last.source if self._last is not None else None
+
+    @property
+    def fallback_reason(self) -> str | None:
+        """Why the engine runs instead of generated code for some input, if it does."""
+        return next(iter(self._engine_only.values()), None)
+
+    def __repr__(self) -> str:
+        name = getattr(self.f, "__qualname__", repr(self.f))
+        return f"<compiled {name}: {self.traces} trace(s)>"
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        """Used as a method decorator: bind like a function."""
+        return self if obj is None else functools.partial(self, obj)
+
+    def __call__(self, *args: Any, create_graph: bool = False, **kwargs: Any) -> Any:
+        if _observer.get() is not None:  # inside another function's trace: be part of it
+            return self.f(*args, **kwargs)
+        modes = current()
+        if create_graph or modes.anomaly or not modes.grad_enabled:
+            return self._finish(
+                *engine_call(self.f, args, kwargs, self.has_aux, create_graph, self.static)
+            )
+        flat = tracing.flatten(args, kwargs, self.static)
+        if flat.key in self._engine_only:
+            return self._finish(
+                *engine_call(self.f, args, kwargs, self.has_aux, static=self.static)
+            )
+        for variant in self._variants.get(flat.key, ()):
+            try:
+                out, aux = variant.run(flat)
+            except Retrace:
+                continue
+            except MATH_ERRORS:  # the engine says what went wrong, with its DomainError
+                return self._finish(
+                    *engine_call(self.f, args, kwargs, self.has_aux, static=self.static)
+                )
+            self._last = variant
+            return self._finish(out, aux)
+        return self._finish(*self._trace(args, kwargs, flat))
+
+    def generate(self, *args: Any, **kwargs: Any) -> str:
+        """Trace ``f(*args)`` and return the generated source, leaving every ``.grad`` as it was."""
+        flat = tracing.flatten(args, kwargs, self.static)
+        self._trace(args, kwargs, flat, dry=True)
+        if self._last is None:
+            reason = self._engine_only.get(flat.key, "it returned no Value")
+            raise ValueError(f"no code was generated for {_name(self.f)}: {reason}")
+        return self._last.source
+
+    def _engine(self, args: Any, kwargs: Any, create_graph: bool = False) -> Any:
+        call = engine_call(self.f, args, kwargs, self.has_aux, create_graph, self.static)
+        return self._finish(*call)
+
+    def _finish(self, out: Any, aux: Any) -> Any:
+        return (out, aux) if self.has_aux else out
+
+    # ---- tracing -------------------------------------------------------------------------
+
+    def _trace(
+        self, args: tuple[Any, ...], kwargs: dict[str, Any], flat: tracing.Flat, dry: bool = False
+    ) -> Any:
+        """Run the function with the engine (this call's result) and generate its code.
+
+        ``dry``: only generate, then put every gradient back as it was."""
+        with _collector_paused():  # the trace makes many objects and no cycles
+            start = time.perf_counter()
+            trace = tracing.run(self.f, args, kwargs, self.static)
+            self.timings = {"trace": time.perf_counter() - start}
+            self.traces += 1
+            out, aux = split_result(trace.result, self.has_aux)
+            if not isinstance(out, Value):
+                return out, data_of_structure(aux)
+            return self._compile_trace(trace, out, aux, flat, dry)
+
+    def _compile_trace(
+        self, trace: tracing.Trace, out: Value, aux: Any, flat: tracing.Flat, dry: bool
+    ) -> Any:
+        aux_values = list(_values_in(aux))
+        value_slots = set(flat.value_slots)
+        graph: ir.Graph | None = None
+        clock = time.perf_counter()
+        try:
+            graph = ir.build(trace, out, aux_values, value_slots)
+        except ir.Unsupported as exc:
+            reason = f"the engine runs {_name(self.f)} because {exc}"
+            if not trace.clock_moved:
+                self._engine_only[flat.key] = reason
+        timings = self.timings
+        timings["generate"] = time.perf_counter() - clock
+        reached = topological_order(out) if dry or flat.values else []
+        saved = [(v, v.grad) for v in reached if v.is_leaf] if dry else []
+        before = [n.value.grad for n in graph.inputs if n.wants_grad] if graph else []
+        clock = time.perf_counter()
+        out.backward()  # the engine's pass: this call's gradients
+        timings["engine backward"] = time.perf_counter() - clock
+        if not dry:
+            self._return_arg_grads(trace, flat, reached)
+        result = (out._data, data_of_structure(aux))
+        try:
+            if graph is None:
+                return result
+            try:
+                variant = self._generate(graph, trace, flat, aux)
+                clock = time.perf_counter()
+                self._check(variant, graph, trace, flat, before)
+                timings["check"] = time.perf_counter() - clock
+            except _EngineOnly as exc:
+                self._engine_only[flat.key] = str(exc)
+                warnings.warn(str(exc), RuntimeWarning, stacklevel=3)
+                return result
+        finally:
+            for v, g in saved:
+                v.grad = g
+        with self._lock:
+            variants = self._variants.setdefault(flat.key, [])
+            variants.insert(0, variant)
+            del variants[MAX_VARIANTS:]
+        self._last = variant
+        return result
+
+    def _return_arg_grads(
+        self, trace: tracing.Trace, flat: tracing.Flat, order: list[Value]
+    ) -> None:
+        """Give each Value argument the gradient of the leaf that stood for it in the trace."""
+        if not flat.values:
+            return
+        reached = set(order)
+        by_slot = dict(zip(flat.value_slots, flat.values))
+        for slot, leaf in enumerate(trace.leaves):
+            if slot in by_slot and leaf in reached:
+                v = by_slot[slot]
+                v.grad = v.grad + leaf.grad
+
+    def _generate(
+        self, graph: ir.Graph, trace: tracing.Trace, flat: tracing.Flat, aux: Any
+    ) -> Variant:
+        from autograd.compiler import layout
+
+        for node in graph.nodes:
+            if node.needs_grad:
+                node.grad_kind = kind_of(node.value.grad)
+        name = _identifier_hint(self.f)
+        clock = time.perf_counter()
+        try:
+            emitter = codegen.Emitter(graph, name)
+            summary = layout.generate(emitter)
+            source = emitter.source(_docstring(self.f, graph, summary))
+        except Exception as exc:  # a bug of ours: the engine keeps the user going
+            raise _EngineOnly(
+                f"autograd.compile could not generate code for {_name(self.f)} "
+                f"({type(exc).__name__}: {exc}); the engine runs it instead"
+            ) from exc
+        self.timings["generate"] += time.perf_counter() - clock
+        clock = time.perf_counter()
+        filename = f"<autograd.compile {_name(self.f)} #{next(_COUNTER)}>"
+        code = compile(source, filename, "exec")
+        namespace = dict(emitter.names.globals)
+        namespace["_Retrace"] = Retrace
+        namespace["__name__"] = f"autograd.compiled.{emitter.function_name}"
+        exec(code, namespace)
+        fn = namespace[emitter.function_name]
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        variant = Variant(
+            fn=fn,
+            source=source,
+            filename=filename,
+            loaded=tuple(n.value for n in graph.inputs),
+            written=tuple(n.value for n in graph.inputs if n.wants_grad),
+            input_kinds=tuple(n.kind for n in graph.inputs),
+            arg_grad_slots=tuple(n.slot for n in graph.args if n.wants_grad),
+            aux=_rebuilder(aux),
+            batched=graph.batched,
+        )
+        weakref.finalize(variant, linecache.cache.pop, filename, None)
+        self.timings["compile"] = time.perf_counter() - clock
+        return variant
+
+    def _check(
+        self, variant: Variant, graph: ir.Graph, trace: tracing.Trace, flat: tracing.Flat,
+        before: list[Any],
+    ) -> None:  # fmt: skip
+        """Run the new code on the traced call and compare with the engine's numbers."""
+        inputs = tuple(n.data for n in graph.inputs)
+        try:
+            errors = _FORWARD_ERRORS() if variant.batched else nullcontext()
+            with errors:
+                out, aux, grads, arg_grads = variant.fn(inputs, tuple(before), flat.data)
+        except Exception as exc:
+            raise _EngineOnly(
+                f"the code generated for {_name(self.f)} failed on the call that traced it "
+                f"({type(exc).__name__}: {exc}); the engine runs it instead"
+            ) from exc
+        expected = [n.value.grad for n in graph.inputs if n.wants_grad]
+        expected_args = [n.value.grad for n in graph.args if n.wants_grad]
+        pairs = [(out, graph.out.data), *zip(grads, expected), *zip(arg_grads, expected_args)]
+        pairs += [(a, n.data) for a, n in zip(aux, graph.aux)]
+        numbers = [(a, b) for a, b in pairs if type(a) is float and type(b) is float]
+        others = [(a, b) for a, b in pairs if not (type(a) is float and type(b) is float)]
+        if numbers:
+            others.append((np.array([a for a, _ in numbers]), np.array([b for _, b in numbers])))
+        for got, want in others:
+            if not close(got, want):
+                raise _EngineOnly(
+                    f"the code generated for {_name(self.f)} computed {got!r} where the engine "
+                    f"computed {want!r}; the engine runs it instead (please report this)"
+                )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic collector while tracing and making the code: both make many small
+    objects and no cycles, and full collections would re-walk the graph again and again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def close(a: Any, b: Any, rel: float = 1e-7) -> bool:
+    """Equal up to rounding: a safety net against bugs, not a precision test."""
+    a_arr, b_arr = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a_arr.shape != b_arr.shape:
+        return False
+    scale = float(np.max(np.abs(b_arr[np.isfinite(b_arr)]), initial=0.0))
+    return bool(np.allclose(a_arr, b_arr, rtol=rel, atol=rel * scale + 1e-300, equal_nan=True))
+
+
+_COUNTER = iter(range(1, 1 << 62))
+
+
+def _name(f: Any) -> str:
+    return getattr(f, "__qualname__", None) or getattr(f, "__name__", None) or repr(f)
+
+
+def _identifier_hint(f: Any) -> str:
+    name = getattr(f, "__name__", "") or ""
+    return name if name.isidentifier() else "lambda"
+
+
+def _docstring(f: Any, graph: ir.Graph, summary: str) -> str:
+    n_ops = sum(1 for n in graph.nodes if n.role == ir.OP)
+    return (
+        f"{_name(f)}, compiled by autograd.compile: forward and backward of {n_ops} op "
+        f"node(s){summary}."
+    )
+
+
+# ---- results with auxiliary outputs ------------------------------------------------------------
+
+
+def split_result(result: Any, has_aux: bool) -> tuple[Any, Any]:
+    if not has_aux:
+        return result, None
+    if not isinstance(result, tuple) or len(result) != 2:
+        raise TypeError(
+            "a function compiled with has_aux=True must return (output, auxiliary), got "
+            f"{type(result).__name__}"
+        )
+    return result
+
+
+def _values_in(x: Any) -> Iterator[Value]:
+    if isinstance(x, Value):
+        yield x
+    elif isinstance(x, (list, tuple)):
+        for item in x:
+            yield from _values_in(item)
+    elif isinstance(x, dict):
+        for item in x.values():
+            yield from _values_in(item)
+
+
+def data_of_structure(x: Any) -> Any:
+    """The same structure with every Value replaced by its data."""
+    if isinstance(x, Value):
+        return x._data
+    if isinstance(x, (list, tuple)):
+        return type(x)(data_of_structure(i) for i in x)
+    if isinstance(x, dict):
+        return {k: data_of_structure(v) for k, v in x.items()}
+    return x
+
+
+def _rebuilder(aux: Any) -> Callable[[Sequence[Any]], Any]:
+    """A function putting the generated code's auxiliary values back into ``aux``'s shape."""
+
+    def rebuild(x: Any, it: Iterator[Any]) -> Any:
+        if isinstance(x, Value):
+            return next(it)
+        if isinstance(x, (list, tuple)):
+            return type(x)(rebuild(i, it) for i in x)
+        if isinstance(x, dict):
+            return {k: rebuild(v, it) for k, v in x.items()}
+        return x
+
+    return lambda values: rebuild(aux, iter(values))
+
+
+# ---- the engine, for what the generated code does not do ---------------------------------------
+
+
+def engine_call(
+    f: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], has_aux: bool,
+    create_graph: bool = False, static: frozenset[int] = frozenset(),
+) -> tuple[Any, Any]:  # fmt: skip
+    """The function run by the engine: numbers lifted as when tracing, Values as they are,
+    then ``backward`` (unless recording is off)."""
+    names = tracing.parameter_names(f, len(args))
+    new_args, new_kwargs, _ = tracing.lift(args, kwargs, names, keep_values=True, static=static)
+    result = f(*new_args, **new_kwargs)
+    out, aux = split_result(result, has_aux)
+    if isinstance(out, Value):
+        if current().grad_enabled:
+            out.backward(create_graph=create_graph)
+        return out._data, data_of_structure(aux)
+    return out, data_of_structure(aux)

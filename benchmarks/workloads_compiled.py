@@ -1,0 +1,177 @@
+"""``autograd.compile`` rows for workloads M, C and BM, measured in the same run as the engine.
+
+* M compiled: one training step of micrograd's demo (the per-sample sum rolled into a
+  loop), against micrograd and the plain-float forward; the time of the first call
+  (trace with the engine, generate, compile, check) as the compile time; loss and every
+  gradient against the engine's.
+* C compiled: the 20,000-step chain replayed by its generated code (straight-line),
+  against the plain-float forward.
+* BM compiled: M in batched mode on 10,000 points (layers fused into matrix products),
+  against numpy by hand and torch ``nn.Sequential``, BLAS threads pinned.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+import autograd
+from autograd import Value
+from benchmarks import models
+from benchmarks.harness import Row, Settings, measure
+
+COMPILE_TIME_BOUND = 0.1
+EQUAL_BOUND = 1e-12
+
+
+def relative_difference(got: list[float], want: list[float]) -> float:
+    """The largest ``|got - want| / |want|`` (an exact match counts 0, even at 0)."""
+    worst = 0.0
+    for a, b in zip(got, want, strict=True):
+        if a == b:
+            continue
+        worst = max(worst, abs(a - b) / abs(b) if b else math.inf)
+    return worst
+
+
+def first_call_time(make: Callable[[], Any], repeats: int) -> tuple[float, dict[str, float]]:
+    """A fresh compile's first call, the median of ``repeats``: its whole time, and the time
+    of each phase (``Compiled.timings``)."""
+    runs = []
+    for _ in range(repeats):
+        compiled = make()
+        start = time.perf_counter()
+        compiled()
+        runs.append((time.perf_counter() - start, dict(compiled.timings)))
+    runs.sort(key=lambda run: run[0])
+    return runs[len(runs) // 2]
+
+
+def _grads(model: Any) -> list[float]:
+    return [float(p.grad) for p in model.parameters()]
+
+
+def compiled_m_rows(
+    settings: Settings, variant: str, weights: models.Weights, X: list[list[float]],
+    y: list[float], plain: float, mg_time: float | None,
+) -> list[Row]:  # fmt: skip
+    """Workload M compiled: per step, compile time, and equality with the engine."""
+    model = models.make_ours(variant, weights)
+
+    def make() -> Callable[[], Any]:
+        fresh = models.make_ours(variant, weights)
+        return autograd.compile(lambda: models.hinge_loss_ours(fresh, X, y))
+
+    first_call, phases = first_call_time(make, 5 if settings.name == "full" else 1)
+    compile_time = phases["trace"] + phases["generate"] + phases["compile"]
+    step = autograd.compile(lambda: models.hinge_loss_ours(model, X, y))
+    loss = step()
+    engine = models.make_ours(variant, weights)
+    ref = models.hinge_loss_ours(engine, X, y)
+    ref.backward()
+    diff = max(
+        relative_difference([loss], [float(ref.data)]),
+        relative_difference(_grads(model), _grads(engine)),
+    )
+
+    def run() -> Any:
+        model.zero_grad()
+        return step()
+
+    ours = measure(run, settings).median
+    label = f"{settings.moons_points} pts, compiled step, {variant} MLP"
+    return [
+        Row("M", label, ours, other_name="micrograd", other=mg_time, kind="speedup",
+            bound=200, note="the per-sample sum rolled into one loop; loss and gradients "
+            + ("agree with the engine" if diff <= EQUAL_BOUND else "DIFFER from the engine")),
+        Row("M", label, ours, other_name="plain floats, forward only", other=plain,
+            kind="slowdown", bound=1.5),
+        Row("M", f"compile time (trace + generate + compile), {variant} MLP",
+            compile_time, kind="max", bound=COMPILE_TIME_BOUND,
+            note=f"trace {phases['trace'] * 1e3:.0f} ms, generate {phases['generate'] * 1e3:.0f}"
+            f" ms, compile {phases['compile'] * 1e3:.0f} ms; the first call also runs the "
+            f"engine's backward ({phases['engine backward'] * 1e3:.0f} ms) and checks the code "
+            f"({phases['check'] * 1e3:.0f} ms): {first_call * 1e3:.0f} ms in all; "
+            f"{len((step.source or '').splitlines()):,} lines of code"),
+        Row("M", f"compiled = engine, {variant} MLP", 1 + len(_grads(model)), unit="values",
+            kind="check",
+            ok=diff <= EQUAL_BOUND,
+            note=f"loss and {len(_grads(model))} gradients: largest relative difference "
+            f"{diff:.1e} (≤ {EQUAL_BOUND:g})"),
+    ]  # fmt: skip
+
+
+def chain(steps: int) -> Callable[[Value], Value]:
+    def f(y: Value) -> Value:
+        for _ in range(steps):
+            y = (y * 1.0001 + 0.01).relu()
+        return y
+
+    return f
+
+
+def compiled_c_rows(settings: Settings, plain: float) -> list[Row]:
+    """Workload C's chain compiled once (straight-line code), then replayed."""
+    steps = settings.chain_steps
+    y0 = Value(0.5, label="y0")
+    step = autograd.compile(chain(steps))
+    start = time.perf_counter()
+    step(y0)
+    compile_time = time.perf_counter() - start
+    ours = measure(lambda: step(y0), settings).median
+    label = f"{steps:,}-step relu chain, compiled, replayed"
+    return [
+        Row("C", label, ours, other_name="plain floats, forward only", other=plain,
+            kind="slowdown", bound=4,
+            note=f"straight-line code, {len((step.source or '').splitlines()):,} lines"),
+        Row("C", "compile time (first call), chain", compile_time, kind="info"),
+    ]  # fmt: skip
+
+
+def compiled_bm_rows(
+    settings: Settings, variant: str, weights: models.Weights, X: np.ndarray, y: np.ndarray,
+    numpy_time: float, torch_time: float | None,
+) -> list[Row]:  # fmt: skip
+    """Workload BM compiled: layers as matrix products, against numpy and torch."""
+    from benchmarks.workloads_batched import batch_inputs
+
+    yv = Value(y)
+    model = models.make_ours(variant, weights)
+    step = autograd.compile(
+        lambda: models.hinge_loss_ours_batched(model, batch_inputs(variant, X), yv)
+    )
+    start = time.perf_counter()
+    loss = step()
+    compile_time = time.perf_counter() - start
+    engine = models.make_ours(variant, weights)
+    yv2 = Value(y)
+    ref = models.hinge_loss_ours_batched(engine, batch_inputs(variant, X), yv2)
+    ref.backward()
+    diff = max(
+        relative_difference([loss], [float(ref.data)]),
+        relative_difference(_grads(model), _grads(engine)),
+    )
+
+    def run() -> Any:
+        model.zero_grad()
+        return step()
+
+    ours = measure(run, settings).median
+    n = settings.batch_points
+    label = f"M on {n:,} pts, compiled step, {variant} MLP"
+    return [
+        Row("BM", label, ours, other_name="numpy by hand (fwd+bwd)", other=numpy_time,
+            kind="slowdown", bound=1.5, note="layers fused into matrix products"),
+        Row("BM", label, ours, other_name="torch nn.Sequential f64", other=torch_time,
+            kind="slowdown", bound=1.3,
+            note="" if torch_time else "torch not installed: skipped"),
+        Row("BM", f"compiled = engine, {variant} MLP", 1 + len(_grads(model)), unit="values",
+            kind="check",
+            ok=diff <= EQUAL_BOUND,
+            note=f"loss and {len(_grads(model))} gradients: largest relative difference "
+            f"{diff:.1e} (≤ {EQUAL_BOUND:g}); first call {compile_time * 1e3:.0f} ms"),
+    ]  # fmt: skip
