@@ -1,18 +1,21 @@
-"""Reverse mode: the one loop that applies the chain rule to a whole graph.
+"""Reverse mode: the chain rule over a whole graph.
 
-:func:`backward` writes ``.grad`` on the graph's nodes (``Value.backward``);
-:func:`gradients` returns ∂outputs/∂inputs and leaves every ``.grad`` as it was
-(the primitive the function transforms are built on). Both run the same loop,
-:func:`_reverse`, one pass at a time: :data:`PASS_LOCK` makes concurrent passes
-over shared nodes exact (no lost accumulation, two passes give the sum of both).
+:func:`backward` writes ``.grad`` on the graph's nodes (``Value.backward``) in one
+loop, :func:`_reverse`, with fast paths for nodes holding one number; it holds
+:data:`PASS_LOCK`, so concurrent passes over shared nodes are exact (no lost
+accumulation; two passes give the sum of both). :func:`gradients` returns
+∂outputs/∂inputs and touches no ``.grad`` at all: it sums into a map of its own
+(:func:`_accumulate`, the general path of the same rule), so transforms built on
+it can run in several threads at once.
 """
 
 from __future__ import annotations
 
 import gc
-import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
+from functools import partial
+from itertools import filterfalse
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +24,7 @@ import numpy as np
 from autograd import modes
 from autograd.data import MATH_ERRORS, as_data, data_of
 from autograd.errors import AutogradError, DomainError
-from autograd.graph import topological_order
+from autograd.graph import PASS_LOCK, topological_order
 from autograd.messages import check_finite
 from autograd.ops import BINARY, UNARY, WITH_CONSTANT
 from autograd.versions import CLOCK
@@ -31,12 +34,11 @@ if TYPE_CHECKING:
 
     from autograd.value import Value
 
-PASS_LOCK = threading.RLock()
-"""Held for every backward pass and every graph walk that marks nodes."""
 
 _get_data = attrgetter("_data")
 _get_version = attrgetter("_version")
 _get_op = attrgetter("_op")  # truthy for an interior node, None for a leaf
+_get_grad = attrgetter("grad")
 
 
 def backward(root: Value, gradient: Any = None, create_graph: bool = False) -> None:
@@ -51,7 +53,14 @@ def backward(root: Value, gradient: Any = None, create_graph: bool = False) -> N
     """
     with PASS_LOCK, _collector_paused():
         order = prepare(root, create_graph, gradient)
-        _run(order, create_graph)
+        leaves = list(filterfalse(_get_op, order))
+        before = list(map(_get_grad, leaves))
+        try:
+            _run(_reverse, order, create_graph)
+        except BaseException:  # a failed pass leaves no half-added gradient behind
+            for leaf, grad in zip(leaves, before):
+                leaf.grad = grad
+            raise
 
 
 def gradients(
@@ -76,22 +85,17 @@ def gradients(
         seeds = [None] * len(outs)
     if len(seeds) != len(outs):
         raise ValueError(f"gradients got {len(outs)} output(s) but {len(seeds)} grad_outputs")
-    with PASS_LOCK, _collector_paused():
-        for out in outs:
-            _check_recorded(out)
-        order = topological_order(*outs, *ins)
-        _check_current(outs[0], order)
-        saved = [node.grad for node in order]
-        try:
-            for node in order:
-                node.grad = 0.0
-            for out, seed in zip(outs, seeds):
-                out.grad = out.grad + _seed(out, seed, create_graph)
-            _run(order, create_graph)
-            found = tuple(node.grad for node in ins)
-        finally:
-            for node, g in zip(order, saved):
-                node.grad = g
+    for out in outs:
+        _check_recorded(out)
+    order = topological_order(*outs, *ins)
+    _check_current(outs[0], order)
+    grads: dict[Value, Any] = {}
+    for out, seed in zip(outs, seeds):
+        start = _seed(out, seed, create_graph)
+        grads[out] = grads[out] + start if out in grads else start
+    with _collector_paused():
+        _run(partial(_accumulate, grads=grads), order, create_graph)
+    found = tuple(grads[node] if node in grads else _zero_like(node) for node in ins)
     return found[0] if single else found
 
 
@@ -209,8 +213,14 @@ def _check_current(root: Value, order: list[Value]) -> None:
     if oldest is None or oldest == CLOCK.now:
         return
     for node in filter(_get_op, order):
+        if node._version < 0:  # its own data was assigned after an op computed it
+            raise AutogradError(
+                f"backward of {_name(root)}: the data of {_name(node)} was assigned after "
+                f"{node.op!r} computed it, so its local derivatives would use a number the "
+                "forward pass never produced; rebuild the graph instead"
+            )
         for parent in node.parents:
-            if parent._version > node._version:
+            if abs(parent._version) > node._version:
                 raise AutogradError(
                     f"backward of {_name(root)}: the data of {_name(parent)} was changed "
                     f"after {_name(node)} was computed from it, so the graph's numbers are "
@@ -223,13 +233,41 @@ def _name(v: Value) -> str:
     return repr(v.label) if v.label else f"a node (op {v.op or 'leaf'!r}, data {v._data!r})"
 
 
-def _run(order: list[Value], create_graph: bool) -> None:
+def _run(loop: Callable[[list[Value], bool], None], order: list[Value], create_graph: bool) -> None:
+    """Run a chain-rule loop: recording on for ``create_graph``, else with numpy's
+    floating-point errors raised (for batches, an undefined derivative raises)."""
     if create_graph:
         with modes.enable_grad():
-            _reverse(order, create_graph=True)
+            loop(order, True)
     else:
         with np.errstate(divide="raise", invalid="raise", over="ignore", under="ignore"):
-            _reverse(order, create_graph=False)  # batches: an undefined derivative raises
+            loop(order, False)
+
+
+def _zero_like(node: Value) -> Any:
+    return np.zeros_like(node._data) if isinstance(node._data, np.ndarray) else 0.0
+
+
+def _accumulate(order: list[Value], create_graph: bool, grads: dict[Value, Any]) -> None:
+    """The chain rule into ``grads`` (node → ∂L/∂node) instead of ``.grad``: for
+    :func:`gradients`, which must leave every ``.grad`` alone. The general path of
+    :func:`_reverse`, node by node: ``grads[parent] += grads[node] · ∂node/∂parent``."""
+    anomaly = modes.current().anomaly
+    node = order[-1]
+    try:
+        for node in reversed(order):
+            g = grads.get(node)
+            if g is None or node._op is None:
+                continue
+            for parent, partial_ in zip(node.parents, local_partials(node, create_graph)):
+                add = reduce_to(parent._data, g * partial_)
+                total = grads[parent] = grads[parent] + add if parent in grads else add
+                if anomaly:
+                    check_finite(parent, "backward", total)
+    except AutogradError:
+        raise
+    except MATH_ERRORS as exc:
+        raise undefined_derivative(node, exc) from None
 
 
 def _reverse(order: list[Value], create_graph: bool) -> None:
@@ -274,9 +312,14 @@ def _reverse(order: list[Value], create_graph: bool) -> None:
     except AutogradError:
         raise
     except MATH_ERRORS as exc:
-        operands = ", ".join(repr(p._data) for p in node.parents)
-        raise DomainError(
-            f"backward through {node.op}({operands}): the local derivative is undefined "
-            f"there ({exc or type(exc).__name__}); {node.op} is differentiable for "
-            f"{node._op.domain if node._op else 'its domain'}"
-        ) from None
+        raise undefined_derivative(node, exc) from None
+
+
+def undefined_derivative(node: Value, exc: BaseException) -> DomainError:
+    """The error for a local derivative that cannot be evaluated at ``node``'s inputs."""
+    operands = ", ".join(repr(p._data) for p in node.parents)
+    return DomainError(
+        f"backward through {node.op}({operands}): the local derivative is undefined "
+        f"there ({exc or type(exc).__name__}); {node.op} is differentiable for "
+        f"{node._op.domain if node._op else 'its domain'}"
+    )

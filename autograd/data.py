@@ -31,7 +31,8 @@ def as_data(data: Any, what: str = "Value data") -> Data:
         try:
             return float(data)  # also turns numpy scalars into plain floats
         except OverflowError:
-            digits = len(str(abs(int(data)))) if isinstance(data, numbers.Integral) else None
+            bits = abs(int(data)).bit_length() if isinstance(data, numbers.Integral) else 0
+            digits = int(bits * 0.30103) + 1 if bits else None  # no str(): huge ints refuse it
             size = f"an integer of {digits} digits" if digits else repr(data)
             raise ValueError(
                 f"{what} must fit in a float (at most about 1.8e308), got {size}"

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from autograd.ops import BINARY, NARY
 
 if TYPE_CHECKING:
     from autograd.value import Value
+
+
+PASS_LOCK = threading.RLock()
+"""Held by every walk that marks nodes and every backward pass, so that threads sharing
+nodes never see each other's marks or half-summed gradients."""
 
 
 def topological_order(*roots: Value) -> list[Value]:
@@ -18,8 +24,13 @@ def topological_order(*roots: Value) -> list[Value]:
     the order depends only on the graph (parents in their recorded order), never
     on ``id()``, so it is the same every run. It reads the parent slots directly
     (see :func:`autograd.value.new_node`): this walk is on every backward pass.
-    Concurrent walks over one graph must hold :data:`autograd.backward.PASS_LOCK`.
+    It holds :data:`PASS_LOCK` (re-entrant), so concurrent walks over one graph are safe.
     """
+    with PASS_LOCK:
+        return _walk(roots)
+
+
+def _walk(roots: tuple[Value, ...]) -> list[Value]:
     expanded, done = object(), object()  # fresh marks: stale ones from earlier walks never match
     order: list[Value] = []
     stack = list(reversed(roots))

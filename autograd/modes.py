@@ -9,9 +9,9 @@ Each switch is a context manager and a decorator, bare (``@no_grad``) or called
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import inspect
-import sys
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any, NamedTuple, TypeVar
@@ -78,28 +78,36 @@ def _pop() -> None:
 
 
 def decorate(func: F, make: Callable[[], Any]) -> F:
-    """Run ``func`` under the context manager ``make()``; a generator function on every resume."""
+    """Run ``func`` under the context manager ``make()``.
+
+    A generator function runs in a context of its own, entered once under the mode:
+    each resume runs there, so the mode (and any block the generator enters) holds
+    across its yields and never leaks into the caller's code between them.
+    """
+    if inspect.iscoroutinefunction(func) or inspect.isasyncgenfunction(func):
+        raise TypeError(
+            f"{func.__qualname__} is async: use the mode as 'with' inside it instead of as a"
+            " decorator (a decorator could not hold the mode across its awaits)"
+        )
     if inspect.isgeneratorfunction(func):
 
         @functools.wraps(func)
         def generator(*args: Any, **kwargs: Any) -> Iterator[Any]:
             gen = func(*args, **kwargs)
+            own = contextvars.copy_context()
+            own.run(make().__enter__)  # left entered: the context is the generator's alone
             try:
-                with make():
-                    response = gen.send(None)
+                response = own.run(gen.send, None)
                 while True:
                     try:
                         request = yield response
                     except GeneratorExit:
-                        with make():
-                            gen.close()
+                        own.run(gen.close)
                         raise
-                    except BaseException:
-                        with make():
-                            response = gen.throw(sys.exc_info()[1])
+                    except BaseException as exc:
+                        response = own.run(gen.throw, exc)
                     else:
-                        with make():
-                            response = gen.send(request)
+                        response = own.run(gen.send, request)
             except StopIteration as stop:
                 return stop.value
 

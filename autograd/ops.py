@@ -199,12 +199,16 @@ def _powv_forward(a: Any, b: Any) -> Any:
 
 
 def _pow_base_partial(a: Any, b: Any) -> Any:
-    """∂(aᵇ)/∂a = b·aᵇ⁻¹; at a = 0 (then b > 0): 0 for b > 1, 1 for b = 1, ∞ for b < 1."""
-    x = data_of(a)
-    if isinstance(x, float) and x == 0.0:
-        e = data_of(b) - 1.0
-        return b * (0.0 if e > 0 else 1.0 if e == 0 else math.inf)
-    return b * a ** (b - 1.0)
+    """∂(aᵇ)/∂a = b·aᵇ⁻¹; at a = 0 (then b > 0): 0 for b > 1, b for b = 1, ∞ for b < 1."""
+    x, e = data_of(a), data_of(b) - 1.0
+    if isinstance(x, np.ndarray) or isinstance(e, np.ndarray):
+        if not np.any(x == 0):
+            return b * a ** (b - 1.0)
+        at_zero = np.where(e > 0, 0.0, np.where(e == 0, 1.0, np.inf))
+        return data_of(b) * np.where(x == 0, at_zero, np.where(x == 0, 1.0, x) ** e)
+    if x == 0.0 and e <= 0:  # b·0^(b-1) with b - 1 ≤ 0: no power of 0 to take
+        return b * (1.0 if e == 0 else math.inf)
+    return b * a ** (b - 1.0)  # at a = 0 with b > 1 this is 0, and stays a function of a
 
 
 def _times_log(out: Any, a: Any) -> Any:

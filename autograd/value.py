@@ -118,7 +118,8 @@ class Value:
     @data.setter
     def data(self, value: Any) -> None:
         self._data = as_data(value)
-        self._version = CLOCK.advance()
+        stamp = CLOCK.advance()
+        self._version = stamp if self._op is None else -stamp  # negative: an op's result changed
 
     @property
     def label(self) -> str:

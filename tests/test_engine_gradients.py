@@ -119,3 +119,44 @@ def test_nested_grad_equals_the_mixed_partial(a: float, b: float) -> None:
 def test_batched_grad_still_returns_arrays() -> None:
     xs = np.array([1.0, 2.0])
     assert list(D(lambda x: (x * x).batch_sum())(xs)) == [2.0, 4.0]
+
+
+def test_gradients_never_write_grad_even_for_a_moment() -> None:
+    """Another thread that owns p.grad sees only what it wrote, never a pass's partial sums."""
+    import sys
+    import threading
+
+    p = Value(3.0, label="p")
+    stop = threading.Event()
+    seen: set[float] = set()
+
+    def transforms() -> None:
+        while not stop.is_set():
+            D(lambda x: (x * p).sin() * p + p * p)(1.0)
+
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    worker = threading.Thread(target=transforms)
+    worker.start()
+    try:
+        for i in range(3000):
+            p.grad = float(i)
+            seen.add(p.grad - i)
+    finally:
+        stop.set()
+        worker.join()
+        sys.setswitchinterval(previous)
+    assert seen == {0.0}
+
+
+def test_jvp_skips_nodes_the_primals_do_not_reach() -> None:
+    c = Value(0.0).sqrt()  # its derivative is undefined, but no tangent flows through it
+    assert ag.jvp(lambda x: x * c + x, (1.0,), (1.0,)) == (1.0, 1.0)
+    with pytest.raises(ag.DomainError, match="sqrt"):
+        ag.jvp(lambda x: x.sqrt(), (0.0,), (1.0,))
+
+
+def test_an_unreached_batched_input_gets_a_zero_array() -> None:
+    xb = np.array([1.0, 2.0])
+    gx, gy = ag.grad(lambda x, y: y * 2.0, argnums=(0, 1))(xb, 1.0)
+    assert isinstance(gx, np.ndarray) and list(gx) == [0.0, 0.0] and gy == 2.0

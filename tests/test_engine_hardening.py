@@ -127,3 +127,37 @@ def test_backward_takes_an_upstream_gradient() -> None:
     assert list(xs.grad) == [2.0, 40.0]
     with pytest.raises(ValueError, match="shape"):
         (xs * 2.0).backward(gradient=1.0)
+
+
+def test_changing_the_data_of_an_op_result_is_caught_too() -> None:
+    a = Value(1.0, label="a")
+    b = a.exp()
+    b.label = "b"
+    b.data = 7.0
+    with pytest.raises(AutogradError, match="data of 'b' was assigned after 'exp' computed it"):
+        b.backward()
+    with pytest.raises(AutogradError, match="'b'"):
+        (b * 3.0).backward()
+    assert a.grad == 0.0
+
+
+def test_a_failed_backward_leaves_no_half_added_gradient() -> None:
+    x, w = Value(0.0, label="x"), Value(1.0, label="w")
+    w.grad = 5.0
+    z = (x * w).sqrt() + w * 2.0
+    with pytest.raises(DomainError, match="sqrt"):
+        z.backward()
+    assert (x.grad, w.grad) == (0.0, 5.0)
+
+
+def test_value_of_an_integer_too_long_to_print_is_still_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="5001 digits"):
+        Value(10**5000)
+
+
+def test_higher_derivatives_of_a_value_power_at_zero() -> None:
+    d = ag.grad
+    assert d(d(lambda a: a ** Value(2.0)))(0.0) == 2.0
+    assert d(d(d(lambda a: a ** Value(3.0))))(0.0) == 6.0
+    assert np.allclose(ag.hessian(lambda x, y: x**y)(0.0, 2.0), [[2.0, 0.0], [0.0, 0.0]])
+    assert list(d(lambda b: 0**b)(np.array([2.0, 3.0]))) == [0.0, 0.0]

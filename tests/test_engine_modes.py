@@ -84,3 +84,37 @@ def test_detect_anomaly_as_a_decorator() -> None:
         return ag.is_anomaly_enabled()
 
     assert check() is True and ag.is_anomaly_enabled() is False
+
+
+def test_a_decorated_generator_keeps_its_own_blocks_and_never_leaks_its_mode() -> None:
+    @ag.no_grad
+    def gen() -> Iterator[bool]:
+        with ag.enable_grad():
+            yield ag.is_grad_enabled()
+            yield ag.is_grad_enabled()
+
+    g = gen()
+    seen = [next(g), ag.is_grad_enabled(), next(g), ag.is_grad_enabled()]
+    assert seen == [True, True, True, True]
+    assert not (Value(1.0) * 2.0).is_leaf  # the caller records while the generator is paused
+
+
+def test_a_group_decorated_generator_does_not_stamp_the_callers_nodes() -> None:
+    @ag.node_group("encoder")
+    def gen() -> Iterator[str]:
+        with ag.node_group("inner"):
+            yield (Value(1.0) * 2.0).group
+
+    g = gen()
+    assert next(g) == "encoder.inner"
+    assert (Value(1.0) * 2.0).group == ""
+
+
+def test_async_functions_are_refused_as_decorated() -> None:
+    import pytest
+
+    with pytest.raises(TypeError, match="is async"):
+
+        @ag.no_grad
+        async def predict() -> None:
+            pass
