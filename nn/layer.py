@@ -6,7 +6,7 @@ from typing import Any
 
 from autograd import Value
 from nn.activations import check_activation
-from nn.module import Inputs, Module, as_inputs, check_count, label_parameters
+from nn.module import Inputs, Module, check_count, label_parameters
 from nn.neuron import Neuron, Seed, make_rng
 
 
@@ -53,8 +53,7 @@ class Layer(Module):
         label_parameters(self)  # n0.w1, …, n0.b, n1.w1, …
 
     def forward(self, x: Inputs) -> list[Value]:
-        xs = as_inputs(x, self.nin)
-        return [n(xs) for n in self.neurons]
+        return [n(x) for n in self.neurons]  # __call__ made x Values (as_inputs)
 
     def config(self) -> dict[str, Any]:
         return {

@@ -53,7 +53,9 @@ class Module:
             return self.forward(x)
 
     def forward(self, x: Inputs) -> Any:
-        """Compute the module's output(s) for one sample or a batch."""
+        """Compute the module's output(s) for one sample or a batch. Called by ``module(x)``:
+        when ``wraps_inputs`` is set, ``x`` is already the list of input Values that
+        :func:`as_inputs` makes (call the module, not ``forward``, with raw inputs)."""
         raise NotImplementedError
 
     def group(self) -> Any:

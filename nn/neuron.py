@@ -8,7 +8,7 @@ import numpy as np
 
 from autograd import Value, dot
 from nn.activations import INIT_FOR, check_activation, get_activation, init_weights
-from nn.module import Inputs, Module, as_inputs, check_count, label_parameters
+from nn.module import Inputs, Module, check_count, label_parameters
 
 Seed = int | np.random.Generator | None
 
@@ -59,7 +59,7 @@ class Neuron(Module):
         label_parameters(self)  # w1 … wn, b
 
     def forward(self, x: Inputs) -> Value:
-        xs = as_inputs(x, self.nin)
+        xs: list[Value] = x  # __call__ made them Values (as_inputs)
         if self.fused:
             z = dot(self.w, xs, self.b)
         else:

@@ -53,7 +53,7 @@ class Perceptron(Module):
 
     def forward(self, x: Inputs) -> Value:
         with no_grad():
-            z = dot(self.w, as_inputs(x, self.nin), self.b).data
+            z = dot(self.w, x, self.b).data  # Values from __call__
         return Value(np.where(z > 0, 1.0, 0.0) if isinstance(z, np.ndarray) else float(z > 0))
 
     def fit(self, X: Any, y: Any, epochs: int = 1, lr: float = 1.0) -> list[int]:
