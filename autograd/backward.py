@@ -15,7 +15,6 @@ import gc
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from functools import partial
-from itertools import filterfalse
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +23,7 @@ import numpy as np
 from autograd import modes
 from autograd.data import MATH_ERRORS, as_data, data_of
 from autograd.errors import AutogradError, DomainError
-from autograd.graph import PASS_LOCK, topological_order
+from autograd.graph import PASS_LOCK, order_and_leaves, topological_order
 from autograd.messages import check_finite
 from autograd.ops import BINARY, UNARY, WITH_CONSTANT
 from autograd.versions import CLOCK
@@ -52,8 +51,7 @@ def backward(root: Value, gradient: Any = None, create_graph: bool = False) -> N
     :func:`reduce_to`, the one place that happens.
     """
     with PASS_LOCK, _collector_paused():
-        order = prepare(root, create_graph, gradient)
-        leaves = list(filterfalse(_get_op, order))
+        order, leaves = _prepare(root, create_graph, gradient)
         before = list(map(_get_grad, leaves))
         try:
             _run(_reverse, order, create_graph)
@@ -105,16 +103,20 @@ def prepare(root: Value, create_graph: bool = False, gradient: Any = None) -> li
     Returns the topological order (parents first). Shared by :func:`backward`
     and the stepper, so both start from the same state.
     """
+    return _prepare(root, create_graph, gradient)[0]
+
+
+def _prepare(root: Value, create_graph: bool, gradient: Any) -> tuple[list[Value], list[Value]]:
     with PASS_LOCK:
         _check_recorded(root)
-        order = topological_order(root)
+        order, leaves = order_and_leaves(root)
         _check_current(root, order)
     for node in order:
         if node._op is not None:
             node.grad = 0.0
     seed = _seed(root, gradient, create_graph)
     root.grad = seed if root._op is not None else root.grad + seed
-    return order
+    return order, leaves
 
 
 def local_partials(node: Value, symbolic: bool = False) -> tuple[Any, ...]:

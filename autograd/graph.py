@@ -26,15 +26,21 @@ def topological_order(*roots: Value) -> list[Value]:
     (see :func:`autograd.value.new_node`): this walk is on every backward pass.
     It holds :data:`PASS_LOCK` (re-entrant), so concurrent walks over one graph are safe.
     """
+    return order_and_leaves(*roots)[0]
+
+
+def order_and_leaves(*roots: Value) -> tuple[list[Value], list[Value]]:
+    """:func:`topological_order`, and the leaves among the nodes, found in the same walk."""
     with PASS_LOCK:
         return _walk(roots)
 
 
-def _walk(roots: tuple[Value, ...]) -> list[Value]:
+def _walk(roots: tuple[Value, ...]) -> tuple[list[Value], list[Value]]:
     expanded, done = object(), object()  # fresh marks: stale ones from earlier walks never match
     order: list[Value] = []
+    leaves: list[Value] = []
     stack = list(reversed(roots))
-    push, pop, emit = stack.append, stack.pop, order.append
+    push, pop, emit, leaf = stack.append, stack.pop, order.append, leaves.append
     binary, nary = BINARY, NARY
     while stack:
         node = pop()
@@ -42,7 +48,12 @@ def _walk(roots: tuple[Value, ...]) -> list[Value]:
         if mark is done:
             continue
         op = node._op
-        if mark is expanded or op is None:  # every parent is already in the order
+        if op is None:  # a leaf: no parents to wait for
+            node._mark = done
+            emit(node)
+            leaf(node)
+            continue
+        if mark is expanded:  # every parent is already in the order
             node._mark = done
             emit(node)
             continue
@@ -60,4 +71,4 @@ def _walk(roots: tuple[Value, ...]) -> list[Value]:
                     push(parent)
         elif node._a._mark is not done:  # one parent (a constant operand is no node)
             push(node._a)
-    return order
+    return order, leaves

@@ -50,21 +50,21 @@ def new_node(data: Data, op: Op | None, a: Any = None, b: Any = None) -> Value:
     constant), or for an n-ary op ``a`` is the tuple of parents; a leaf has
     ``op is None``. Under ``no_grad`` the node keeps no parents.
     """
-    modes = current()
+    recording, anomaly, info, _ = current()  # one unpacking: the modes in force here
     v: Value = _new(Value)
     v._data = data
     v.grad = 0.0
     v._mark = None
     v._version = CLOCK.now
-    v._meta = modes.info
-    if modes.grad_enabled or op is None:
+    v._meta = info
+    if recording or op is None:
         v._op = op
         v._a = a
         v._b = b
     else:
         v._op = v._b = None
         v._a = UNRECORDED
-    if modes.anomaly:
+    if anomaly:
         v._meta = with_site(v._meta)
         check_finite(v, "forward")
     return v
