@@ -50,7 +50,7 @@ def backward(root: Value, gradient: Any = None, create_graph: bool = False) -> N
     contribution that reaches a single number from a batch is summed in
     :func:`reduce_to`, the one place that happens.
     """
-    with PASS_LOCK, _collector_paused():
+    with PASS_LOCK, collector_paused():
         order, leaves = _prepare(root, create_graph, gradient)
         before = list(map(_get_grad, leaves))
         try:
@@ -91,7 +91,7 @@ def gradients(
     for out, seed in zip(outs, seeds):
         start = _seed(out, seed, create_graph)
         grads[out] = grads[out] + start if out in grads else start
-    with _collector_paused():
+    with collector_paused():
         _run(partial(_accumulate, grads=grads), order, create_graph)
     found = tuple(grads[node] if node in grads else _zero_like(node) for node in ins)
     return found[0] if single else found
@@ -158,8 +158,9 @@ def reduce_to(data: Any, contribution: Any) -> Any:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic collector: a pass makes no cycles, and re-scanning the graph is slow."""
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic collector: a backward pass (or a trace) makes many objects and no
+    cycles, and full collections would re-scan the whole graph again and again."""
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -12,21 +12,20 @@ traced it before it is ever used.
 from __future__ import annotations
 
 import functools
-import gc
 import linecache
 import threading
 import time
 import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
 import numpy as np
 
-from autograd.backward import PASS_LOCK
+from autograd.backward import PASS_LOCK, collector_paused
 from autograd.compiler import codegen, ir, tracing
 from autograd.compiler.symbolic import Kind, kind_of
 from autograd.data import MATH_ERRORS
@@ -198,7 +197,7 @@ class Compiled:
         """Run the function with the engine (this call's result) and generate its code.
 
         ``dry``: only generate, then put every gradient back as it was."""
-        with _collector_paused():  # the trace makes many objects and no cycles
+        with collector_paused():  # the trace makes many objects and no cycles
             start = time.perf_counter()
             trace = tracing.run(self.f, args, kwargs, self.static)
             self.timings = {"trace": time.perf_counter() - start}
@@ -340,19 +339,6 @@ class Compiled:
                     f"the code generated for {_name(self.f)} computed {got!r} where the engine "
                     f"computed {want!r}; the engine runs it instead (please report this)"
                 )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic collector while tracing and making the code: both make many small
-    objects and no cycles, and full collections would re-walk the graph again and again."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def close(a: Any, b: Any, rel: float = 1e-7) -> bool:
