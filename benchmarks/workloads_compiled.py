@@ -70,19 +70,10 @@ def compiled_m_rows(
     compile_time = phases["trace"] + phases["generate"] + phases["compile"]
     step = autograd.compile(lambda: models.hinge_loss_ours(model, X, y))
     loss = step()
-    engine = models.make_ours(variant, weights)
-    ref = models.hinge_loss_ours(engine, X, y)
-    ref.backward()
-    diff = max(
-        relative_difference([loss], [float(ref.data)]),
-        relative_difference(_grads(model), _grads(engine)),
+    diff = _difference_from_engine(
+        loss, model, variant, weights, lambda engine: models.hinge_loss_ours(engine, X, y)
     )
-
-    def run() -> Any:
-        model.zero_grad()
-        return step()
-
-    ours = measure(run, settings).median
+    ours = _step_time(model, step, settings)
     label = f"{settings.moons_points} pts, compiled step, {variant} MLP"
     return [
         Row("M", label, ours, other_name="micrograd", other=mg_time, kind="speedup",
@@ -147,20 +138,11 @@ def compiled_bm_rows(
     start = time.perf_counter()
     loss = step()
     compile_time = time.perf_counter() - start
-    engine = models.make_ours(variant, weights)
-    yv2 = Value(y)
-    ref = models.hinge_loss_ours_batched(engine, batch_inputs(variant, X), yv2)
-    ref.backward()
-    diff = max(
-        relative_difference([loss], [float(ref.data)]),
-        relative_difference(_grads(model), _grads(engine)),
-    )
-
-    def run() -> Any:
-        model.zero_grad()
-        return step()
-
-    ours = measure(run, settings).median
+    diff = _difference_from_engine(
+        loss, model, variant, weights,
+        lambda engine: models.hinge_loss_ours_batched(engine, batch_inputs(variant, X), Value(y)),
+    )  # fmt: skip
+    ours = _step_time(model, step, settings)
     n = settings.batch_points
     label = f"M on {n:,} pts, compiled step, {variant} MLP"
     return [
@@ -175,3 +157,27 @@ def compiled_bm_rows(
             note=f"loss and {len(_grads(model))} gradients: largest relative difference "
             f"{diff:.1e} (≤ {EQUAL_BOUND:g}); first call {compile_time * 1e3:.0f} ms"),
     ]  # fmt: skip
+
+
+def _difference_from_engine(
+    loss: float, model: Any, variant: str, weights: models.Weights, build: Callable[[Any], Value]
+) -> float:
+    """The largest relative difference between the compiled step's loss and gradients and
+    the engine's, on a fresh model with the same weights (``build(model)`` is the loss)."""
+    engine = models.make_ours(variant, weights)
+    ref = build(engine)
+    ref.backward()
+    return max(
+        relative_difference([loss], [float(ref.data)]),
+        relative_difference(_grads(model), _grads(engine)),
+    )
+
+
+def _step_time(model: Any, step: Callable[[], Any], settings: Settings) -> float:
+    """Median time of one compiled training step: zero the gradients, run the step."""
+
+    def run() -> Any:
+        model.zero_grad()
+        return step()
+
+    return measure(run, settings).median

@@ -329,15 +329,19 @@ class Emitter:
             self.emit(f"({targets[0]},) = {source}", comment)
             return
         self.emit("(", comment)
+        self.emit_rows(targets)
+        self.emit(f") = {source}")
+
+    def emit_rows(self, items: list[str]) -> None:
+        """``items`` inside a parenthesised tuple, as many per line as fit 80 columns."""
         row: list[str] = []
-        for t in targets:
-            row.append(t)
+        for item in items:
+            row.append(item)
             if sum(len(x) + 2 for x in row) > 80:
                 self.emit("    " + ", ".join(row) + ",")
                 row = []
         if row:
             self.emit("    " + ", ".join(row) + ",")
-        self.emit(f") = {source}")
 
     def returns(self) -> None:
         graph = self.graph
@@ -346,14 +350,7 @@ class Emitter:
         aux = [self.aux_text.get(id(n)) or self.atom(n) for n in graph.aux]
         if len(grads) > 8:
             self.emit("_new_grads = (", "the inputs' gradients, in the order they came")
-            row: list[str] = []
-            for g in grads:
-                row.append(g)
-                if sum(len(x) + 2 for x in row) > 80:
-                    self.emit("    " + ", ".join(row) + ",")
-                    row = []
-            if row:
-                self.emit("    " + ", ".join(row) + ",")
+            self.emit_rows(grads)
             self.emit(")")
             grads_text = "_new_grads"
         else:
