@@ -93,7 +93,7 @@ def gradients(
         grads[out] = grads[out] + start if out in grads else start
     with collector_paused():
         _run(partial(_accumulate, grads=grads), order, create_graph)
-    found = tuple(grads[node] if node in grads else _zero_like(node) for node in ins)
+    found = tuple(grads[node] if node in grads else zero_like(node) for node in ins)
     return found[0] if single else found
 
 
@@ -107,10 +107,9 @@ def prepare(root: Value, create_graph: bool = False, gradient: Any = None) -> li
 
 
 def _prepare(root: Value, create_graph: bool, gradient: Any) -> tuple[list[Value], list[Value]]:
-    with PASS_LOCK:
-        _check_recorded(root)
-        order, leaves = order_and_leaves(root)
-        _check_current(root, order)
+    _check_recorded(root)
+    order, leaves = order_and_leaves(root)
+    _check_current(root, order)
     for node in order:
         if node._op is not None:
             node.grad = 0.0
@@ -247,8 +246,10 @@ def _run(loop: Callable[[list[Value], bool], None], order: list[Value], create_g
             loop(order, False)
 
 
-def _zero_like(node: Value) -> Any:
-    return np.zeros_like(node._data) if isinstance(node._data, np.ndarray) else 0.0
+def zero_like(x: Any) -> Any:
+    """A zero gradient shaped like ``x`` (a Value, a number or a batch): 0.0 or zeros."""
+    data = data_of(x)
+    return np.zeros_like(data) if isinstance(data, np.ndarray) else 0.0
 
 
 def _accumulate(order: list[Value], create_graph: bool, grads: dict[Value, Any]) -> None:

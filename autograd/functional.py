@@ -23,7 +23,13 @@ from typing import Any
 import numpy as np
 
 from autograd import ops
-from autograd.backward import gradients, local_partials, reduce_to, undefined_derivative
+from autograd.backward import (
+    gradients,
+    local_partials,
+    reduce_to,
+    undefined_derivative,
+    zero_like,
+)
 from autograd.data import MATH_ERRORS, as_data, data_of
 from autograd.graph import topological_order
 from autograd.modes import enable_grad
@@ -90,11 +96,6 @@ def argnum_indices(argnums: Argnums, n: int) -> tuple[int, ...]:
     return tuple(int(i) for i in nums)
 
 
-def _zero_like(x: Any) -> Any:
-    d = data_of(x)
-    return np.zeros_like(d) if isinstance(d, np.ndarray) else 0.0
-
-
 def _plain(x: Any, keep: bool) -> Any:
     return x if keep else data_of(x)
 
@@ -110,7 +111,7 @@ def value_and_grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[...,
             out = output_of(result)
             if out is None:
                 value: Any = result
-                grads = tuple(_zero_like(args[i]) for i in nums)
+                grads = tuple(zero_like(args[i]) for i in nums)
             else:
                 found = gradients(out, [xs[i] for i in nums], create_graph=keep)
                 grads = tuple(_plain(g, keep) for g in found)
@@ -189,4 +190,4 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
                     raise undefined_derivative(node, exc) from None
                 terms = [d * tangent[p] for p, d in zip(node.parents, partials) if p in tangent]
                 tangent[node] = reduce_to(node.data, terms[0] if len(terms) == 1 else sum(terms))
-        return _plain(out, keep), _plain(tangent.get(out, _zero_like(out)), keep)
+        return _plain(out, keep), _plain(tangent.get(out, zero_like(out)), keep)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.backward import gradients
+from autograd.backward import gradients, zero_like
 from autograd.data import as_data, data_of
 from autograd.errors import GradcheckError
 from autograd.functional import output_of
@@ -56,9 +56,7 @@ def analytic_gradients(f: Callable[..., Any], inputs: Sequence[Any]) -> list[Any
         leaves = _leaves(inputs)
         out = output_of(f(*leaves))
         if out is None:
-            return [
-                np.zeros_like(x.data) if isinstance(x.data, np.ndarray) else 0.0 for x in leaves
-            ]
+            return [zero_like(x) for x in leaves]
         return [data_of(g) for g in gradients(out, leaves)]
 
 

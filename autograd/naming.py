@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd.backward import PASS_LOCK
 from autograd.data import data_of
 from autograd.graph import topological_order
 
@@ -55,8 +54,7 @@ def names(*roots: Value, precision: int = DEFAULT_PRECISION) -> dict[Value, str]
     * unlabelled interior nodes are ``v1, v2, …`` in forward (topological) order,
       without gaps, skipping any name a label already took.
     """
-    with PASS_LOCK:
-        order = topological_order(*roots)
+    order = topological_order(*roots)
     taken = {node.label for node in order if node.label}
     result: dict[Value, str] = {}
     uses: dict[str, int] = {}

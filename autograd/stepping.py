@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
-from autograd.backward import PASS_LOCK, local_partials, prepare, reduce_to
+from autograd.backward import local_partials, prepare, reduce_to
 from autograd.graph import topological_order
 from autograd.naming import DEFAULT_PRECISION, check_precision, format_number, names
 from autograd.value import Value
@@ -345,8 +345,7 @@ class _Walk(Generic[StepT]):
     def table(self) -> WengertTable:
         """The graph's Wengert list as this pass has got to: ``?`` for what it has not
         computed yet (see :func:`autograd.wengert_table`)."""
-        with PASS_LOCK:
-            order = topological_order(self.root)
+        order = topological_order(self.root)
         grads = self._grad_cell if self.direction == "backward" else None  # forward: none
         return table_text(order, self.names, self.precision, self._data_cell, grads)
 
@@ -453,8 +452,7 @@ class Forward(_Walk[ForwardStep]):
         if not isinstance(root, Value):
             raise TypeError(f"Forward needs a Value, got {type(root).__name__}")
         check_precision(precision)
-        with PASS_LOCK:
-            self.order = topological_order(root)
+        self.order = topological_order(root)
         super().__init__(root, precision)
         self._index = {node: i for i, node in enumerate(self.order)}
 

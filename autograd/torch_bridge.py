@@ -17,7 +17,6 @@ from collections.abc import Callable
 from functools import cache, reduce
 from typing import TYPE_CHECKING, Any
 
-from autograd.backward import PASS_LOCK
 from autograd.graph import topological_order
 from autograd.ops import WITH_CONSTANT, Op
 
@@ -134,8 +133,7 @@ def to_torch(root: Value) -> tuple[torch.Tensor, dict[Value, torch.Tensor]]:
         raise TypeError(f"autograd.to_torch expects a Value, got {type(root).__name__}")
     torch = require_torch("autograd.to_torch")
     f64 = torch.float64
-    with PASS_LOCK:
-        order = topological_order(root)
+    order = topological_order(root)
     builders = {op: torch_function(op) for op in {n.op_entry for n in order} if op is not None}
     tensors: dict[Value, Any] = {}
     leaves: dict[Value, Any] = {}

@@ -23,7 +23,6 @@ from collections.abc import Callable
 
 import numpy as np
 
-from autograd.backward import PASS_LOCK
 from autograd.data import data_of
 from autograd.graph import topological_order
 from autograd.naming import DEFAULT_PRECISION, check_precision, format_number, names
@@ -46,8 +45,7 @@ def wengert_table(root: Value, precision: int = DEFAULT_PRECISION) -> WengertTab
     if not isinstance(root, Value):
         raise TypeError(f"wengert_table needs a Value, got {type(root).__name__}")
     check_precision(precision)
-    with PASS_LOCK:
-        order = topological_order(root)
+    order = topological_order(root)
     unreached = not root.is_leaf and is_zero(root.grad)
 
     def grad(v: Value) -> str:

@@ -12,7 +12,6 @@ import sys
 from typing import Any
 
 from autograd import Backprop, Value, topological_order
-from autograd.backward import PASS_LOCK
 from viz.errors import GraphTooLargeError, RenderError
 
 INLINE_NODES = 40
@@ -24,8 +23,7 @@ def value_svg(value: Value) -> str | None:
     """A Value's graph as SVG for display (None, so IPython falls back to repr, if impossible)."""
     from viz.draw import draw
 
-    with PASS_LOCK:
-        size = len(topological_order(value))
+    size = len(topological_order(value))
     try:
         return draw(value, style="layers" if size > INLINE_NODES else "values").to_svg()
     except (GraphTooLargeError, RenderError):
