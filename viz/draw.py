@@ -13,6 +13,7 @@ from autograd import Backprop, Forward, Value
 from autograd.naming import DEFAULT_PRECISION, check_precision
 from viz.drawing import Drawing
 from viz.errors import GraphTooLargeError
+from viz.fanout import Shares
 from viz.paths import caption as paths_caption
 from viz.paths import sum_over_paths
 from viz.styles import edges, layers, values
@@ -103,6 +104,8 @@ def draw(
         caption="" if caption is None else str(caption),
         caption_room=caption_room,
     )
+    if grads:
+        opts.shares = Shares(view, state)
     _mark_highlight(view, highlight, opts)
     if paths_from is not None:
         found = sum_over_paths(view, paths_from)
