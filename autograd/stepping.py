@@ -187,23 +187,34 @@ class Term:
     earlier: tuple[Any, ...] = ()
     pending: int = 0
 
-    def text(self, names: dict[Value, str], precision: int = DEFAULT_PRECISION) -> str:
+    def text(
+        self, names: dict[Value, str], precision: int = DEFAULT_PRECISION, short: bool = False
+    ) -> str:
         """``q.grad += 1 × (-4) = -4`` for a value used once; for one used several times
         its sum so far: ``x.grad = 1 × 3 + ? = 3 + ?``, then ``x.grad = 3 + (-1.5) × (-2)
-        = 3 + 3 = 6`` once every use has added its share (:func:`autograd.shares.sum_text`)."""
+        = 3 + 3 = 6`` once every use has added its share (:func:`autograd.shares.sum_text`).
+        ``short=True`` leaves out the middle (``x.grad = 3 + (-1.5) × (-2) = 6``)."""
         parent = names[self.parent]
         product = (
             f"{operand(format_number(self.upstream, precision))} × "
             f"{operand(format_number(self.partial, precision))}"
         )
-        after = format_number(self.grad_after, precision)
         if not self.earlier and not self.pending:
-            return f"{parent}.grad += {product} = {after}"
+            return f"{parent}.grad += {product} = {format_number(self.grad_after, precision)}"
         before = [format_number(e, precision) for e in self.earlier]
         formula = sum_text([*before, product], self.pending)
+        if short:
+            return f"{parent}.grad = {formula}" + (
+                "" if self.pending else f" = {format_number(self.grad_after, precision)}"
+            )
+        return f"{parent}.grad = {formula} = {self.sum_so_far(precision)}"
+
+    def sum_so_far(self, precision: int = DEFAULT_PRECISION) -> str:
+        """``parent.grad`` after this term as the shares it has received: ``3 + ?`` while
+        uses are still to come, ``3 + 3 = 6`` once complete, ``-4`` for a value used once."""
+        before = [format_number(e, precision) for e in self.earlier]
         share = format_number(self.contribution, precision)
-        value = sum_text([*before, share], self.pending, after)
-        return f"{parent}.grad = {formula} = {value}"
+        return sum_text([*before, share], self.pending, format_number(self.grad_after, precision))
 
     def __repr__(self) -> str:
         return (
@@ -240,6 +251,9 @@ class Step:
             because = f"  ∂{name}/∂{parent} = {shown}"
             update = t.text(names, p)
             line = f"{because}  →  {update}"
+            if len(line) > WIDTH:  # the sum's middle line goes before the line folds
+                update = t.text(names, p, short=True)
+                line = f"{because}  →  {update}"
             lines.extend([line] if len(line) <= WIDTH else [because, f"      →  {update}"])
         return "\n".join(lines)
 
