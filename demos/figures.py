@@ -77,6 +77,16 @@ def _backprop_step(path: Path) -> Path:
     return viz.draw_step(stepper, "edges", caption=step).save(path)
 
 
+def _fan_out_step(path: Path) -> Path:
+    """L = x·(x·y) after the first backward step: x's first share is in, x.grad = 3 + ?."""
+    x, y = Value(-1.5, label="x"), Value(-2.0, label="y")
+    loss = x * (x * y)
+    loss.label = "L"
+    stepper = Backprop(loss)
+    step = stepper.step()
+    return viz.draw_step(stepper, "edges", caption=step).save(path)
+
+
 def _mlp_layers(path: Path) -> Path:
     f = nn.MLP(2, [8, 8, 1], seed=0)([0.5, -1.0])
     f.label = "f"
@@ -88,6 +98,7 @@ DRAWINGS: dict[str, Callable[[Path], Path]] = {
     "sum_over_paths.png": _sum_over_paths,
     "forward_mode.png": _forward_mode,
     "backprop_step.png": _backprop_step,
+    "fan_out_step.png": _fan_out_step,
     "mlp_layers.png": _mlp_layers,
 }
 """Pictures of viz options no demo draws: name under docs/images → how to draw it.
