@@ -241,3 +241,12 @@ def test_box_shares_add_up_by_receiving_box() -> None:
     into = {box: share for (i, box), share in per_box.items() if i == x1}
     assert len(into) >= 1 and "inputs" not in into
     assert sum(into.values()) == pytest.approx(float(view.nodes[x1].grad))
+
+
+def test_the_shares_module_example_runs() -> None:
+    import doctest
+
+    import autograd.shares
+
+    result = doctest.testmod(autograd.shares)
+    assert result.attempted > 0 and result.failed == 0

@@ -110,9 +110,10 @@ def timeline(root: Value, order: list[Value], direction: Direction, precision: i
                 tl.nodes[parent]["shares"][f"{child}:{operand}"] = [at, fmt(term.contribution)]
                 total = f"{names[term.parent]}.grad = {term.sum_so_far(precision)}"
                 tl.nodes[parent]["totals"].append([at, total])
-        for parent in sorted({index[id(p)] for p in step.node.parents}):
+        after = {index[id(t.parent)]: t.grad_after for t in step.terms}  # as of this step
+        for parent in sorted(after):
             left[parent] -= 1
-            grad = order[parent].grad
+            grad = after[parent]
             done = left[parent] == 0
             tl.nodes[parent]["grads"].append([at, fmt(grad) + ("" if done else PARTIAL)])
             if done:

@@ -267,6 +267,8 @@
       var into = e.to >= 0 ? nodes[e.to].name + " (" + nodes[e.to].op + ")" : "the output";
       var lines = [n.name + " → " + into, "value: " + dataText(n, s)];
       if (data.direction !== "forward") lines.push("gradient ∂" + data.output + "/∂" + n.name + ": " + gradText(n, s));
+      var share = root.querySelector('.cr-graph g[data-edge="' + j + '"] [data-kind="share"]');
+      if (share) lines.push("this arrow's share of it: " + shareText(n, share, s));
       if (e.formula) lines.push("local partial: " + (e.to >= 0 && s >= nodes[e.to].dataAt ? e.partial : e.formula));
       return lines.join("\n");
     }
