@@ -47,7 +47,7 @@ FIGURES: dict[str, dict[str, str]] = {
 """demo name → {file the demo writes: name under docs/images}."""
 
 
-def _colah() -> tuple[Value, Value]:
+def colah() -> tuple[Value, Value]:
     """colah's e = (a + b)·(b + 1) at a = 2, b = 1: b reaches e along two paths."""
     a, b = Value(2.0, label="a"), Value(1.0, label="b")
     c = a + b
@@ -61,12 +61,12 @@ def _colah() -> tuple[Value, Value]:
 
 
 def _sum_over_paths(path: Path) -> Path:
-    b, e = _colah()
+    b, e = colah()
     return viz.draw(e, "edges", paths_from=b).save(path)
 
 
 def _forward_mode(path: Path) -> Path:
-    b, e = _colah()
+    b, e = colah()
     return viz.draw(e, "edges", tangents_from=b, grads=False).save(path)
 
 

@@ -20,6 +20,7 @@ import viz
 from autograd import Backprop, Value, topological_order
 from autograd.backward import local_partials
 from autograd.shares import shares, sum_text
+from demos.figures import colah
 from viz.fanout import Shares, box_shares
 from viz.walk import GraphView
 
@@ -37,14 +38,11 @@ def times_itself_times() -> Value:
 
 
 def diamond() -> Value:
-    """colah's e = (a + b)(b + 1) at a = 2, b = 1: b's arrows carry 2 and 3, b.grad = 5."""
-    a, b = Value(2.0, label="a"), Value(1.0, label="b")
-    c = a + b
-    c.label = "c"
-    d = b + 1.0
-    d.label = "d"
-    e = c * d
-    e.label = "e"
+    """colah's e = (a + b)(b + 1) at a = 2, b = 1 (as the README's figure): b's arrows carry
+    2 and 3, b.grad = 5. Its gradients are zeroed, for the test's own backward()."""
+    _, e = colah()
+    for node in topological_order(e):
+        node.grad = 0.0
     return e
 
 
