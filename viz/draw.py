@@ -53,7 +53,9 @@ def draw(
     * ``style``: ``"values"`` (a row per value: name | data | grad, a small node per
       op), ``"edges"`` (Figure 9.3: op boxes, forward value above each arrow and
       ∂L/∂value below it) or ``"layers"`` (by ``Value.group``: one box per group with
-      ``collapse=True``, listing the values it passes on, else clusters).
+      ``collapse=True``, listing the values it passes on, else clusters). A value used
+      more than once carries its own share below each of its arrows and shows their
+      sum at its node, ``x.grad = 3 + 3 = 6`` (the values style: in its grad cell).
     * ``group_depth``: how many dotted parts of a group name make a box; by default
       the deepest level whose boxes feed one another (an ``nn.MLP``: one box per
       layer; ``group_depth=4``: one per neuron, stacked in index order).
