@@ -91,10 +91,16 @@ def test_edges_style_puts_the_value_above_and_the_gradient_below_each_arrow() ->
     assert len(labels) == 6
     assert labels["e_output"] == ["L = 6.112", "1"]
     assert labels["e0_1_0"] == ["0.5", autograd.format_number(x.grad)]  # x: data, then ∂L/∂x
-    assert [texts[f"n{i}"] for i in range(1, 5)] == [["*3"], ["tanh"], ["exp"], ["*"]]
+    # f3 is used twice (L = f3 * f3): each arrow carries 1 × f3, the box adds them up
+    f3 = loss.parents[0].data
+    share, total = autograd.format_number(f3), autograd.format_number(2 * f3)
+    assert labels["e3_4_0"][1] == labels["e3_4_1"][1] == share
+    exp_box = ["exp", f"f3.grad = {share} + {share} = {total}"]
+    assert [texts[f"n{i}"] for i in range(1, 5)] == [["*3"], ["tanh"], exp_box, ["*"]]
     assert texts["output"] == ["L"]
     graph = " ".join(texts["graph"])
-    assert "above each arrow: the forward value" in graph and "∂L/∂value" in graph
+    assert "above each arrow: the forward value" in graph
+    assert "the gradient that flows back along it; a value used twice adds them" in graph
 
 
 def test_edges_style_before_backward_shows_forward_values_only() -> None:
@@ -233,7 +239,7 @@ def test_sum_over_paths_lists_each_product_and_their_sum(style: str) -> None:
     assert any("sum over the 2 paths from x to g" in t for t in graph)
     assert "x → a → g: ∂a/∂x · ∂g/∂a = 2 × 4 = 8" in graph
     assert "x → b → g: ∂b/∂x · ∂g/∂b = 1 × 6 = 6" in graph
-    assert "sum = 14; backward gives ∂g/∂x = x.grad = 14" in graph
+    assert "sum = 8 + 6 = 14; backward gives ∂g/∂x = x.grad = 14" in graph
     g.backward()
     assert x.grad == 14.0
     strokes = strokes_of(svg)
@@ -313,7 +319,7 @@ def test_step_partial_sums_are_marked() -> None:
     c = b.tanh() + b
     bp = autograd.Backprop(c)
     bp.step()  # c passes gradient to tanh-node and to b directly
-    assert texts_of(svg_of(viz.draw(c, step=bp)))["n1"] == ["b", "data 6", "grad 1 + …"]
+    assert texts_of(svg_of(viz.draw(c, step=bp)))["n1"] == ["b", "data 6", "grad 1 + ?"]
 
 
 def test_forward_step_hides_values_not_computed_yet() -> None:

@@ -13,6 +13,7 @@ from autograd import Backprop, Forward, Value
 from autograd.naming import DEFAULT_PRECISION, check_precision
 from viz.drawing import Drawing
 from viz.errors import GraphTooLargeError
+from viz.fanout import Shares
 from viz.paths import caption as paths_caption
 from viz.paths import sum_over_paths
 from viz.styles import edges, layers, values
@@ -52,7 +53,9 @@ def draw(
     * ``style``: ``"values"`` (a row per value: name | data | grad, a small node per
       op), ``"edges"`` (Figure 9.3: op boxes, forward value above each arrow and
       ∂L/∂value below it) or ``"layers"`` (by ``Value.group``: one box per group with
-      ``collapse=True``, listing the values it passes on, else clusters).
+      ``collapse=True``, listing the values it passes on, else clusters). A value used
+      more than once carries its own share below each of its arrows and shows their
+      sum at its node, ``x.grad = 3 + 3 = 6`` (the values style: in its grad cell).
     * ``group_depth``: how many dotted parts of a group name make a box; by default
       the deepest level whose boxes feed one another (an ``nn.MLP``: one box per
       layer; ``group_depth=4``: one per neuron, stacked in index order).
@@ -103,6 +106,8 @@ def draw(
         caption="" if caption is None else str(caption),
         caption_room=caption_room,
     )
+    if grads:
+        opts.shares = Shares(view, state)
     _mark_highlight(view, highlight, opts)
     if paths_from is not None:
         found = sum_over_paths(view, paths_from)

@@ -59,7 +59,7 @@ def _states(step: StepState) -> str:
     swatches = [("■", LAST, just), ("■", NEXT, "next"), ("■", DONE, "done"),
                 ("□", PENDING, "not reached")]  # fmt: skip
     unknown = (
-        "? = not known yet, g + … = partly summed" if step.backward else "? = not computed yet"
+        "? = not known yet, g + ? = partly summed" if step.backward else "? = not computed yet"
     )
     runs = [
         text(square, colour, SIZE + 4) + text(f" {name}", size=SIZE)

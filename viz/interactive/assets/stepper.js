@@ -50,6 +50,17 @@
       for (var i = 0; i < n.grads.length && n.grads[i][0] <= s; i++) t = n.grads[i][1];
       return t;
     }
+    // an arrow of a value used more than once carries its own share, "?" until it arrives
+    function shareText(n, el, s) {
+      var found = n.shares[el.getAttribute("data-to") + ":" + el.getAttribute("data-operand")];
+      return found && found[0] <= s ? found[1] : "?";
+    }
+    // that value's node shows the sum: x.grad = ? + ?, then 3 + ?, then 3 + 3 = 6
+    function totalText(n, s) {
+      var t = n.total;
+      for (var i = 0; i < n.totals.length && n.totals[i][0] <= s; i++) t = n.totals[i][1];
+      return t;
+    }
     function phaseDone(i, s) {
       var n = nodes[i];
       if (n.bwdAt !== undefined && n.bwdAt !== null && n.bwdAt <= s) return "cr-done-bwd";
@@ -75,9 +86,14 @@
       slots.forEach(function (el) {
         var n = nodes[+el.getAttribute("data-node")];
         if (!n) return;
-        if (el.getAttribute("data-kind") === "data") {
+        var kind = el.getAttribute("data-kind");
+        if (kind === "data") {
           var unknown = dataLabel(n, s);
           el.textContent = unknown === null ? el.getAttribute("data-known") : unknown;
+        } else if (kind === "share") {
+          el.textContent = shareText(n, el, s);
+        } else if (kind === "total") {
+          el.textContent = totalText(n, s);
         } else {
           el.textContent = gradText(n, s);
         }
@@ -110,7 +126,7 @@
         if (t.data !== null) cells[t.data].textContent = s >= n.dataAt ? t.rows[i][t.data] : "?";
         if (t.grad !== null) {
           var known = n.gradAt !== null && n.gradAt <= s;
-          cells[t.grad].textContent = known ? t.rows[i][t.grad] : "?";
+          cells[t.grad].textContent = known ? t.rows[i][t.grad] : gradText(n, s);  // ?, g + ?
         }
         var current = st.node === i;
         row.classList.toggle("cr-row-current", current);
@@ -251,6 +267,8 @@
       var into = e.to >= 0 ? nodes[e.to].name + " (" + nodes[e.to].op + ")" : "the output";
       var lines = [n.name + " → " + into, "value: " + dataText(n, s)];
       if (data.direction !== "forward") lines.push("gradient ∂" + data.output + "/∂" + n.name + ": " + gradText(n, s));
+      var share = root.querySelector('.cr-graph g[data-edge="' + j + '"] [data-kind="share"]');
+      if (share) lines.push("this arrow's share of it: " + shareText(n, share, s));
       if (e.formula) lines.push("local partial: " + (e.to >= 0 && s >= nodes[e.to].dataAt ? e.partial : e.formula));
       return lines.join("\n");
     }
