@@ -2,7 +2,8 @@
 
 Interactive views (:mod:`viz.interactive`): :func:`stepper` (step through the passes
 in a browser or Jupyter), :func:`worksheet` (printable exercises and their key) and
-:func:`compare_backprop` (a classic bug beside the correct pass).
+:func:`compare_backprop` (a classic bug beside the correct pass); :func:`slides` writes
+a lecture's PDF, one 16:9 page per step.
 
 ``viz`` reads only what nodes carry (data, grad, parents, op, label, group); it
 never imports ``nn``, and it is the only package that imports graphviz and
@@ -33,6 +34,7 @@ from viz.plots import (
     plot_representations,
 )
 from viz.render import available_backends, find_renderer, pipe
+from viz.slides import slides
 
 __all__ = [
     "Comparison",
@@ -59,6 +61,7 @@ __all__ = [
     "plot_representations",
     "register_ipython",
     "render",
+    "slides",
     "stepper",
     "to_svg",
     "worksheet",
