@@ -1,8 +1,12 @@
 """A three-layer network x → f1 → f2 → f3 → L drawn like Figure 9.3, its backward pass animated.
 
 Each layer is an nn.Layer whose nodes carry its name as their group, so the
-"layers" drawing collapses it into one box; the arrows between boxes carry
-the values that cross (forward, above) and their gradients ∂L/∂value (below).
+"layers" drawing makes it one box, named after the layer with its formula
+(h1 = tanh(f1.W·x + f1.b)); each arrow between boxes carries the vector that
+crosses it, its value above (h1 = [...]) and its gradient ∂L/∂h1 below, and each
+box's parameters f1.W and f1.b come in from above with ∂L/∂f1.W and ∂L/∂f1.b.
+The target t goes into the loss box L with no gradient. Beside it, the edges
+drawing of the same network shows every scalar, the same numbers one by one.
 The animation (viz.animate_backprop) steps through the same backward pass one
 node at a time: a GIF plus one SVG per frame.
 """
@@ -64,8 +68,11 @@ def run(
     layered = viz.draw(loss, "layers", group_depth=1)
     report.wrote(layered.save(report.path("layers.svg")), "Figure 9.3, layer view (SVG)")
     report.wrote(layered.save(report.path("layers.png")), "Figure 9.3, layer view (PNG)")
+    split = viz.draw(loss, "layers", group_depth=1, show_preactivations=True)
+    report.wrote(split.save(report.path("layers_z.png")), "the same with z = W·x + b split off")
     detail = viz.draw(loss, "edges")
     report.wrote(detail.save(report.path("edges.svg")), "every node, edges style (SVG)")
+    report.wrote(detail.save(report.path("edges.png")), "every node, edges style (PNG)")
     grad_norms = {
         f"f{i + 1}": float(np.sqrt(sum(float(p.grad) ** 2 for p in layer.parameters())))
         for i, layer in enumerate(layers)

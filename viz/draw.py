@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -16,7 +16,7 @@ from viz.errors import GraphTooLargeError
 from viz.paths import caption as paths_caption
 from viz.paths import sum_over_paths
 from viz.styles import edges, layers, values
-from viz.styles.common import Options, new_graph
+from viz.styles.common import LayerOptions, Options, new_graph
 from viz.tangents import tangents
 from viz.walk import MAX_NODES, GraphView, Stepping, StepState
 
@@ -46,6 +46,9 @@ def draw(
     group_depth: int | None = None,
     output_name: str = "",
     max_nodes: int = MAX_NODES,
+    show_preactivations: bool = False,
+    vector_names: Mapping[str, str] | None = None,
+    target_grad: bool = False,
 ) -> Drawing:
     """Draw the graph that produced ``root``.
 
@@ -72,6 +75,10 @@ def draw(
     * ``grads``: show gradients; by default after ``backward`` and while a Backprop steps.
     * ``output_name``: the output's name in the legend and the terminal node (default
       its name from :func:`autograd.names`).
+    * Layers style only: ``show_preactivations`` splits each affine layer into
+      ``z = W·x + b`` and ``h = act(z)``, ``z`` on the arrow between; ``vector_names``
+      renames the vectors on the arrows (``{"h1": "a1", "ŷ": "y"}``); ``target_grad``
+      shows the gradient of a target (a vector going straight into the loss).
 
     Graphs over ``max_nodes`` nodes raise :class:`GraphTooLargeError` before any work.
     """
@@ -102,6 +109,9 @@ def draw(
         output=output_name or names[root],
         caption="" if caption is None else str(caption),
         caption_room=caption_room,
+        layers=LayerOptions(
+            bool(show_preactivations), tuple(dict(vector_names or {}).items()), bool(target_grad)
+        ),
     )
     _mark_highlight(view, highlight, opts)
     if paths_from is not None:

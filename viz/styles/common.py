@@ -39,6 +39,15 @@ FONT = "Helvetica"
 STEP_COLOURS = {"last": LAST, "next": NEXT, "done": DONE}
 
 
+@dataclass(frozen=True)
+class LayerOptions:
+    """The layers style's own options (:func:`viz.draw` documents them)."""
+
+    show_preactivations: bool = False
+    vector_names: tuple[tuple[str, str], ...] = ()
+    target_grad: bool = False
+
+
 @dataclass
 class Options:
     """Everything a style needs besides the graph itself."""
@@ -63,6 +72,8 @@ class Options:
     caption: str = ""
     caption_room: tuple[float, int] | None = None
     """Width (points) and lines the caption's cell keeps, whatever the caption."""
+    layers: LayerOptions = field(default_factory=LayerOptions)
+    """What only the layers style reads."""
 
     @property
     def horizontal(self) -> bool:
