@@ -5,7 +5,9 @@ The public API, re-exported here:
 * :class:`Value` — a node of the graph (ops, ``backward``, ``detach``);
 * :func:`sum`, :func:`mean`, :func:`dot` — n-ary nodes;
 * :class:`Backprop`, :class:`Forward` — stepping in a REPL (``print(bp.step())``), and
-  :func:`wengert_table` — the graph as a table;
+  :func:`wengert_table` — the graph as a table; ``Backprop(loss, by="layer")`` (a
+  :class:`LayerBackprop`) steps one layer at a time, the vector chain rule with numbers,
+  over :func:`layer_graph` (the stages and vectors of the seed's Figure 9.3);
 * :func:`gradcheck`, :func:`gradgradcheck` — finite-difference checks
   (hypothesis strategies in :mod:`autograd.testing`);
 * :func:`gradients` — ∂outputs/∂inputs without writing ``.grad`` (``torch.autograd.grad``);
@@ -31,6 +33,8 @@ from autograd.errors import AnomalyError, AutogradError, DomainError, GradcheckE
 from autograd.functional import grad, hessian, jvp, value_and_grad
 from autograd.gradcheck import gradcheck, gradgradcheck
 from autograd.graph import topological_order
+from autograd.layer_stepping import LayerBackprop, LayerStep
+from autograd.layered import LayerGraph, layer_graph
 from autograd.modes import (
     detect_anomaly,
     enable_grad,
@@ -54,6 +58,9 @@ __all__ = [
     "Forward",
     "ForwardStep",
     "GradcheckError",
+    "LayerBackprop",
+    "LayerGraph",
+    "LayerStep",
     "Step",
     "Value",
     "compile",
@@ -70,6 +77,7 @@ __all__ = [
     "is_anomaly_enabled",
     "is_grad_enabled",
     "jvp",
+    "layer_graph",
     "mean",
     "names",
     "no_grad",
