@@ -43,8 +43,10 @@ class LayerStep:
     lines: tuple[str, ...]
 
     def __str__(self) -> str:
+        """The step's head line, then its formulas; one longer than :data:`WRAP` characters
+        continues under its first ``=`` (``∂L/∂z2 = ∂L/∂h2 ⊙ tanh′(z2)``, ``= […] ⊙ […]``)."""
         head = f"backward {self.index}/{self.total}: {self.stage.key}"
-        return "\n".join([head, *(f"  {line}" for line in self.lines)])
+        return "\n".join([head, *(f"  {part}" for line in self.lines for part in _wrap(line))])
 
 
 class LayerBackprop:
@@ -205,6 +207,19 @@ class LayerBackprop:
 
     def _num(self, x: Any) -> str:
         return format_number(x, self.precision)
+
+
+WRAP = 64
+"""Characters a printed formula line may take before it continues on the next line."""
+
+
+def _wrap(line: str) -> list[str]:
+    """``a = b = c`` as ``a = b`` and ``  = c`` under it, when longer than :data:`WRAP`."""
+    parts = line.split(" = ")
+    if len(line) <= WRAP or len(parts) < 3:
+        return [line]
+    indent = " " * len(parts[0])
+    return [f"{parts[0]} = {parts[1]}", *(f"{indent} = {part}" for part in parts[2:])]
 
 
 def _sum_tree(z: Value, members: set[Value]) -> list[Value]:

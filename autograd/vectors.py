@@ -29,8 +29,14 @@ def elide(entries: Sequence[str]) -> str:
 
 
 def format_vector(xs: Sequence[Any], precision: int = DEFAULT_PRECISION) -> str:
-    """A vector of numbers (or Values: their data) the way :func:`elide` prints it."""
-    return elide([format_number(x, precision) for x in xs])
+    """A vector of numbers (or Values: their data) the way :func:`elide` prints it; a vector
+    of batches prints each entry's mean over the batch, and says so."""
+    data = [data_of(x) for x in xs]
+    sizes = {x.size for x in data if isinstance(x, np.ndarray) and x.size > 1}
+    if not sizes:
+        return elide([format_number(x, precision) for x in data])
+    means = elide([format_number(float(np.mean(x)), precision) for x in data])
+    return f"{means} (means over a batch of {max(sizes)})"
 
 
 def format_matrix(rows: Sequence[Sequence[Any]], precision: int = DEFAULT_PRECISION) -> str:

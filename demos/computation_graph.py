@@ -7,8 +7,11 @@ crosses it, its value above (h1 = [...]) and its gradient ∂L/∂h1 below, and 
 box's parameters f1.W and f1.b come in from above with ∂L/∂f1.W and ∂L/∂f1.b.
 The target t goes into the loss box L with no gradient. Beside it, the edges
 drawing of the same network shows every scalar, the same numbers one by one.
-The animation (viz.animate_backprop) steps through the same backward pass one
-node at a time: a GIF plus one SVG per frame.
+The animation (viz.animate_backprop with by="layer") steps through the same
+backward pass one layer a frame, top to bottom so that it stays narrow, each
+frame held 2.5 s and captioned in large type with the vector chain rule
+(∂L/∂z2 = ∂L/∂h2 ⊙ tanh′(z2), ∂L/∂f2.W = ∂L/∂z2 · h1ᵀ, ∂L/∂h1 = f2.Wᵀ · ∂L/∂z2):
+a GIF plus one SVG per frame.
 """
 
 from __future__ import annotations
@@ -24,6 +27,10 @@ from autograd import Value, node_group
 from demos import _cli
 
 NAME = "computation_graph"
+FRAME_MS = 2500
+"""How long the GIF holds each layer step."""
+CAPTION_SIZE = 16
+"""The GIF's caption, in points: about 14 pt on screen when the README shows it 830 px wide."""
 
 
 def build(seed: int = 0, width: int = 2) -> tuple[Value, list[nn.Layer]]:
@@ -57,9 +64,11 @@ def run(
         animation_root,
         report.path("backprop.gif"),
         style="layers",
-        group_depth=1,
+        by="layer",
+        rankdir="TB",
+        caption_size=CAPTION_SIZE,
         frames_dir=report.path("backprop_frames"),
-        duration=600,
+        duration=FRAME_MS,
     )
     frames = sorted(report.path("backprop_frames").glob("frame_*.svg"))
     report.wrote(gif, f"the backward pass animated ({len(frames)} frames)")

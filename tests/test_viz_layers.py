@@ -82,3 +82,31 @@ def test_preactivations_the_target_gradient_and_names_given_by_the_user() -> Non
     named = texts_of(viz.to_svg(loss, style="layers", vector_names={"h1": "a1"}, target_grad=True))
     assert named["e0_1_0"][0] == "a1 = [0.6241, 0.5526]"
     assert named["e5_3_0"] == ["t = 1", "∂L/∂t = 0.7226"]
+
+
+def test_layer_view_shows_three_descriptions_that_agree() -> None:
+    import numpy as np
+
+    import nn
+
+    model = nn.MLP(2, [3, 3, 1], "tanh", seed=0)
+    X = np.random.default_rng(0).normal(size=(8, 2))
+
+    def loss_fn(columns, target):  # type: ignore[no-untyped-def]
+        return ((model(columns) - target) ** 2).batch_mean()
+
+    before = [p.grad for p in model.parameters()]
+    view = viz.layer_view(loss_fn, list(np.ascontiguousarray(X.T)), np.ones(8))
+    assert [layer.key for layer in view.layers] == ["L", "layers.2", "layers.1", "layers.0"]
+    middle = view.layers[2]
+    assert "GH1 = W2.T @ GZ2  # ∂z_j/∂x_i = w_ji" in middle.code
+    assert middle.formulas[0].startswith("∂L/∂z2 = ∂L/∂h2 ⊙ tanh′(z2) = [")
+    assert middle.formulas[-1].startswith("∂L/∂h1 = layers.1.Wᵀ · ∂L/∂z2 = [")
+    assert middle.formulas[-1].endswith("(means over a batch of 8)")
+    assert view.largest_difference < 1e-12
+    assert all(layer.engine_vs_compiled is not None for layer in view.layers[1:])
+    assert [p.grad for p in model.parameters()] == before  # nothing left behind
+    assert "GH1 = W2.T @ GZ2" in str(view) and "&gt;" not in str(view)
+    assert view._repr_html_().startswith('<pre class="chainrule-layer-view">')
+    with pytest.raises(TypeError, match="function"):
+        viz.layer_view(Value(1.0))  # type: ignore[arg-type]

@@ -2,7 +2,9 @@
 
 Interactive views (:mod:`viz.interactive`): :func:`stepper` (step through the passes
 in a browser or Jupyter), :func:`worksheet` (printable exercises and their key) and
-:func:`compare_backprop` (a classic bug beside the correct pass).
+:func:`compare_backprop` (a classic bug beside the correct pass); :func:`layer_view`
+tells a network's backward pass three ways (scalar engine, layer formulas, compiled
+matrix code) and shows they agree.
 
 ``viz`` reads only what nodes carry (data, grad, parents, op, label, group); it
 never imports ``nn``, and it is the only package that imports graphviz and
@@ -22,6 +24,7 @@ from viz.interactive import (
     stepper,
     worksheet,
 )
+from viz.layer_view import LayerView, layer_view
 from viz.notebook import register_ipython
 from viz.plots import (
     plot_activations,
@@ -38,6 +41,7 @@ __all__ = [
     "Comparison",
     "Drawing",
     "GraphTooLargeError",
+    "LayerView",
     "RenderError",
     "Stepper",
     "animate_backprop",
@@ -48,6 +52,7 @@ __all__ = [
     "draw",
     "draw_step",
     "find_renderer",
+    "layer_view",
     "path",
     "pipe",
     "plot_activations",

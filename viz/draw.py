@@ -9,7 +9,7 @@ from typing import Any, Literal
 import numpy as np
 
 import autograd
-from autograd import Backprop, Forward, Value
+from autograd import Backprop, Forward, LayerBackprop, Value
 from autograd.naming import DEFAULT_PRECISION, check_precision
 from viz.drawing import Drawing
 from viz.errors import GraphTooLargeError
@@ -36,6 +36,7 @@ def draw(
     step: Stepping | None = None,
     caption: object = None,
     caption_room: tuple[float, int] | None = None,
+    caption_size: float = 11.0,
     show_partials: bool = False,
     highlight: Highlight = None,
     paths_from: Value | None = None,
@@ -64,7 +65,8 @@ def draw(
       the drawing shows it mid-way: the node just processed, the next one and the
       finished ones in colour (with a key), gradients not known yet as ``?``.
     * ``caption``: text under the graph (a stepper's ``Step`` prints its products);
-      ``caption_room=(points, lines)`` keeps room for a larger one (animation frames).
+      ``caption_room=(points, lines)`` keeps room for a larger one (animation frames);
+      ``caption_size`` is its point size.
     * ``show_partials``: label edges with the local derivative ∂out/∂in (op table).
     * ``highlight``: a node, or a path as a sequence of nodes (see :func:`path`).
     * ``paths_from``: a node x; every path from x to ``root`` is highlighted with its
@@ -109,8 +111,12 @@ def draw(
         output=output_name or names[root],
         caption="" if caption is None else str(caption),
         caption_room=caption_room,
+        caption_size=float(caption_size),
         layers=LayerOptions(
-            bool(show_preactivations), tuple(dict(vector_names or {}).items()), bool(target_grad)
+            bool(show_preactivations),
+            tuple(dict(vector_names or {}).items()),
+            bool(target_grad),
+            isinstance(step, LayerBackprop),
         ),
     )
     _mark_highlight(view, highlight, opts)

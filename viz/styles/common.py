@@ -46,6 +46,8 @@ class LayerOptions:
     show_preactivations: bool = False
     vector_names: tuple[tuple[str, str], ...] = ()
     target_grad: bool = False
+    by_layer: bool = False
+    """Whether the stepper takes one layer a step (a box's state is then one word)."""
 
 
 @dataclass
@@ -72,6 +74,8 @@ class Options:
     caption: str = ""
     caption_room: tuple[float, int] | None = None
     """Width (points) and lines the caption's cell keeps, whatever the caption."""
+    caption_size: float = 11.0
+    """The caption's point size (larger for a GIF read on a slide)."""
     layers: LayerOptions = field(default_factory=LayerOptions)
     """What only the layers style reads."""
 

@@ -60,6 +60,9 @@ SIZE = 13
 DETAIL = "#555555"
 PAD = 3
 """Points between an arrow and the texts above and below it."""
+BY_LAYER = {"last": "just stepped back through", "next": "next", "done": "done",
+            "pending": "not reached"}  # fmt: skip
+"""A box's state line while a pass steps one layer at a time (``Backprop(by="layer")``)."""
 PARAM_FILL = "#fbf7ee"
 PARAM_OUTLINE = "#c8b27d"
 
@@ -332,6 +335,14 @@ def _progress(view: GraphView, members: list[int], opts: Options) -> tuple[Mark,
     if not steps:
         return base, ""
     done = sum(i in step.done for i in steps)
+    if opts.layers.by_layer:  # one step per box: its state in words
+        if step.last is not None and step.last in members:
+            return Mark(fill=LAST), BY_LAYER["last"]
+        if step.current is not None and step.current in members:
+            return Mark(fill=NEXT, outline=NEXT_OUTLINE), BY_LAYER["next"]
+        if done == len(steps):
+            return Mark(fill=DONE), BY_LAYER["done"]
+        return Mark(outline=PENDING, font="#555555"), BY_LAYER["pending"]
     count = f"{done}/{len(steps)} steps done"
     if step.last is not None and step.last in members:
         return Mark(fill=LAST), f"{count}, last {_what(view, step.last, opts)}"
@@ -363,7 +374,10 @@ def _steady_width(view: GraphView, members: list[int], lines: list[str], opts: O
         return 0.0
     n = len(steps)
     widest = max((_what(view, i, opts) for i in steps), key=lambda t: width(t, SIZE))
-    candidates = [*lines, f"{n}/{n} steps done, next {widest}"]
+    progress = (
+        list(BY_LAYER.values()) if opts.layers.by_layer else [f"{n}/{n} steps done, next {widest}"]
+    )
+    candidates = [*lines, *progress]
     return room(max(width(line, SIZE) for line in candidates))
 
 
