@@ -19,6 +19,7 @@ from autograd import LayerBackprop, Value, layer_graph
 from viz.draw import draw
 from viz.errors import GraphTooLargeError
 from viz.interactive import sources
+from viz.interactive.layer_table import LayerTable
 from viz.interactive.model import Direction
 from viz.interactive.svg import parse
 from viz.render import Backend, pipe
@@ -45,9 +46,15 @@ class _At:
 
 
 def build(
-    root: Value, direction: Direction, precision: int, backend: Backend
+    root: Value,
+    direction: Direction,
+    precision: int,
+    backend: Backend,
+    quiz: bool = False,
+    tolerance: float = 0.01,
 ) -> tuple[dict[str, Any], list[str]]:
-    """The page data (mode ``"frames"``) and one SVG per step."""
+    """The page data (mode ``"frames"``) and one SVG per step; the table has a row per layer
+    vector (:mod:`viz.interactive.layer_table`), and ``quiz`` asks for their gradients."""
     check_size(root, MAX_NODES, "Step through a smaller piece of the graph.")
     steps: list[dict[str, Any]] = []
     frames: list[str] = []
@@ -56,6 +63,8 @@ def build(
         graph = layer_graph(root, output_name=names[root])
         stage_of = {id(v): stage.key for stage in graph.stages for v in stage.members}
         keys = [stage_of.get(id(v), "inputs") for v in order]
+        table = LayerTable(graph, names[root])
+        texts: dict[int, str] = {}
         forward_text = dict(sources.forward_steps(root)) if direction != "backward" else {}
 
         def frame(stepper: _At | LayerBackprop, grads: bool) -> str:
@@ -72,6 +81,7 @@ def build(
             for k, (key, members) in enumerate(runs, 1):
                 done += len(members)
                 text = _join([forward_text[v] for v in members if v in forward_text])
+                table.forward_at[key] = len(steps)
                 steps.append(_step("forward", f"forward {k}/{len(runs)}: {key}", text, len(frames)))
                 frames.append(frame(_At(root, fw_order, done, "forward"), grads=False))
         if direction != "forward":
@@ -81,8 +91,14 @@ def build(
                 frames.append(frame(bp, grads=True))
             for layer in bp:
                 label = f"backward {layer.index}/{layer.total}: {layer.stage.key}"
+                table.backward_at[layer.stage.key] = len(steps)
+                texts[len(steps)] = str(layer)
                 steps.append(_step("backward", label, _join(list(layer.lines)), len(frames)))
                 frames.append(frame(bp, grads=True))
+        cells, nodes, questions = table.data(precision, quiz, texts)
+    if direction == "forward":
+        cells = {**cells, "header": cells["header"][:2], "grad": None,
+                 "rows": [row[:2] for row in cells["rows"]]}  # fmt: skip
     data = {
         "version": 1,
         "mode": "frames",
@@ -90,10 +106,10 @@ def build(
         "output": names[root],
         "root": len(order) - 1,
         "steps": steps,
-        "nodes": [],
+        "nodes": nodes,
         "edges": [],
-        "table": None,
-        "quiz": None,
+        "table": cells,
+        "quiz": {"tolerance": tolerance, "questions": questions} if quiz else None,
     }
     return data, frames
 
