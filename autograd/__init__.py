@@ -8,6 +8,7 @@ The public API, re-exported here:
   :func:`wengert_table` — the graph as a table; ``Backprop(loss, by="layer")`` (a
   :class:`LayerBackprop`) steps one layer at a time, the vector chain rule with numbers,
   over :func:`layer_graph` (the stages and vectors of the seed's Figure 9.3);
+* :func:`nudge` — what a gradient means: nudge a leaf by h, ΔL against grad·h;
 * :func:`gradcheck`, :func:`gradgradcheck` — finite-difference checks
   (hypothesis strategies in :mod:`autograd.testing`);
 * :func:`gradients` — ∂outputs/∂inputs without writing ``.grad`` (``torch.autograd.grad``);
@@ -45,6 +46,7 @@ from autograd.modes import (
 )
 from autograd.naming import format_number, names
 from autograd.nary import dot, mean, sum
+from autograd.nudge import NudgeTable, nudge
 from autograd.stepping import Backprop, Forward, ForwardStep, Step
 from autograd.torch_bridge import to_torch
 from autograd.value import Value
@@ -61,6 +63,7 @@ __all__ = [
     "LayerBackprop",
     "LayerGraph",
     "LayerStep",
+    "NudgeTable",
     "Step",
     "Value",
     "compile",
@@ -82,6 +85,7 @@ __all__ = [
     "names",
     "no_grad",
     "node_group",
+    "nudge",
     "ops",
     "sum",
     "to_torch",
