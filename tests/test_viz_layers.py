@@ -110,3 +110,20 @@ def test_layer_view_shows_three_descriptions_that_agree() -> None:
     assert view._repr_html_().startswith('<pre class="chainrule-layer-view">')
     with pytest.raises(TypeError, match="function"):
         viz.layer_view(Value(1.0))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_every_layer_step_keeps_labels_apart(rankdir: str, backend: str) -> None:
+    from autograd import Backprop
+
+    loss, _ = computation_graph.build()
+    stepper = Backprop(loss, by="layer")
+    caption = repr(stepper).strip("<>")
+    while True:
+        svg = viz.to_svg(loss, backend=backend, style="layers", rankdir=rankdir, step=stepper,
+                         caption=caption, caption_size=16)  # fmt: skip
+        check(svg, horizontal=rankdir == "LR")
+        if stepper.current is None:
+            break
+        caption = str(stepper.step())
