@@ -55,8 +55,9 @@ def draw(
 
     * ``style``: ``"values"`` (a row per value: name | data | grad, a small node per
       op), ``"edges"`` (Figure 9.3: op boxes, forward value above each arrow and
-      ∂L/∂value below it) or ``"layers"`` (by ``Value.group``: one box per group with
-      ``collapse=True``, listing the values it passes on, else clusters).
+      ∂L/∂value below it) or ``"layers"`` (by ``Value.group``, with ``collapse=True`` the
+      seed's Figure 9.3: one box per layer, the vector crossing each arrow above it and
+      its gradient below, θ and ∂L/∂θ above each box; else clusters).
     * ``group_depth``: how many dotted parts of a group name make a box; by default
       the deepest level whose boxes feed one another (an ``nn.MLP``: one box per
       layer; ``group_depth=4``: one per neuron, stacked in index order).
