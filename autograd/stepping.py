@@ -400,8 +400,23 @@ class Backprop(_Walk[Step]):
 
     direction = "backward"
 
+    def __new__(cls, root: Value, *args: Any, by: str = "node", **kwargs: Any) -> Any:
+        """``by="layer"``: a :class:`autograd.layer_stepping.LayerBackprop`, one layer a step."""
+        if by == "layer":
+            from autograd.layer_stepping import LayerBackprop
+
+            return LayerBackprop(root, *args, **kwargs)
+        if by != "node":
+            raise ValueError(f"Backprop steps by 'node' or 'layer', got by={by!r}")
+        return super().__new__(cls)
+
     def __init__(
-        self, root: Value, precision: int = DEFAULT_PRECISION, *, accumulate: bool = False
+        self,
+        root: Value,
+        precision: int = DEFAULT_PRECISION,
+        *,
+        accumulate: bool = False,
+        by: str = "node",
     ) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"Backprop needs a Value, got {type(root).__name__}")

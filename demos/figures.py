@@ -30,6 +30,7 @@ FIGURES: dict[str, dict[str, str]] = {
     "tour": {"graph.svg": "tour_graph.svg", "graph.png": "tour_graph.png"},
     "computation_graph": {
         "layers.png": "computation_graph.png",
+        "edges.png": "computation_graph_edges.png",
         "backprop.gif": "computation_graph_backprop.gif",
     },
     "perceptron": {"perceptron.png": "perceptron.png"},

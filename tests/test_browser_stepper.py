@@ -305,6 +305,43 @@ def test_layers_view_steps_one_frame_per_layer(driver: Any, open_page: Any) -> N
         keys(driver, Keys.ARROW_RIGHT)
 
 
+def test_layers_page_has_the_table_the_quiz_and_the_keyboard(driver: Any, open_page: Any) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    from demos.computation_graph import build as network
+
+    loss, _ = network()
+    st = viz.stepper(loss, style="layers", quiz=True)
+    open_page(st)
+    rows = {r[0]: r for r in state(driver)["rows"]}
+    assert rows["h1"][1:] == ["?", "?"]  # nothing computed yet
+    keys(driver, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)  # inputs, then f1
+    rows = {r[0]: r for r in state(driver)["rows"]}
+    assert rows["h1"][1:] == ["[0.6241, 0.5526]", "?"] and rows["h2"][1] == "?"
+    keys(driver, Keys.END)  # the quiz stops the pass before the first gradient it asks
+    question = driver.find_element("css selector", ".cr-question")
+    answer = driver.find_element("css selector", ".cr-answer")
+    feedback = driver.find_element("css selector", ".cr-feedback")
+    assert "∂L/∂ŷ" in question.text and state(driver)["step"] == 5
+    answer.send_keys("-0.7226\n")
+    assert "cr-right" in feedback.get_attribute("class")
+    assert "∂L/∂h2" in question.text and "a vector of 2" in question.text
+    answer.send_keys("[-0.08916, -0.8892]\n")  # a vector, brackets and commas
+    assert "cr-right" in feedback.get_attribute("class")
+    assert "∂L/∂f3.b" in question.text
+    answer.send_keys("1\n")  # wrong: the layer's chain rule is shown
+    assert "cr-wrong" in feedback.get_attribute("class")
+    assert "∂L/∂f3.b = ∂L/∂z3 = -0.7226" in feedback.text
+    keys(driver, Keys.ARROW_RIGHT)
+    rows = {r[0]: r for r in state(driver)["rows"]}
+    assert rows["h2"][2] == "[-0.08916, -0.8892]" and rows["h1"][2] == "?"
+    keys(driver, Keys.ARROW_RIGHT)
+    assert "∂L/∂h1" in question.text
+    answer.send_keys("0.1 0.2 0.3\n")  # three numbers for a vector of two
+    assert "cr-invalid" in feedback.get_attribute("class")
+    assert driver.find_element("css selector", ".cr-score").text == "Score: 2 of 3 right"
+
+
 def test_worksheet_and_comparison_pages_load_cleanly(
     driver: Any, open_page: Any, tmp_path: Path
 ) -> None:

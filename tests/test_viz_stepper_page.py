@@ -223,16 +223,21 @@ def test_layers_view_steps_layer_by_layer(tmp_path: Path) -> None:
         "inputs", "layers.0", "layers.1", "layers.2",
     ]  # fmt: skip
     backward = [lb.split(": ")[1] for lb in labels if lb.startswith("backward")]
-    assert backward[-3:] == ["layers.2", "layers.1", "layers.0"]
+    assert backward == ["L", "layers.2", "layers.1", "layers.0"]
     assert len(st.frames) == len(labels)
     with sources.isolated(loss):
-        every = [str(step) for step in Backprop(loss)]
-    joined = "\n".join(s["text"] for s in st.data["steps"] if s["phase"] == "backward")
-    assert joined == "\n".join(every)  # all of the engine's steps, grouped by layer
+        every = ["\n".join(step.lines) for step in Backprop(loss, by="layer")]
+    texts = [s["text"] for s in st.data["steps"] if s["phase"] == "backward"]
+    assert texts == every  # one step of Backprop(by="layer") each: the vector chain rule
+    assert texts[1].startswith("∂L/∂z3 = ∂L/∂ŷ = ")
     text = st.save(tmp_path / "layers.html").read_text(encoding="utf-8")
     assert text.count('class="cr-frame"') == len(labels)
-    with pytest.raises(ValueError, match="quiz=True needs style='edges'"):
-        viz.stepper(loss, style="layers", quiz=True)
+    table = st.data["table"]
+    assert [row[0] for row in table["rows"]][:4] == ["x", "layers.0.W", "layers.0.b", "h1"]
+    quiz = viz.stepper(loss, style="layers", quiz=True).data["quiz"]
+    asks = [q["ask"] for q in quiz["questions"]]
+    assert asks[:3] == ["∂L/∂ŷ", "∂L/∂h2", "∂L/∂layers.2.b"] and "∂L/∂L" not in asks
+    assert all(isinstance(q["answer"], list) for q in quiz["questions"])  # vectors
 
 
 def test_three_hundred_nodes_make_a_page_under_two_megabytes(tmp_path: Path) -> None:

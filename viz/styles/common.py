@@ -40,6 +40,17 @@ FONT = "Helvetica"
 STEP_COLOURS = {"last": LAST, "next": NEXT, "done": DONE}
 
 
+@dataclass(frozen=True)
+class LayerOptions:
+    """The layers style's own options (:func:`viz.draw` documents them)."""
+
+    show_preactivations: bool = False
+    vector_names: tuple[tuple[str, str], ...] = ()
+    target_grad: bool = False
+    by_layer: bool = False
+    """Whether the stepper takes one layer a step (a box's state is then one word)."""
+
+
 @dataclass
 class Options:
     """Everything a style needs besides the graph itself."""
@@ -66,6 +77,10 @@ class Options:
     """Width (points) and lines the caption's cell keeps, whatever the caption."""
     shares: Shares | None = None
     """Each arrow's share of the gradient, for values used more than once (:mod:`viz.fanout`)."""
+    caption_size: float = 11.0
+    """The caption's point size (larger for a GIF read on a slide)."""
+    layers: LayerOptions = field(default_factory=LayerOptions)
+    """What only the layers style reads."""
 
     @property
     def horizontal(self) -> bool:

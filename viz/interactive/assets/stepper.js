@@ -20,6 +20,14 @@
     return parts.length === 2 ? value / parseFloat(parts[1]) : value;
   }
 
+  // a vector answer: numbers separated by spaces, commas or semicolons, brackets optional
+  function parseVector(text) {
+    var parts = String(text).replace(/[\[\]()]/g, " ").split(/[\s;,]+/).filter(function (p) {
+      return p !== "";
+    });
+    return parts.map(parseNumber);
+  }
+
   function mount(root) {
     if (!root || root.getAttribute("data-cr-mounted")) return;
     root.setAttribute("data-cr-mounted", "1");
@@ -195,7 +203,9 @@
       var box = one(".cr-quiz");
       box.hidden = false;
       box.classList.remove("cr-was-right", "cr-was-wrong");
-      one(".cr-question").textContent = "Before it is revealed: what is " + q.ask + "?";
+      one(".cr-question").textContent = "Before it is revealed: what is " + q.ask + "?" +
+        (Array.isArray(q.answer) && q.answer.length > 1 ?
+          " (a vector of " + q.answer.length + ": type its entries, such as 0.5, -1)" : "");
       var input = one(".cr-answer");
       input.value = "";
       input.disabled = false;
@@ -217,13 +227,20 @@
       if (state.pending === null) return;
       var i = state.pending, q = quiz.questions[i];
       var feedback = one(".cr-feedback"), input = one(".cr-answer");
-      var value = parseNumber(input.value);
-      if (isNaN(value)) {
-        feedback.textContent = "Type a number, such as -4, 0.25 or 1/3.";
+      var vector = Array.isArray(q.answer);
+      var values = vector ? parseVector(input.value) : [parseNumber(input.value)];
+      var answers = vector ? q.answer : [q.answer];
+      if (values.length !== answers.length || values.some(isNaN)) {
+        feedback.textContent = vector ?
+          "Type " + answers.length + " number(s), such as 0.5, -1 (spaces or commas between)." :
+          "Type a number, such as -4, 0.25 or 1/3.";
         feedback.className = "cr-feedback cr-invalid";
         return;
       }
-      var right = Math.abs(value - q.answer) <= quiz.tolerance * Math.max(Math.abs(q.answer), 1e-3);
+      var right = values.every(function (value, k) {
+        var a = answers[k];
+        return Math.abs(value - a) <= quiz.tolerance * Math.max(Math.abs(a), 1e-3);
+      });
       state.answers[i] = right;
       state.asked += 1;
       if (right) state.right += 1;
