@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     if ns.job == "bench":
         _install(python, "dev,bench")
         return _run(python, "-m", "benchmarks", *ns.args)
-    _install(python, "dev,notebook,docs")  # the suite executes the notebooks, builds the site
+    # the suite executes the notebooks, opens them in JupyterLab and Notebook 7, builds the site
+    _install(python, "dev,notebook,docs,frontends")
     lint = [
         _run(python, "-m", "ruff", "check", "."),
         _run(python, "-m", "ruff", "format", "--check", "."),

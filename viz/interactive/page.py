@@ -8,6 +8,7 @@ opens from disk with no network access; in Jupyter it displays inline.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -159,10 +160,32 @@ class Stepper:
 
     # ---- output -----------------------------------------------------------------------------
 
-    def fragment(self, uid: str | None = None, standalone: bool = False) -> str:
-        """The stepper as an HTML fragment with its own style and script, its id ``uid``."""
+    def fragment(
+        self, uid: str | None = None, standalone: bool = False, picture: bool = False
+    ) -> str:
+        """The stepper as an HTML fragment with its own style and script, its id ``uid``.
+
+        With ``picture=True`` (how Jupyter shows it) the fragment also holds a static
+        picture of the finished pass and the words "run the cell to step through". Its
+        script swaps the picture for the stepper; where no script runs (a notebook opened
+        but not run: its HTML is sanitised), the picture is what shows.
+        """
         uid = uid or f"cr-{uuid.uuid4().hex[:12]}"
-        return _markup(self, uid, standalone, inline_css=not standalone)
+        still = self.picture() if picture else None
+        return _markup(self, uid, standalone, inline_css=not standalone, picture=still)
+
+    def picture(self) -> str:
+        """The finished pass as a PNG ``data:`` URI (what a notebook shows before it runs)."""
+        from viz.draw import Style, draw
+
+        style: Style = "edges" if self.style == "edges" else "layers"
+        with sources.isolated(self.root):
+            if self.direction != "forward":
+                self.root.backward()
+            drawing = draw(self.root, style, precision=self.precision,
+                           grads=self.direction != "forward")  # fmt: skip
+            png = drawing.pipe(format="png")
+        return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
     def html(self) -> str:
         """The whole page: one self-contained HTML document."""
@@ -180,7 +203,7 @@ class Stepper:
         return write(path, self.html())
 
     def _repr_html_(self) -> str:
-        return self.fragment()
+        return self.fragment(picture=True)
 
 
 def backprop_html(bp: Any) -> str:
@@ -195,7 +218,7 @@ def backprop_html(bp: Any) -> str:
         raise TypeError(f"backprop_html needs an autograd.Backprop, got {type(bp).__name__}")
     precision = getattr(bp, "precision", 4)
     precision = precision if isinstance(precision, int) and not isinstance(precision, bool) else 4
-    return Stepper(root, "backward", precision, start=position).fragment()
+    return Stepper(root, "backward", precision, start=position).fragment(picture=True)
 
 
 def _data(tl: Timeline, st: Stepper, order: list[Value]) -> dict[str, Any]:
@@ -229,7 +252,9 @@ def _data(tl: Timeline, st: Stepper, order: list[Value]) -> dict[str, Any]:
     }
 
 
-def _markup(st: Stepper, uid: str, standalone: bool, inline_css: bool) -> str:
+def _markup(
+    st: Stepper, uid: str, standalone: bool, inline_css: bool, picture: str | None = None
+) -> str:
     data = st.data
     last = len(data["steps"]) - 1
     speeds = "".join(
@@ -243,9 +268,15 @@ def _markup(st: Stepper, uid: str, standalone: bool, inline_css: bool) -> str:
             f'<div class="cr-frame" data-frame="{k}"{"" if k == 0 else " hidden"}>{svg}</div>'
             for k, svg in enumerate(st.frames)
         )
+    # Inside a notebook the stepper takes its keys for itself: JupyterLab and Notebook 7 skip
+    # their shortcuts for events from inside an element marked data-lm-suppress-shortcuts.
+    keys = "" if standalone else ' data-lm-suppress-shortcuts="true"'
     parts = [
-        f'<div class="chainrule-stepper" id="{esc(uid)}" tabindex="0"'
+        f'<div class="chainrule-stepper" id="{esc(uid)}" tabindex="0"{keys}'
         f' data-standalone="{int(standalone)}" data-mode="{esc(data["mode"])}" data-step="0">',
+        _still(picture, data["output"]) if picture else "",
+        # hidden until the script runs: a sanitised copy (no script) shows the picture only
+        '<div class="cr-live" style="display:none">' if picture else '<div class="cr-live">',
         f"<style>{asset('stepper.css')}</style>" if inline_css else "",
         '<div class="cr-bar" role="toolbar" aria-label="step through the passes">',
         _button("cr-first", "⇤ first", "first step (Home)"),
@@ -274,11 +305,21 @@ def _markup(st: Stepper, uid: str, standalone: bool, inline_css: bool) -> str:
         ' <span class="cr-key-fwd">blue: forward values</span>,'
         ' <span class="cr-key-bwd">red: gradients</span>, ? = not computed yet.</div>',
         '<div class="cr-tip" hidden></div>',
+        "</div>",
         json_script(data, "cr-data"),
         f"<script>{asset('stepper.js')}</script>",
         "</div>",
     ]
     return "\n".join(p for p in parts if p)
+
+
+def _still(picture: str, output: str) -> str:
+    """The static stand-in: the finished pass as a picture, and how to bring it to life."""
+    return (
+        '<div class="cr-static">'
+        f'<img src="{esc(picture)}" alt="the graph of {esc(output)} after the backward pass">'
+        "<p>The finished pass; run the cell to step through it.</p></div>"
+    )
 
 
 def _button(css_class: str, text: str, tip: str) -> str:

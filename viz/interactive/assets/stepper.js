@@ -31,6 +31,9 @@
   function mount(root) {
     if (!root || root.getAttribute("data-cr-mounted")) return;
     root.setAttribute("data-cr-mounted", "1");
+    // the static stand-in for front ends that run no script: the stepper replaces it here
+    all(root, ".cr-static").forEach(function (el) { el.parentNode.removeChild(el); });
+    all(root, ".cr-live").forEach(function (el) { el.style.display = ""; });
     var data = JSON.parse(root.querySelector("script.cr-data").textContent);
     var steps = data.steps, nodes = data.nodes, edges = data.edges || [];
     var last = steps.length - 1;
