@@ -148,6 +148,8 @@ def reflected_method(op: Op, make: Make) -> Callable[[Any, Any], Any]:
     apply = applier(make)
 
     def method(self: Any, operand: Any) -> Any:
+        if operand.__class__ is float:
+            return with_constant(bound, self, operand, make)
         if isinstance(operand, numbers.Real):
             return with_constant(bound, self, as_data(operand, "an operand"), make)
         return apply(op, (constant_leaf(operand, make), self))

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from autograd import ops
-from autograd.value import Value, apply, as_values
+from autograd.value import Value, apply, as_values, new_node
 
 
 def sum(values: Iterable[Any]) -> Value:
@@ -44,10 +44,14 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
     if not weights:
         raise ValueError("autograd.dot needs at least one weight and input")
     parents = as_values((*weights, *inputs) if bias is None else (*weights, *inputs, bias))
+    data = [p._data for p in parents]
+    if set(map(type, data)) == _FLOAT_ONLY:  # a neuron on one sample: the hot path of nn
+        return new_node(ops.DOT.forward(*data), ops.DOT, parents)
     return apply(ops.DOT, parents)
 
 
 _PLAIN = (list, tuple)
+_FLOAT_ONLY = {float}
 
 
 def _sequence(xs: Any, what: str) -> Sequence[Any]:
