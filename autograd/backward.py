@@ -24,7 +24,7 @@ from autograd.data import MATH_ERRORS, as_data, data_of
 from autograd.errors import AutogradError, DomainError
 from autograd.graph import PASS_LOCK, order_and_leaves, topological_order
 from autograd.messages import check_finite
-from autograd.ops import BINARY, DOT, UNARY, WITH_CONSTANT
+from autograd.ops import BINARY, DOT, UNARY, WITH_CONSTANT, Op
 from autograd.versions import CLOCK
 
 if TYPE_CHECKING:
@@ -273,7 +273,8 @@ def _chain_rule(order: list[Value], create_graph: bool, grads: dict[Value, Any] 
     node = order[-1]
     try:
         for node in reversed(order):
-            if node._op is None:
+            op = node._op
+            if op is None:
                 continue
             if grads is None:
                 g = node.grad
@@ -282,7 +283,7 @@ def _chain_rule(order: list[Value], create_graph: bool, grads: dict[Value, Any] 
             else:  # the outputs do not depend on it
                 continue
             if floats_fast and node._data.__class__ is float:
-                _float_chain_rule(node, g)
+                _float_chain_rule(node, op, g)
             else:
                 for parent, partial in zip(node.parents, local_partials(node, create_graph)):
                     contribution = reduce_to(parent._data, g * partial)
@@ -302,24 +303,23 @@ def _chain_rule(order: list[Value], create_graph: bool, grads: dict[Value, Any] 
         raise undefined_derivative(node, exc) from None
 
 
-def _float_chain_rule(node: Value, g: float) -> None:
+def _float_chain_rule(node: Value, op: Op, g: float) -> None:
     """:func:`_chain_rule` at a node holding one number (an optimisation, same numbers).
 
     The parents are read from their slots and the partials from the op table without
     building the general path's tuples; a ``dot`` node's partials are its operands
     (∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1), read in place.
     """
-    op = node._op
-    kind = op.kind  # type: ignore[union-attr]
+    kind = op.kind
     if kind is UNARY:
         a = node._a
-        a.grad += g * op.partials(a._data, node._data)[0]  # type: ignore[union-attr]
+        a.grad += g * op.partials(a._data, node._data)[0]
     elif kind is WITH_CONSTANT:
         a = node._a
-        a.grad += g * op.partials(a._data, node._b, node._data)[0]  # type: ignore[union-attr]
+        a.grad += g * op.partials(a._data, node._b, node._data)[0]
     elif kind is BINARY:
         a, b = node._a, node._b
-        da, db = op.partials(a._data, b._data, node._data)  # type: ignore[union-attr]
+        da, db = op.partials(a._data, b._data, node._data)
         a.grad += g * da
         b.grad += g * db
     elif op is DOT:
@@ -332,7 +332,7 @@ def _float_chain_rule(node: Value, g: float) -> None:
             parents[-1].grad += g
     else:
         parents = node._a
-        partials = op.partials(*map(_get_data, parents), node._data)  # type: ignore[union-attr]
+        partials = op.partials(*map(_get_data, parents), node._data)
         for parent, partial in zip(parents, partials):
             parent.grad += g * partial
 
