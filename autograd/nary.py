@@ -43,11 +43,11 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
         )
     if not weights:
         raise ValueError("autograd.dot needs at least one weight and input")
-    parents = as_values((*weights, *inputs) if bias is None else (*weights, *inputs, bias))
-    data = [p._data for p in parents]
-    if set(map(type, data)) == _FLOAT_ONLY:  # a neuron on one sample: the hot path of nn
-        return new_node(ops.DOT.forward(*data), ops.DOT, parents)
-    return apply(ops.DOT, parents)
+    parents = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
+    data = [p._data for p in parents if p.__class__ is Value]
+    if len(data) == len(parents) and set(map(type, data)) == _FLOAT_ONLY:
+        return new_node(ops.DOT.forward(*data), ops.DOT, parents)  # a neuron on one sample
+    return apply(ops.DOT, as_values(parents))
 
 
 _PLAIN = (list, tuple)
