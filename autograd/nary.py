@@ -44,14 +44,13 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
     if not weights:
         raise ValueError("autograd.dot needs at least one weight and input")
     parents = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
-    data = [p._data for p in parents if p.__class__ is Value]
-    if len(data) == len(parents) and set(map(type, data)) == _FLOAT_ONLY:
+    data = [p._data for p in parents if p.__class__ is Value and p._data.__class__ is float]
+    if len(data) == len(parents):  # every operand a Value holding one number
         return new_node(ops.DOT.forward(*data), ops.DOT, parents)  # a neuron on one sample
     return apply(ops.DOT, as_values(parents))
 
 
 _PLAIN = (list, tuple)
-_FLOAT_ONLY = {float}
 
 
 def _sequence(xs: Any, what: str) -> Sequence[Any]:
