@@ -1,20 +1,19 @@
 """Reverse mode: the chain rule over a whole graph.
 
-:func:`backward` writes ``.grad`` on the graph's nodes (``Value.backward``) in one
-loop, :func:`_reverse`, with fast paths for nodes holding one number; it holds
-:data:`PASS_LOCK`, so concurrent passes over shared nodes are exact (no lost
+:func:`backward` writes ``.grad`` on the graph's nodes (``Value.backward``) and
+holds :data:`PASS_LOCK`, so concurrent passes over shared nodes are exact (no lost
 accumulation; two passes give the sum of both). :func:`gradients` returns
-∂outputs/∂inputs and touches no ``.grad`` at all: it sums into a map of its own
-(:func:`_accumulate`, the general path of the same rule), so transforms built on
-it can run in several threads at once.
+∂outputs/∂inputs and touches no ``.grad`` at all: it sums into a map of its own,
+so transforms built on it can run in several threads at once. Both run one loop,
+:func:`_chain_rule` (compare :meth:`autograd.Backprop._handle`, which takes the
+same step one node at a time, with an explanation).
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import contextmanager
-from functools import partial
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,7 @@ from autograd.data import MATH_ERRORS, as_data, data_of
 from autograd.errors import AutogradError, DomainError
 from autograd.graph import PASS_LOCK, order_and_leaves, topological_order
 from autograd.messages import check_finite
-from autograd.ops import BINARY, UNARY, WITH_CONSTANT
+from autograd.ops import BINARY, DOT, UNARY, WITH_CONSTANT, Op
 from autograd.versions import CLOCK
 
 if TYPE_CHECKING:
@@ -35,7 +34,6 @@ if TYPE_CHECKING:
 
 
 _get_data = attrgetter("_data")
-_get_version = attrgetter("_version")
 _get_op = attrgetter("_op")  # truthy for an interior node, None for a leaf
 _get_grad = attrgetter("grad")
 
@@ -54,7 +52,7 @@ def backward(root: Value, gradient: Any = None, create_graph: bool = False) -> N
         order, leaves = _prepare(root, create_graph, gradient)
         before = list(map(_get_grad, leaves))
         try:
-            _run(_reverse, order, create_graph)
+            _run(order, create_graph)
         except BaseException:  # a failed pass leaves no half-added gradient behind
             for leaf, grad in zip(leaves, before):
                 leaf.grad = grad
@@ -92,7 +90,7 @@ def gradients(
         start = _seed(out, seed, create_graph)
         grads[out] = grads[out] + start if out in grads else start
     with collector_paused():
-        _run(partial(_accumulate, grads=grads), order, create_graph)
+        _run(order, create_graph, grads)
     found = tuple(grads[node] if node in grads else zero_like(node) for node in ins)
     return found[0] if single else found
 
@@ -208,11 +206,14 @@ def _check_current(root: Value, order: list[Value]) -> None:
     """Raise if a node's data changed after a node computed from it was made.
 
     Fast when nothing changed since the oldest interior node was made (the
-    training loop: update, then build a new graph): one pass at C speed.
+    training loop: update, then build a new graph): one pass over the stamps.
     Otherwise each edge is checked.
     """
-    oldest = min(map(_get_version, filter(_get_op, order)), default=None)
-    if oldest is None or oldest == CLOCK.now:
+    oldest = CLOCK.now
+    for node in order:  # a plain loop: faster than min(map(attrgetter...), filter(...))
+        if node._op is not None and node._version < oldest:
+            oldest = node._version
+    if oldest == CLOCK.now:  # read again: an assignment during the loop is not missed
         return
     for node in filter(_get_op, order):
         if node._version < 0:  # its own data was assigned after an op computed it
@@ -235,15 +236,15 @@ def _name(v: Value) -> str:
     return repr(v.label) if v.label else f"a node (op {v.op or 'leaf'!r}, data {v._data!r})"
 
 
-def _run(loop: Callable[[list[Value], bool], None], order: list[Value], create_graph: bool) -> None:
-    """Run a chain-rule loop: recording on for ``create_graph``, else with numpy's
+def _run(order: list[Value], create_graph: bool, grads: dict[Value, Any] | None = None) -> None:
+    """Run :func:`_chain_rule`: recording on for ``create_graph``, else with numpy's
     floating-point errors raised (for batches, an undefined derivative raises)."""
     if create_graph:
         with modes.enable_grad():
-            loop(order, True)
+            _chain_rule(order, True, grads)
     else:
         with np.errstate(divide="raise", invalid="raise", over="ignore", under="ignore"):
-            loop(order, False)
+            _chain_rule(order, False, grads)
 
 
 def zero_like(x: Any) -> Any:
@@ -252,71 +253,88 @@ def zero_like(x: Any) -> Any:
     return np.zeros_like(data) if isinstance(data, np.ndarray) else 0.0
 
 
-def _accumulate(order: list[Value], create_graph: bool, grads: dict[Value, Any]) -> None:
-    """The chain rule into ``grads`` (node → ∂L/∂node) instead of ``.grad``: for
-    :func:`gradients`, which must leave every ``.grad`` alone. The general path of
-    :func:`_reverse`, node by node: ``grads[parent] += grads[node] · ∂node/∂parent``."""
-    anomaly = modes.current().anomaly
-    node = order[-1]
-    try:
-        for node in reversed(order):
-            g = grads.get(node)
-            if g is None or node._op is None:
-                continue
-            for parent, partial_ in zip(node.parents, local_partials(node, create_graph)):
-                add = reduce_to(parent._data, g * partial_)
-                total = grads[parent] = grads[parent] + add if parent in grads else add
-                if anomaly:
-                    check_finite(parent, "backward", total)
-    except AutogradError:
-        raise
-    except MATH_ERRORS as exc:
-        raise undefined_derivative(node, exc) from None
+def _chain_rule(order: list[Value], create_graph: bool, grads: dict[Value, Any] | None) -> None:
+    """The chain rule over a graph, from the root back to the leaves.
 
+    For each node (children before parents) and each parent ``p``, in the node's
+    gradient ``g``::
 
-def _reverse(order: list[Value], create_graph: bool) -> None:
-    """The chain rule, node by node: ``parent.grad += node.grad · ∂node/∂parent``.
+        p.grad += reduce_to(p.data, g · ∂node/∂p)
 
-    Nodes holding one number take the fast paths (their contributions are
-    numbers); nodes holding a batch, and double backward, take the general one.
+    with the partial from the op table (:func:`local_partials`: Values under
+    ``create_graph``, so the result can be differentiated again). With a ``grads``
+    map the gradients are summed there instead of in ``.grad`` (:func:`gradients`).
+    Nodes holding one number take :func:`_float_chain_rule`, the same rule with the
+    partials written out per kind of op (an optimisation: it makes no tuple and
+    needs no :func:`reduce_to`).
     """
     anomaly = modes.current().anomaly
-    binary, unary, with_constant = BINARY, UNARY, WITH_CONSTANT
+    floats_fast = grads is None and not create_graph
     node = order[-1]
     try:
         for node in reversed(order):
             op = node._op
             if op is None:
                 continue
-            g = node.grad
-            kind = op.kind
-            if create_graph or node._data.__class__ is not float:
-                partials = local_partials(node, symbolic=create_graph)
-                for parent, partial in zip(node.parents, partials):
-                    parent.grad += reduce_to(parent._data, g * partial)
-            elif kind is binary:
-                a, b = node._a, node._b
-                da, db = op.partials(a._data, b._data, node._data)
-                a.grad += g * da
-                b.grad += g * db
-            elif kind is unary:
-                a = node._a
-                a.grad += g * op.partials(a._data, node._data)[0]
-            elif kind is with_constant:
-                a = node._a
-                a.grad += g * op.partials(a._data, node._b, node._data)[0]
+            if grads is None:
+                g = node.grad
+            elif node in grads:
+                g = grads[node]
+            else:  # the outputs do not depend on it
+                continue
+            if floats_fast and node._data.__class__ is float:
+                _float_chain_rule(node, op, g)
             else:
-                parents = node._a
-                partials = op.partials(*map(_get_data, parents), node._data)
-                for parent, partial in zip(parents, partials):
-                    parent.grad += g * partial
+                for parent, partial in zip(node.parents, local_partials(node, create_graph)):
+                    contribution = reduce_to(parent._data, g * partial)
+                    if grads is None:
+                        parent.grad += contribution
+                    else:  # for gradients(): into the map, never into .grad
+                        total = grads.get(parent)
+                        grads[parent] = contribution if total is None else total + contribution
             if anomaly:
                 for parent in node.parents:
-                    check_finite(parent, "backward", parent.grad)
+                    check_finite(
+                        parent, "backward", parent.grad if grads is None else grads[parent]
+                    )
     except AutogradError:
         raise
     except MATH_ERRORS as exc:
         raise undefined_derivative(node, exc) from None
+
+
+def _float_chain_rule(node: Value, op: Op, g: float) -> None:
+    """:func:`_chain_rule` at a node holding one number (an optimisation, same numbers).
+
+    The parents are read from their slots and the partials from the op table without
+    building the general path's tuples; a ``dot`` node's partials are its operands
+    (∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1), read in place.
+    """
+    kind = op.kind
+    if kind is UNARY:
+        a = node._a
+        a.grad += g * op.partials(a._data, node._data)[0]
+    elif kind is WITH_CONSTANT:
+        a = node._a
+        a.grad += g * op.partials(a._data, node._b, node._data)[0]
+    elif kind is BINARY:
+        a, b = node._a, node._b
+        da, db = op.partials(a._data, b._data, node._data)
+        a.grad += g * da
+        b.grad += g * db
+    elif op is DOT:
+        parents = node._a
+        n = len(parents) >> 1
+        for w, x in zip(parents[:n], parents[n : 2 * n]):
+            w.grad += g * x._data
+            x.grad += g * w._data
+        if len(parents) & 1:
+            parents[-1].grad += g
+    else:
+        parents = node._a
+        partials = op.partials(*map(_get_data, parents), node._data)
+        for parent, partial in zip(parents, partials):
+            parent.grad += g * partial
 
 
 def undefined_derivative(node: Value, exc: BaseException) -> DomainError:

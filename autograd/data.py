@@ -15,6 +15,8 @@ MATH_ERRORS = (ValueError, ZeroDivisionError, OverflowError, FloatingPointError)
 
 def data_of(x: Any) -> Any:
     """The number or array behind ``x``: a Value's ``data``, anything else unchanged."""
+    if x.__class__ is float:  # the common case, first
+        return x
     return x.data if hasattr(x, "_op") else x  # every Value has an _op slot; numbers don't
 
 

@@ -119,6 +119,13 @@ def binary_method(op: Op, make: Make) -> Callable[[Any, Any], Any]:
     def method(self: Any, operand: Any) -> Any:
         kind = operand.__class__
         if kind is float:
+            x = self._data
+            if x.__class__ is float:  # a number and a constant, the commonest case: inlined
+                try:
+                    out = forward(x, operand)
+                except MATH_ERRORS:
+                    return with_constant(bound, self, operand, make)  # raises the DomainError
+                return make(out, bound, self, operand)
             return with_constant(bound, self, operand, make)
         if kind is self.__class__:
             other = operand
@@ -148,6 +155,8 @@ def reflected_method(op: Op, make: Make) -> Callable[[Any, Any], Any]:
     apply = applier(make)
 
     def method(self: Any, operand: Any) -> Any:
+        if operand.__class__ is float:
+            return with_constant(bound, self, operand, make)
         if isinstance(operand, numbers.Real):
             return with_constant(bound, self, as_data(operand, "an operand"), make)
         return apply(op, (constant_leaf(operand, make), self))

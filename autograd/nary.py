@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from autograd import ops
-from autograd.value import Value, apply, as_values
+from autograd.value import Value, apply, as_values, new_node
 
 
 def sum(values: Iterable[Any]) -> Value:
@@ -43,8 +43,11 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
         )
     if not weights:
         raise ValueError("autograd.dot needs at least one weight and input")
-    parents = as_values((*weights, *inputs) if bias is None else (*weights, *inputs, bias))
-    return apply(ops.DOT, parents)
+    parents = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
+    data = [p._data for p in parents if p.__class__ is Value and p._data.__class__ is float]
+    if len(data) == len(parents):  # every operand a Value holding one number
+        return new_node(ops.DOT.forward(*data), ops.DOT, parents)  # a neuron on one sample
+    return apply(ops.DOT, as_values(parents))
 
 
 _PLAIN = (list, tuple)

@@ -117,7 +117,7 @@ def call(op: Op, *xs: Any) -> Any:
 
 def _step(x: Any) -> Any:
     """Heaviside step of the raw data: 1 where x > 0, else 0 (a constant under ``create_graph``)."""
-    return (data_of(x) > 0) * 1.0
+    return ((x if x.__class__ is float else data_of(x)) > 0) * 1.0
 
 
 def _sign(x: Any) -> Any:

@@ -12,7 +12,7 @@ from autograd import backward as _backward
 from autograd import dispatch, ops
 from autograd.data import Data, as_data
 from autograd.messages import check_finite, short, with_site
-from autograd.modes import NodeInfo, current
+from autograd.modes import NodeInfo, settings
 from autograd.ops import BINARY, NARY, WITH_CONSTANT, Op
 from autograd.versions import CLOCK
 
@@ -50,7 +50,7 @@ def new_node(data: Data, op: Op | None, a: Any = None, b: Any = None) -> Value:
     constant), or for an n-ary op ``a`` is the tuple of parents; a leaf has
     ``op is None``. Under ``no_grad`` the node keeps no parents.
     """
-    recording, anomaly, info, _ = current()  # one unpacking: the modes in force here
+    recording, anomaly, info, _ = settings()  # the modes in force here, one unpacking
     v: Value = _new(Value)
     v._data = data
     v.grad = 0.0
@@ -98,11 +98,10 @@ class Value:
         self._op = self._a = self._b = None
         self._mark = None
         self._version = CLOCK.now
-        modes = current()
-        self._meta = modes.info
+        _, anomaly, self._meta, _ = settings()
         if label:
             self.label = label
-        if modes.anomaly:
+        if anomaly:
             self._meta = with_site(self._meta)
             check_finite(self, "forward")
 

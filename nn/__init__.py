@@ -23,6 +23,7 @@ from nn.neuron import Neuron
 from nn.optim import SGD, Adam, Optimizer
 from nn.perceptron import Perceptron, fit_perceptron, signed_labels
 from nn.serialize import SerializationError, load, save
+from nn.steps import CompileNote
 from nn.torch_bridge import from_torch, to_torch
 from nn.train import EarlyStopping, History, fit
 
@@ -32,6 +33,7 @@ __all__ = [
     "MLP",
     "SGD",
     "Adam",
+    "CompileNote",
     "EarlyStopping",
     "History",
     "Layer",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib.util
 import math
 import time
-import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
@@ -15,9 +15,10 @@ import tqdm.std
 
 from autograd import Value, no_grad
 from nn.history import History
-from nn.losses import LOSSES, Loss, l2_penalty
+from nn.losses import LOSSES, Loss
 from nn.module import Module, check_count, check_number
 from nn.optim import Adam, Optimizer
+from nn.steps import AutoStep, CompileMode, Step, choose_step
 
 Dataset = tuple[Any, Any]
 """``(X, y)``: inputs of shape (n, nin) and targets with one row per sample."""
@@ -147,60 +148,98 @@ def _forward(model: Module, X: np.ndarray, batched: bool) -> Any:
     return [model(row) for row in X.tolist()]
 
 
-def _metrics(loss: Callable[..., Value], pred: Any, y: np.ndarray) -> tuple[float, float | None]:
-    value = loss(pred, y)
-    acc = loss.accuracy(pred, y) if isinstance(loss, Loss) else None
-    return float(value.data), acc
+@dataclass
+class _Run:
+    """:func:`fit`'s arguments, checked: what every epoch needs."""
+
+    model: Module
+    loss: Callable[..., Value]
+    X: np.ndarray
+    y: np.ndarray
+    val: tuple[np.ndarray, np.ndarray] | None
+    epochs: int
+    size: int
+    """The mini-batch size (``len(X)``: full batch)."""
+    alpha: float
+    optimizer: Optimizer
+    rng: np.random.Generator
+    hooks: list[Callable[[int, History, Module], bool | None]]
+    batched: bool
 
 
-def _compiled_step(
-    model: Module, loss: Callable[..., Value], params: list[Value], alpha: float, batched: bool
-) -> Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]]:
-    """``step(xb, yb) -> (data loss, predictions)``: forward and backward as generated code.
-
-    Samples go in as data (columns of a batch, or rows of numbers), so every mini-batch
-    runs the same code; so do the targets of a loss with a per-sample term (``mse``,
-    ``hinge``, ``binary_cross_entropy``). Other losses get the targets as numpy.
-    """
-    import autograd
-    from nn.losses import _reduce
-
-    term = getattr(loss, "_term", None) if isinstance(loss, Loss) else None
-
-    def traced(inputs: Any, targets: Any) -> tuple[Value, tuple[Value, Any]]:
-        pred = model(inputs) if batched else [model(row) for row in inputs]
-        if term is None:
-            data_loss = loss(pred, targets)
-        elif batched:  # one target column per output
-            outs = [pred] if isinstance(pred, Value) else pred
-            data_loss = _reduce([term(v, t) for v, t in zip(outs, targets)])
-        else:  # one target (or row of targets) per sample
-            pairs = zip(pred, targets)
-            data_loss = _reduce([term(v, t) for p, ts in pairs for v, t in _paired(p, ts)])
-        total = data_loss + l2_penalty(params, alpha) if alpha else data_loss
-        return total, (data_loss, pred)
-
-    compiled = autograd.compile(traced, has_aux=True, static_argnums=() if term else (1,))
-
-    def step(xb: np.ndarray, yb: np.ndarray) -> tuple[float, np.ndarray]:
-        inputs = list(np.ascontiguousarray(xb.T)) if batched else xb.tolist()
-        if term is None:
-            targets: Any = yb
-        elif batched:
-            targets = list(np.ascontiguousarray(yb.T)) if yb.ndim == 2 else [yb]
-        else:
-            targets = yb.astype(np.float64).tolist()
-        _, (value, pred) = compiled(inputs, targets)
-        if batched and isinstance(pred, list):
-            return float(value), np.stack(pred, axis=-1)
-        return float(value), np.asarray(pred, dtype=np.float64)
-
-    return step
+def _checked(
+    model: Module,
+    loss: str | Callable[[Any, Any], Value],
+    train: Dataset,
+    val: Dataset | None,
+    *,
+    epochs: int,
+    batch_size: int | None,
+    optimizer: Optimizer | None,
+    l2: float,
+    seed: int | None,
+    batched: bool,
+    callbacks: Sequence[Callable[[int, History, Module], bool | None]],
+    early_stopping: EarlyStopping | None,
+) -> _Run:
+    """Every argument of :func:`fit` checked (a clear exception for the first bad one)."""
+    if isinstance(loss, str):
+        if loss not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+        loss = LOSSES[loss]
+    if not callable(loss):
+        raise TypeError(f"loss must be callable or a loss name, got {type(loss).__name__}")
+    X, y = _check_data(model, train, loss, "train")
+    checked_val = _check_data(model, val, loss, "val") if val is not None else None
+    epochs = check_count(epochs, "epochs")
+    size = len(X) if batch_size is None else check_count(batch_size, "batch_size")
+    alpha = check_number(l2, "l2")
+    if alpha < 0:
+        raise ValueError(f"l2 must be ≥ 0, got {alpha!r} (a negative penalty rewards big weights)")
+    opt = Adam(model, lr=0.01) if optimizer is None else _check_optimizer(optimizer, model)
+    hooks = list(callbacks)
+    if early_stopping is not None:
+        early_stopping.reset()
+        hooks.append(early_stopping)
+    return _Run(model, loss, X, y, checked_val, epochs, min(size, len(X)), alpha, opt,
+                np.random.default_rng(seed), hooks, batched)  # fmt: skip
 
 
-def _paired(p: Any, ts: Any) -> list[tuple[Any, Any]]:
-    """One sample's outputs with its targets: a Value and a number, or two lists."""
-    return list(zip(p, ts)) if isinstance(p, (list, tuple)) else [(p, ts)]
+def _check_compile(compile: Any) -> CompileMode:
+    if compile is True or compile is False or compile == "auto":
+        return compile
+    raise ValueError(f"compile must be True, False or 'auto', got {compile!r}")
+
+
+def _epoch(run: _Run, step: Step) -> tuple[float, float]:
+    """One pass over the training data in mini-batches (shuffled unless full batch):
+    each a step and an update. Returns the mean data loss and accuracy, as measured
+    before each update."""
+    n = len(run.X)
+    order = run.rng.permutation(n) if run.size < n else np.arange(n)
+    total, correct = 0.0, 0.0
+    for start in range(0, n, run.size):
+        idx = order[start : start + run.size]
+        xb, yb = run.X[idx], run.y[idx]
+        run.optimizer.zero_grad()
+        value, pred = step(xb, yb)
+        total += value * len(idx)
+        if isinstance(run.loss, Loss):
+            correct += (run.loss.accuracy(pred, yb) or 0.0) * len(idx)
+        run.optimizer.step()
+    return total / n, correct / n
+
+
+def _validate(run: _Run, history: History) -> None:
+    """Append the validation loss (and accuracy) of the model as it is now, without a graph."""
+    if run.val is None:
+        return
+    Xv, yv = run.val
+    with no_grad():
+        pred = _forward(run.model, Xv, run.batched)
+        history.val_loss.append(float(run.loss(pred, yv).data))
+        if isinstance(run.loss, Loss) and run.loss.has_accuracy:
+            history.val_accuracy.append(run.loss.accuracy(pred, yv) or 0.0)
 
 
 def fit(
@@ -218,7 +257,7 @@ def fit(
     progress: bool = True,
     callbacks: Sequence[Callable[[int, History, Module], bool | None]] = (),
     early_stopping: EarlyStopping | None = None,
-    compile: bool = False,
+    compile: CompileMode = "auto",
 ) -> History:
     """Train ``model`` on ``train = (X, y)`` and return the :class:`History`.
 
@@ -234,77 +273,37 @@ def fit(
     epoch every callback gets ``(epoch, history, model)``; one returning True
     stops training. ``loss`` is a callable or a name from ``nn.losses.LOSSES``.
     Every input is checked before the first update.
-    ``compile=True`` runs each step as code generated by :func:`autograd.compile`
-    (the same numbers, traced once; a loss without a per-sample term, such as
-    ``cross_entropy``, compiles for full-batch training only: with mini-batches it
-    warns and runs on the engine).
-    """
-    if isinstance(loss, str):
-        if loss not in LOSSES:
-            raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
-        loss = LOSSES[loss]
-    if not callable(loss):
-        raise TypeError(f"loss must be callable or a loss name, got {type(loss).__name__}")
-    X, y = _check_data(model, train, loss, "train")
-    Xv, yv = _check_data(model, val, loss, "val") if val is not None else (None, None)
-    epochs = check_count(epochs, "epochs")
-    size = len(X) if batch_size is None else check_count(batch_size, "batch_size")
-    alpha = check_number(l2, "l2")
-    if alpha < 0:
-        raise ValueError(f"l2 must be ≥ 0, got {alpha!r} (a negative penalty rewards big weights)")
-    opt = Adam(model, lr=0.01) if optimizer is None else _check_optimizer(optimizer, model)
-    params = model.parameters()
-    rng = np.random.default_rng(seed)
-    hooks: list[Callable[[int, History, Module], bool | None]] = list(callbacks)
-    if early_stopping is not None:
-        early_stopping.reset()
-        hooks.append(early_stopping)
-    history = History()
-    step = _compiled_step(model, loss, params, alpha, batched) if compile else None
-    if step is not None and getattr(loss, "_term", None) is None and size < len(X):
-        warnings.warn(
-            "fit(compile=True): this loss has no per-sample term, so its targets are part of "
-            "the compiled code and every new mini-batch would be traced again; training runs "
-            "on the engine instead (use batch_size=None to compile it)",
-            stacklevel=2,
-        )
-        step = None
 
+    ``compile="auto"`` (default, as Keras' ``jit_compile="auto"``) runs each step as
+    code generated by :func:`autograd.compile` when it can (the same numbers, to 1e-12,
+    traced once per mini-batch size): nn's own modules and losses. Otherwise it trains on
+    the engine and says why once (a :class:`~nn.steps.CompileNote` warning): a loss or
+    module of yours (it may read ``.data``, which compiled code would keep as a constant),
+    a loss without a per-sample term (``cross_entropy``) with mini-batches, or a step
+    that does not trace. ``compile=True`` compiles whatever the model and loss are;
+    ``compile=False`` always runs the engine. ``history.compiled`` says which ran.
+    """
+    run = _checked(model, loss, train, val, epochs=epochs, batch_size=batch_size,
+                   optimizer=optimizer, l2=l2, seed=seed, batched=batched, callbacks=callbacks,
+                   early_stopping=early_stopping)  # fmt: skip
+    step, reason = choose_step(model, run.loss, run.alpha, batched, run.size < len(run.X),
+                               _check_compile(compile))  # fmt: skip
+    history = History()
     started = time.perf_counter()
-    bar = progress_bar(epochs, progress)
+    bar = progress_bar(run.epochs, progress)
     for epoch in bar:
-        order = rng.permutation(len(X)) if size < len(X) else np.arange(len(X))
-        total, correct = 0.0, 0.0
-        for start in range(0, len(X), size):
-            idx = order[start : start + size]
-            xb, yb = X[idx], y[idx]
-            if step is not None:
-                opt.zero_grad()
-                value, pred = step(xb, yb)
-                total += value * len(idx)
-            else:
-                pred = _forward(model, xb, batched)
-                data_loss = loss(pred, yb)
-                opt.zero_grad()
-                (data_loss + l2_penalty(params, alpha) if alpha else data_loss).backward()
-                total += float(data_loss.data) * len(idx)
-            if isinstance(loss, Loss):
-                correct += (loss.accuracy(pred, yb) or 0.0) * len(idx)
-            opt.step()
-        history.train_loss.append(total / len(X))
-        if isinstance(loss, Loss) and loss.has_accuracy:
-            history.train_accuracy.append(correct / len(X))
-        if Xv is not None:
-            with no_grad():
-                vloss, vacc = _metrics(loss, _forward(model, Xv, batched), yv)  # type: ignore[arg-type]
-            history.val_loss.append(vloss)
-            if vacc is not None:
-                history.val_accuracy.append(vacc)
-        bar.set_postfix(loss=f"{history.train_loss[-1]:.4g}", refresh=False)
-        if any([bool(hook(epoch, history, model)) for hook in hooks]):
+        train_loss, train_accuracy = _epoch(run, step)
+        history.train_loss.append(train_loss)
+        if isinstance(run.loss, Loss) and run.loss.has_accuracy:
+            history.train_accuracy.append(train_accuracy)
+        _validate(run, history)
+        bar.set_postfix(loss=f"{train_loss:.4g}", refresh=False)
+        if any([bool(hook(epoch, history, model)) for hook in run.hooks]):
             history.stopped_early = True
             break
     bar.close()
+    history.engine_reason = step.reason if isinstance(step, AutoStep) else reason
+    history.compiled = not history.engine_reason
     if early_stopping is not None:
         early_stopping.finish(model)
     if progress:

@@ -1,0 +1,45 @@
+"""``backward()``'s float fast path (``_float_chain_rule``, an optimisation) gives the numbers
+of the general chain rule (``gradients()``, which never takes it), on every op of the table."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+import autograd as ag
+from autograd import Value
+from autograd.testing import Expression, expressions
+
+
+@settings(max_examples=60, deadline=None)
+@given(expressions(max_nodes=8))
+def test_the_float_fast_path_equals_the_general_chain_rule(expr: Expression) -> None:
+    xs = [Value(x) for x in expr.inputs]
+    out = expr(*xs)
+    general = ag.gradients(out, xs)
+    general = general if isinstance(general, tuple) else (general,)
+    out.backward()  # every node holds one number: the fast path throughout
+    fast = np.array([x.grad for x in xs])
+    assert np.allclose(fast, np.array(general, dtype=float), rtol=1e-12, atol=1e-300)
+
+
+def test_dot_with_operands_used_twice_sums_every_use() -> None:
+    """f = a·b + b·a + a·c + 1: ∂f/∂a = 2b + c, ∂f/∂b = 2a, ∂f/∂c = a (exact in floats)."""
+    a, b, c = Value(3.0), Value(-2.0), Value(0.5)
+    f = ag.dot([a, b, a], [b, a, c], 1.0)
+    assert f.data == 3.0 * -2.0 * 2 + 3.0 * 0.5 + 1.0
+    f.backward()
+    assert (a.grad, b.grad, c.grad) == (2 * -2.0 + 0.5, 2 * 3.0, 3.0)
+    assert ag.gradients(f, [a, b, c]) == (2 * -2.0 + 0.5, 2 * 3.0, 3.0)
+
+
+@pytest.mark.parametrize("upstream", [1.0, -2.5])
+def test_dot_fast_path_scales_by_the_upstream_gradient(upstream: float) -> None:
+    w, x = [Value(1.5), Value(-0.25)], [Value(2.0), Value(4.0)]
+    bias = Value(0.75)
+    z = ag.dot(w, x, bias)
+    (z * upstream).backward()
+    assert [v.grad for v in w] == [upstream * 2.0, upstream * 4.0]
+    assert [v.grad for v in x] == [upstream * 1.5, upstream * -0.25]
+    assert bias.grad == upstream
