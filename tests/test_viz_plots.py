@@ -184,3 +184,13 @@ def test_plot_prediction_signs() -> None:
     assert not mixed.axes[0].get_lines()  # classes interleaved: no single boundary
     with pytest.raises(ValueError, match="12 labels"):
         viz.plot_prediction_signs(good[:5], y)
+
+
+def test_plot_prediction_signs_names_each_block_and_takes_a_title() -> None:
+    y = np.r_[np.ones(4), -np.ones(4)]  # dogs (+1) first, as in Kandolf's Figure 5
+    fig = viz.plot_prediction_signs(y, y, class_names=("cats", "dogs"), title="synthetic data")
+    (ax,) = fig.axes
+    names = sorted((t.get_position()[0], t.get_text()) for t in ax.texts)
+    assert names == [(2.5, "dogs"), (6.5, "cats")]
+    assert fig._suptitle is not None and fig._suptitle.get_text() == "synthetic data"
+    assert not viz.plot_prediction_signs(y, y, signs=False).axes[0].texts  # raw scores: no names
