@@ -38,7 +38,10 @@ FIGURES: dict[str, dict[str, str]] = {
     "perceptron": {"perceptron.png": "perceptron.png"},
     "linear_network": {"linear_network.png": "linear_network.png"},
     "activations": {"activations.png": "activations.png"},
-    "representations": {"representations.png": "representations.png"},
+    "representations": {
+        "representations.png": "representations.png",
+        "representations_trained.png": "representations_trained.png",
+    },
     "shallow_vs_deep": {"shallow_vs_deep.png": "shallow_vs_deep.png"},
     "xor": {"xor.png": "xor.png"},
     "moons": {"moons.png": "moons.png"},

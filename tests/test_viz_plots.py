@@ -194,3 +194,13 @@ def test_plot_prediction_signs_names_each_block_and_takes_a_title() -> None:
     assert names == [(2.5, "dogs"), (6.5, "cats")]
     assert fig._suptitle is not None and fig._suptitle.get_text() == "synthetic data"
     assert not viz.plot_prediction_signs(y, y, signs=False).axes[0].texts  # raw scores: no names
+
+
+def test_plot_representations_takes_panel_titles_and_a_figure_title() -> None:
+    X, y = spirals()
+    layers = [Dense(2, 8, 0), Dense(8, 1, 1)]
+    fig = viz.plot_representations(layers, X, y, titles=["raw", "random"], title="untrained")
+    assert [ax.get_title() for ax in fig.axes] == ["raw", "random"]
+    assert fig._suptitle is not None and fig._suptitle.get_text() == "untrained"
+    with pytest.raises(ValueError, match="got 3 titles for 2 panels"):
+        viz.plot_representations(layers, X, y, titles=["a", "b", "c"])
