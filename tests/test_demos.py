@@ -286,8 +286,9 @@ def test_moons_matches_micrograd(tmp_path: Path):
 def test_smoke_pm25_baselines(tmp_path: Path):
     r = demo("smoke_pm25").run(tmp_path, quick=True, quiet=True)
     for key in ("persistence", "linear", "mlp"):
-        assert 0 < r[f"{key}_mae"] <= r[f"{key}_rmse"] < 100
-    assert r["linear_rmse"] < r["persistence_rmse"]
+        assert 0 < r[f"{key}_test_mae"] <= r[f"{key}_test_rmse"] < 100
+    assert r["linear_test_rmse"] < r["persistence_test_rmse"]
+    assert r["mlp_negative_forecasts"] == 0  # softplus output
 
 
 def test_smoke_pm25_from_csv(tmp_path: Path):
