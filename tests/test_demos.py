@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import re
 import subprocess
@@ -274,8 +275,22 @@ def test_representations(tmp_path: Path):
 def test_shallow_vs_deep(tmp_path: Path):
     r = demo("shallow_vs_deep").run(tmp_path, quick=True, quiet=True)
     assert (r["shallow_params"], r["deep_params"]) == (257, 881)
-    for key in ("shallow", "deep"):
+    assert r["wide_params"] == r["deep_params"]  # the comparison at equal parameter count
+    for key in ("shallow", "deep", "wide"):
         assert 0 < r[f"{key}_train_mse"] < 1 and 0 < r[f"{key}_val_mse"] < 1
+        assert r[f"{key}_epochs"] == 60 and isinstance(r[f"{key}_flat"], bool)
+    best = "deep-narrow" if r["deep_val_mse"] < r["shallow_val_mse"] else "shallow 2-64-1"
+    assert r["verdict"].startswith(best) and "generalises better" in r["verdict"]
+    record = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert record["settings"]["epochs"] == 60 and record["results"]["verdict"] == r["verdict"]
+
+
+def test_shallow_vs_deep_flatness_and_overfitting_rules():
+    svd = demo("shallow_vs_deep")
+    assert svd.is_flat([1.0] * 10 + [0.99] * 10)
+    assert not svd.is_flat([1.0] * 10 + list(np.linspace(1.0, 0.5, 10)))
+    assert not svd.is_flat([1.0, 1.0])  # too short to tell
+    assert svd.turns_up([1.0, 0.5, 0.6]) and not svd.turns_up([1.0, 0.5, 0.51])
 
 
 def test_moons_matches_micrograd(tmp_path: Path):
