@@ -100,13 +100,15 @@ def train(
 ) -> tuple[nn.MLP, np.ndarray, np.ndarray, nn.History]:
     """Train the cell's network by full-batch gradient descent (or Adam); return
     ``(model, X, y, history)``. ``history.train_loss[k]`` is the loss before update k,
-    as the cell records it."""
+    as the cell records it. The steps run compiled (``autograd.compile``: the engine's
+    arithmetic as generated code, traced once), which is about twice as fast."""
     check_settings(hidden, activation, lr, optimizer)
     model, X, y = build(hidden, activation, seed)
     step = nn.SGD(model, lr=lr) if optimizer == "sgd" else nn.Adam(model, lr=lr)
     history = nn.fit(
-        model, "binary_cross_entropy", (X, y), epochs=epochs, optimizer=step, progress=False
-    )
+        model, "binary_cross_entropy", (X, y), epochs=epochs, optimizer=step, progress=False,
+        compile=True,
+    )  # fmt: skip
     return model, X, y, history
 
 
