@@ -5,6 +5,7 @@
     python3 tasks.py test      # ruff and mypy, then the test suite (fails if any fails)
     python3 tasks.py figures   # regenerate the images checked in under docs/
     python3 tasks.py notebooks # execute the chapter notebooks, storing their outputs
+    python3 tasks.py docs      # build the docs site offline into site/ (warnings are errors)
     python3 tasks.py bench     # the side-by-side benchmarks (installs micrograd)
     python3 tasks.py lint      # ruff and mypy only
 
@@ -74,8 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "job",
-        choices=["tour", "test", "figures", "notebooks", "bench", "lint"],
-        help="tour | test (ruff, mypy, pytest) | figures | notebooks | bench"
+        choices=["tour", "test", "figures", "notebooks", "docs", "bench", "lint"],
+        help="tour | test (ruff, mypy, pytest) | figures | notebooks | docs | bench"
         " | lint (ruff and mypy only)",
     )
     parser.add_argument("args", nargs=argparse.REMAINDER, help="passed on to the job")
@@ -90,10 +91,14 @@ def main(argv: list[str] | None = None) -> int:
     if ns.job == "notebooks":
         _install(python, "dev,notebook")
         return _run(python, "notebooks/execute.py", *ns.args)
+    if ns.job == "docs":
+        _install(python, "dev,docs")
+        os.environ["NO_MKDOCS_2_WARNING"] = "1"  # MkDocs' own notice, not a warning of ours
+        return _run(python, "-m", "mkdocs", "build", "--strict", *ns.args)
     if ns.job == "bench":
         _install(python, "dev,bench")
         return _run(python, "-m", "benchmarks", *ns.args)
-    _install(python, "dev,notebook")  # the suite executes the notebooks too
+    _install(python, "dev,notebook,docs")  # the suite executes the notebooks, builds the site
     lint = [
         _run(python, "-m", "ruff", "check", "."),
         _run(python, "-m", "ruff", "format", "--check", "."),

@@ -5,7 +5,10 @@ The public API, re-exported here:
 * :class:`Value` — a node of the graph (ops, ``backward``, ``detach``);
 * :func:`sum`, :func:`mean`, :func:`dot` — n-ary nodes;
 * :class:`Backprop`, :class:`Forward` — stepping in a REPL (``print(bp.step())``), and
-  :func:`wengert_table` — the graph as a table;
+  :func:`wengert_table` — the graph as a table; ``Backprop(loss, by="layer")`` (a
+  :class:`LayerBackprop`) steps one layer at a time, the vector chain rule with numbers,
+  over :func:`layer_graph` (the stages and vectors of the seed's Figure 9.3);
+* :func:`nudge` — what a gradient means: nudge a leaf by h, ΔL against grad·h;
 * :func:`gradcheck`, :func:`gradgradcheck` — finite-difference checks
   (hypothesis strategies in :mod:`autograd.testing`);
 * :func:`gradients` — ∂outputs/∂inputs without writing ``.grad`` (``torch.autograd.grad``);
@@ -31,6 +34,8 @@ from autograd.errors import AnomalyError, AutogradError, DomainError, GradcheckE
 from autograd.functional import grad, hessian, jvp, value_and_grad
 from autograd.gradcheck import gradcheck, gradgradcheck
 from autograd.graph import topological_order
+from autograd.layer_stepping import LayerBackprop, LayerStep
+from autograd.layered import LayerGraph, layer_graph
 from autograd.modes import (
     detect_anomaly,
     enable_grad,
@@ -41,6 +46,7 @@ from autograd.modes import (
 )
 from autograd.naming import format_number, names
 from autograd.nary import dot, mean, sum
+from autograd.nudge import NudgeTable, nudge
 from autograd.stepping import Backprop, Forward, ForwardStep, Step
 from autograd.torch_bridge import to_torch
 from autograd.value import Value
@@ -54,6 +60,10 @@ __all__ = [
     "Forward",
     "ForwardStep",
     "GradcheckError",
+    "LayerBackprop",
+    "LayerGraph",
+    "LayerStep",
+    "NudgeTable",
     "Step",
     "Value",
     "compile",
@@ -70,10 +80,12 @@ __all__ = [
     "is_anomaly_enabled",
     "is_grad_enabled",
     "jvp",
+    "layer_graph",
     "mean",
     "names",
     "no_grad",
     "node_group",
+    "nudge",
     "ops",
     "sum",
     "to_torch",

@@ -33,6 +33,12 @@ def format_number(x: Any, precision: int = DEFAULT_PRECISION) -> str:
     return f"{float(x):.{precision}g}"
 
 
+def operand(text: str) -> str:
+    """A name or number as it sits inside an expression: ``(-0.8634)`` keeps ``(-0.8634) ** 2``
+    from reading as ``-(0.8634 ** 2)``."""
+    return f"({text})" if text.startswith("-") else text
+
+
 def check_precision(precision: Any) -> int:
     """``precision`` checked: a whole number of significant digits from 1 to 17."""
     if isinstance(precision, bool) or not isinstance(precision, int) or not 1 <= precision <= 17:

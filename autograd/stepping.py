@@ -23,9 +23,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
-from autograd.backward import local_partials, prepare, reduce_to
+from autograd.backward import local_partials, prepare
 from autograd.graph import topological_order
-from autograd.naming import DEFAULT_PRECISION, check_precision, format_number, names
+from autograd.naming import DEFAULT_PRECISION, check_precision, format_number, names, operand
+from autograd.shares import shares, sum_text
 from autograd.value import Value
 from autograd.wengert import WengertTable, is_zero, table_text
 
@@ -44,12 +45,6 @@ _RESULT = "    = "  # a folded step's value lines start here
 
 
 # ---- how a node is computed, as text ---------------------------------------------------------
-
-
-def operand(text: str) -> str:
-    """A name or number as it sits inside an expression: ``(-0.8634)`` keeps ``(-0.8634) ** 2``
-    from reading as ``-(0.8634 ** 2)``."""
-    return f"({text})" if text.startswith("-") else text
 
 
 def _operand_texts(node: Value, names: dict[Value, str], precision: int, values: bool) -> list[str]:
@@ -176,7 +171,11 @@ def _clip(text: str, limit: int) -> str:
 @dataclass(frozen=True)
 class Term:
     """One chain-rule product: ``parent.grad += upstream × partial`` (= ``contribution``),
-    taking ``parent.grad`` from ``grad_before`` to ``grad_after``."""
+    taking ``parent.grad`` from ``grad_before`` to ``grad_after``.
+
+    ``earlier`` holds the shares ``parent`` received before this one (a kept gradient
+    first, with ``accumulate=True``) and ``pending`` counts its uses still to come.
+    """
 
     parent: Value
     formula: str
@@ -185,20 +184,37 @@ class Term:
     contribution: Any
     grad_after: Any
     grad_before: Any = 0.0
+    earlier: tuple[Any, ...] = ()
+    pending: int = 0
 
-    def text(self, names: dict[Value, str], precision: int = DEFAULT_PRECISION) -> str:
-        """``q.grad += 1 × (-4) = -4``, or ``x.grad = 2 + 1 × (-4) = -2`` when ``x.grad``
-        already held something (another use of x, or ``accumulate=True``)."""
+    def text(
+        self, names: dict[Value, str], precision: int = DEFAULT_PRECISION, short: bool = False
+    ) -> str:
+        """``q.grad += 1 × (-4) = -4`` for a value used once; for one used several times
+        its sum so far: ``x.grad = 1 × 3 + ? = 3 + ?``, then ``x.grad = 3 + (-1.5) × (-2)
+        = 3 + 3 = 6`` once every use has added its share (:func:`autograd.shares.sum_text`).
+        ``short=True`` leaves out the middle (``x.grad = 3 + (-1.5) × (-2) = 6``)."""
         parent = names[self.parent]
         product = (
             f"{operand(format_number(self.upstream, precision))} × "
             f"{operand(format_number(self.partial, precision))}"
         )
-        after = format_number(self.grad_after, precision)
-        if is_zero(self.grad_before):
-            return f"{parent}.grad += {product} = {after}"
-        before = operand(format_number(self.grad_before, precision))
-        return f"{parent}.grad = {before} + {product} = {after}"
+        if not self.earlier and not self.pending:
+            return f"{parent}.grad += {product} = {format_number(self.grad_after, precision)}"
+        before = [format_number(e, precision) for e in self.earlier]
+        formula = sum_text([*before, product], self.pending)
+        if short:
+            return f"{parent}.grad = {formula}" + (
+                "" if self.pending else f" = {format_number(self.grad_after, precision)}"
+            )
+        return f"{parent}.grad = {formula} = {self.sum_so_far(precision)}"
+
+    def sum_so_far(self, precision: int = DEFAULT_PRECISION) -> str:
+        """``parent.grad`` after this term as the shares it has received: ``3 + ?`` while
+        uses are still to come, ``3 + 3 = 6`` once complete, ``-4`` for a value used once."""
+        before = [format_number(e, precision) for e in self.earlier]
+        share = format_number(self.contribution, precision)
+        return sum_text([*before, share], self.pending, format_number(self.grad_after, precision))
 
     def __repr__(self) -> str:
         return (
@@ -235,6 +251,9 @@ class Step:
             because = f"  ∂{name}/∂{parent} = {shown}"
             update = t.text(names, p)
             line = f"{because}  →  {update}"
+            if len(line) > WIDTH:  # the sum's middle line goes before the line folds
+                update = t.text(names, p, short=True)
+                line = f"{because}  →  {update}"
             lines.extend([line] if len(line) <= WIDTH else [because, f"      →  {update}"])
         return "\n".join(lines)
 
@@ -381,8 +400,23 @@ class Backprop(_Walk[Step]):
 
     direction = "backward"
 
+    def __new__(cls, root: Value, *args: Any, by: str = "node", **kwargs: Any) -> Any:
+        """``by="layer"``: a :class:`autograd.layer_stepping.LayerBackprop`, one layer a step."""
+        if by == "layer":
+            from autograd.layer_stepping import LayerBackprop
+
+            return LayerBackprop(root, *args, **kwargs)
+        if by != "node":
+            raise ValueError(f"Backprop steps by 'node' or 'layer', got by={by!r}")
+        return super().__new__(cls)
+
     def __init__(
-        self, root: Value, precision: int = DEFAULT_PRECISION, *, accumulate: bool = False
+        self,
+        root: Value,
+        precision: int = DEFAULT_PRECISION,
+        *,
+        accumulate: bool = False,
+        by: str = "node",
     ) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"Backprop needs a Value, got {type(root).__name__}")
@@ -398,21 +432,34 @@ class Backprop(_Walk[Step]):
         super().__init__(root, precision)
         self.order = [n for n in reversed(forward_order) if not n.is_leaf]
         self._uses = dict.fromkeys(forward_order, 0)  # distinct consumers of each node
+        self._edges_left = dict.fromkeys(forward_order, 0)  # uses (edges) not processed yet
         for node in forward_order:
+            for parent in node.parents:
+                self._edges_left[parent] += 1
             for parent in dict.fromkeys(node.parents):
                 self._uses[parent] += 1
         self._waiting = dict(self._uses)  # consumers not processed yet
+        self._received: dict[Value, list[Any]] = {  # shares each node has received so far
+            node: [] if is_zero(node.grad) or node is root else [node.grad]
+            for node in forward_order
+        }
 
     def _handle(self, node: Value, index: int) -> Step:
         """Apply the chain rule at ``node``: ``parent.grad += node.grad × ∂node/∂parent``."""
         g = node.grad
+        partials = local_partials(node)
         terms = []
-        for i, (parent, partial) in enumerate(zip(node.parents, local_partials(node))):
+        for i, (parent, partial, contribution) in enumerate(
+            zip(node.parents, partials, shares(node, g, partials))
+        ):
             before = parent.grad
-            contribution = reduce_to(parent.data, g * partial)
             parent.grad += contribution
             formula = partial_formula(node, i, self.names, self.precision)
-            terms.append(Term(parent, formula, partial, g, contribution, parent.grad, before))
+            received = self._received[parent]
+            self._edges_left[parent] -= 1
+            terms.append(Term(parent, formula, partial, g, contribution, parent.grad, before,
+                              tuple(received), self._edges_left[parent]))  # fmt: skip
+            received.append(contribution)
         for parent in dict.fromkeys(node.parents):
             self._waiting[parent] -= 1
         return Step(index, len(self.order), node, tuple(terms), self.names, self.precision)

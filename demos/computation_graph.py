@@ -1,10 +1,17 @@
 """A three-layer network x → f1 → f2 → f3 → L drawn like Figure 9.3, its backward pass animated.
 
 Each layer is an nn.Layer whose nodes carry its name as their group, so the
-"layers" drawing collapses it into one box; the arrows between boxes carry
-the values that cross (forward, above) and their gradients ∂L/∂value (below).
-The animation (viz.animate_backprop) steps through the same backward pass one
-node at a time: a GIF plus one SVG per frame.
+"layers" drawing makes it one box, named after the layer with its formula
+(h1 = tanh(f1.W·x + f1.b)); each arrow between boxes carries the vector that
+crosses it, its value above (h1 = [...]) and its gradient ∂L/∂h1 below, and each
+box's parameters f1.W and f1.b come in from above with ∂L/∂f1.W and ∂L/∂f1.b.
+The target t goes into the loss box L with no gradient. Beside it, the edges
+drawing of the same network shows every scalar, the same numbers one by one.
+The animation (viz.animate_backprop with by="layer") steps through the same
+backward pass one layer a frame, top to bottom so that it stays narrow, each
+frame held 2.5 s and captioned in large type with the vector chain rule
+(∂L/∂z2 = ∂L/∂h2 ⊙ tanh′(z2), ∂L/∂f2.W = ∂L/∂z2 · h1ᵀ, ∂L/∂h1 = f2.Wᵀ · ∂L/∂z2):
+a GIF plus one SVG per frame.
 """
 
 from __future__ import annotations
@@ -20,6 +27,10 @@ from autograd import Value, node_group
 from demos import _cli
 
 NAME = "computation_graph"
+FRAME_MS = 2500
+"""How long the GIF holds each layer step."""
+CAPTION_SIZE = 16
+"""The GIF's caption, in points: about 14 pt on screen when the README shows it 830 px wide."""
 
 
 def build(seed: int = 0, width: int = 2) -> tuple[Value, list[nn.Layer]]:
@@ -53,9 +64,11 @@ def run(
         animation_root,
         report.path("backprop.gif"),
         style="layers",
-        group_depth=1,
+        by="layer",
+        rankdir="TB",
+        caption_size=CAPTION_SIZE,
         frames_dir=report.path("backprop_frames"),
-        duration=600,
+        duration=FRAME_MS,
     )
     frames = sorted(report.path("backprop_frames").glob("frame_*.svg"))
     report.wrote(gif, f"the backward pass animated ({len(frames)} frames)")
@@ -64,8 +77,11 @@ def run(
     layered = viz.draw(loss, "layers", group_depth=1)
     report.wrote(layered.save(report.path("layers.svg")), "Figure 9.3, layer view (SVG)")
     report.wrote(layered.save(report.path("layers.png")), "Figure 9.3, layer view (PNG)")
+    split = viz.draw(loss, "layers", group_depth=1, show_preactivations=True)
+    report.wrote(split.save(report.path("layers_z.png")), "the same with z = W·x + b split off")
     detail = viz.draw(loss, "edges")
     report.wrote(detail.save(report.path("edges.svg")), "every node, edges style (SVG)")
+    report.wrote(detail.save(report.path("edges.png")), "every node, edges style (PNG)")
     grad_norms = {
         f"f{i + 1}": float(np.sqrt(sum(float(p.grad) ** 2 for p in layer.parameters())))
         for i, layer in enumerate(layers)

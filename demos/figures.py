@@ -33,6 +33,7 @@ FIGURES: dict[str, dict[str, str]] = {
     "tour": {"graph.svg": "tour_graph.svg", "graph.png": "tour_graph.png"},
     "computation_graph": {
         "layers.png": "computation_graph.png",
+        "edges.png": "computation_graph_edges.png",
         "backprop.gif": "computation_graph_backprop.gif",
     },
     "perceptron": {"perceptron.png": "perceptron.png"},
@@ -68,7 +69,7 @@ def run_options(name: str) -> dict[str, object]:
     return {}
 
 
-def _colah() -> tuple[Value, Value]:
+def colah() -> tuple[Value, Value]:
     """colah's e = (a + b)·(b + 1) at a = 2, b = 1: b reaches e along two paths."""
     a, b = Value(2.0, label="a"), Value(1.0, label="b")
     c = a + b
@@ -82,18 +83,28 @@ def _colah() -> tuple[Value, Value]:
 
 
 def _sum_over_paths(path: Path) -> Path:
-    b, e = _colah()
+    b, e = colah()
     return viz.draw(e, "edges", paths_from=b).save(path)
 
 
 def _forward_mode(path: Path) -> Path:
-    b, e = _colah()
+    b, e = colah()
     return viz.draw(e, "edges", tangents_from=b, grads=False).save(path)
 
 
 def _backprop_step(path: Path) -> Path:
     f, _ = tour.build()
     stepper = Backprop(f)
+    step = stepper.step()
+    return viz.draw_step(stepper, "edges", caption=step).save(path)
+
+
+def _fan_out_step(path: Path) -> Path:
+    """L = x·(x·y) after the first backward step: x's first share is in, x.grad = 3 + ?."""
+    x, y = Value(-1.5, label="x"), Value(-2.0, label="y")
+    loss = x * (x * y)
+    loss.label = "L"
+    stepper = Backprop(loss)
     step = stepper.step()
     return viz.draw_step(stepper, "edges", caption=step).save(path)
 
@@ -109,6 +120,7 @@ DRAWINGS: dict[str, Callable[[Path], Path]] = {
     "sum_over_paths.png": _sum_over_paths,
     "forward_mode.png": _forward_mode,
     "backprop_step.png": _backprop_step,
+    "fan_out_step.png": _fan_out_step,
     "mlp_layers.png": _mlp_layers,
 }
 """Pictures of viz options no demo draws: name under docs/images → how to draw it.

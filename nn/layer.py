@@ -18,7 +18,8 @@ class Layer(Module):
 
     Always returns a list of ``nout`` Values, even when ``nout`` is 1. Neuron j
     is named ``neurons.j`` (parameters ``neurons.j.w.i`` and ``neurons.j.b``,
-    labelled ``nj.w{i+1}`` and ``nj.b``).
+    labelled ``nj.w{i+1}`` and ``nj.b``; a layer given a ``name`` qualifies them with it,
+    ``f1.n0.w1``, so the parameters of layers used side by side never share a name).
     """
 
     wraps_inputs = True
@@ -53,7 +54,7 @@ class Layer(Module):
                 )
                 for j in range(self.nout)
             ]
-        label_parameters(self)  # n0.w1, …, n0.b, n1.w1, …
+        label_parameters(self, f"{name}." if name else "")  # [f1.]n0.w1, …, n0.b, n1.w1, …
 
     def forward(self, x: Inputs) -> list[Value]:
         return [n(x) for n in self.neurons]  # __call__ made x Values (as_inputs)

@@ -209,8 +209,9 @@ def parameter_label(path: str) -> str:
 _SHORT = {"layers": "L", "neurons": "n"}
 
 
-def label_parameters(module: Module) -> None:
-    """Label every parameter of ``module`` with :func:`parameter_label` of its path.
+def label_parameters(module: Module, prefix: str = "") -> None:
+    """Label every parameter of ``module`` with :func:`parameter_label` of its path,
+    after ``prefix`` (a named layer qualifies its parameters: ``f1.n0.w1``).
 
     Each built-in module calls it at the end of its constructor, so the outermost
     module's labels win (an MLP's ``L0.n3.w1`` over its layer's ``n3.w1``). A
@@ -218,7 +219,7 @@ def label_parameters(module: Module) -> None:
     ``named_parameters()`` and ``state_dict()`` keys are not affected.
     """
     for path, p in _walk(module, ""):
-        p.label = parameter_label(path)
+        p.label = prefix + parameter_label(path)
 
 
 def _few(names: Sequence[str]) -> str:

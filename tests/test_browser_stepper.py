@@ -21,6 +21,7 @@ import autograd as ag
 import nn
 import viz
 from autograd import Value, topological_order
+from autograd.backward import local_partials
 from autograd.exercises import random_expression
 from demos.tour import build
 from viz.interactive import browser
@@ -127,8 +128,16 @@ def test_next_to_the_end_shows_backwards_gradients(driver: Any, open_page: Any, 
     assert presses == len(st)
     want = backward_grads(root)
     labels = driver.find_elements("css selector", ".cr-graph [data-kind='grad']")
-    assert len(labels) >= len(order)  # one below every arrow
+    shares = driver.find_elements("css selector", ".cr-graph [data-kind='share']")
+    assert len(labels) + len(shares) >= len(order)  # one below every arrow
     for label in labels:
+        node = int(label.get_attribute("data-node"))
+        assert number(label.text) == pytest.approx(want[node], rel=1e-5, abs=1e-9)
+    for label in shares:  # an arrow of a reused value: ∂L/∂user · ∂user/∂value
+        user, k = int(label.get_attribute("data-to")), int(label.get_attribute("data-operand"))
+        share = want[user] * float(local_partials(order[user])[k])
+        assert number(label.text) == pytest.approx(share, rel=1e-5, abs=1e-9)
+    for label in driver.find_elements("css selector", ".cr-graph [data-kind='total']"):
         node = int(label.get_attribute("data-node"))
         assert number(label.text) == pytest.approx(want[node], rel=1e-5, abs=1e-9)
     for label in driver.find_elements("css selector", ".cr-graph [data-kind='data']"):
@@ -296,6 +305,43 @@ def test_layers_view_steps_one_frame_per_layer(driver: Any, open_page: Any) -> N
         keys(driver, Keys.ARROW_RIGHT)
 
 
+def test_layers_page_has_the_table_the_quiz_and_the_keyboard(driver: Any, open_page: Any) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    from demos.computation_graph import build as network
+
+    loss, _ = network()
+    st = viz.stepper(loss, style="layers", quiz=True)
+    open_page(st)
+    rows = {r[0]: r for r in state(driver)["rows"]}
+    assert rows["h1"][1:] == ["?", "?"]  # nothing computed yet
+    keys(driver, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)  # inputs, then f1
+    rows = {r[0]: r for r in state(driver)["rows"]}
+    assert rows["h1"][1:] == ["[0.6241, 0.5526]", "?"] and rows["h2"][1] == "?"
+    keys(driver, Keys.END)  # the quiz stops the pass before the first gradient it asks
+    question = driver.find_element("css selector", ".cr-question")
+    answer = driver.find_element("css selector", ".cr-answer")
+    feedback = driver.find_element("css selector", ".cr-feedback")
+    assert "∂L/∂ŷ" in question.text and state(driver)["step"] == 5
+    answer.send_keys("-0.7226\n")
+    assert "cr-right" in feedback.get_attribute("class")
+    assert "∂L/∂h2" in question.text and "a vector of 2" in question.text
+    answer.send_keys("[-0.08916, -0.8892]\n")  # a vector, brackets and commas
+    assert "cr-right" in feedback.get_attribute("class")
+    assert "∂L/∂f3.b" in question.text
+    answer.send_keys("1\n")  # wrong: the layer's chain rule is shown
+    assert "cr-wrong" in feedback.get_attribute("class")
+    assert "∂L/∂f3.b = ∂L/∂z3 = -0.7226" in feedback.text
+    keys(driver, Keys.ARROW_RIGHT)
+    rows = {r[0]: r for r in state(driver)["rows"]}
+    assert rows["h2"][2] == "[-0.08916, -0.8892]" and rows["h1"][2] == "?"
+    keys(driver, Keys.ARROW_RIGHT)
+    assert "∂L/∂h1" in question.text
+    answer.send_keys("0.1 0.2 0.3\n")  # three numbers for a vector of two
+    assert "cr-invalid" in feedback.get_attribute("class")
+    assert driver.find_element("css selector", ".cr-score").text == "Score: 2 of 3 right"
+
+
 def test_worksheet_and_comparison_pages_load_cleanly(
     driver: Any, open_page: Any, tmp_path: Path
 ) -> None:
@@ -380,3 +426,47 @@ def test_a_backprop_in_a_notebook_opens_where_it_is(
     want = dict(zip(["x", "y", "q", "z", "f"], backward_grads(f)))
     shown = {n: t for n, k, t in now["slots"] if k == "grad"}
     assert number(shown[2]) == pytest.approx(want["q"]) and shown[0] == "?"
+
+
+def test_a_reused_value_shows_each_share_then_the_sum(driver: Any, open_page: Any) -> None:
+    """L = x·(x·y): x's sum reads ``? + ?``, then ``3 + ?`` after the first step, then
+    ``3 + 3 = 6``; each of x's arrows shows its own share once its user is processed."""
+    x, y = Value(-1.5, label="x"), Value(-2.0, label="y")
+    inner = x * y
+    loss = x * inner
+    loss.label = "L"
+    order = topological_order(loss)
+    want = backward_grads(loss)
+    share = {  # (user, operand) → ∂L/∂user · ∂user/∂x, from the engine's partials
+        (u, k): want[u] * float(local_partials(order[u])[k])
+        for u, node in enumerate(order)
+        for k, p in enumerate(node.parents)
+        if p is x
+    }
+    first, second = sorted(share, reverse=True)  # backprop reaches L before x·y
+    st = viz.stepper(loss, "backward")
+    open_page(st)
+
+    def shown() -> tuple[str, dict[tuple[int, int], str]]:
+        total = driver.find_element("css selector", ".cr-graph [data-kind='total']")
+        arrows = driver.find_elements("css selector", ".cr-graph [data-kind='share']")
+        assert int(total.get_attribute("data-node")) == 0  # x
+        return total.text, {
+            (int(a.get_attribute("data-to")), int(a.get_attribute("data-operand"))): a.text
+            for a in arrows
+        }
+
+    fmt = ag.format_number
+    assert shown() == ("x.grad = ? + ?", {first: "?", second: "?"})
+    click(driver, ".cr-next")
+    assert shown() == (f"x.grad = {fmt(share[first])} + ?", {first: fmt(share[first]), second: "?"})
+    assert "x.grad = 1 × 3 + ? = 3 + ?" in state(driver)["text"]  # the REPL's own words
+    click(driver, ".cr-next")
+    total, arrows = shown()
+    assert arrows == {first: fmt(share[first]), second: fmt(share[second])}
+    assert total == f"x.grad = {fmt(share[first])} + {fmt(share[second])} = {fmt(want[0])}"
+    assert want[0] == pytest.approx(share[first] + share[second])
+    loss.backward()
+    assert total.endswith(f"= {fmt(x.grad)}") and fmt(x.grad) == "6"
+    click(driver, ".cr-prev")
+    assert shown()[0] == f"x.grad = {fmt(share[first])} + ?"  # stepping back undoes it

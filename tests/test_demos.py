@@ -212,13 +212,28 @@ def test_tour(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     assert r["xor_accuracy"] > 0.6
 
 
+README_WIDTH = 830
+"""Pixels the README shows an image at (GitHub's column), at most."""
+
+
 def test_computation_graph_animation(tmp_path: Path):
     r = demo("computation_graph").run(tmp_path, quick=True, quiet=True)
     with Image.open(tmp_path / "backprop.gif") as gif:
-        assert gif.format == "GIF" and gif.n_frames >= 2
+        assert gif.format == "GIF" and gif.n_frames == 5  # the start, then one per layer
+        durations = []
+        for k in range(gif.n_frames):
+            gif.seek(k)
+            durations.append(gif.info["duration"])
+        assert min(durations) >= 2000 and gif.width <= 3 * README_WIDTH
     frames = sorted((tmp_path / "backprop_frames").glob("frame_*.svg"))
-    assert len(frames) == r["frames"] >= 5
+    assert len(frames) == r["frames"] == 5
     assert "?" in frames[0].read_text(encoding="utf-8")  # unknown gradients at the start
+    third = frames[3].read_text(encoding="utf-8")
+    assert "backward 3/4: f2" in third and "∂L/∂z2 = ∂L/∂h2 ⊙ tanh′(z2)" in third
+    width_pt = float(re.search(r'<svg width="([\d.]+)pt"', third)[1])  # type: ignore[index]
+    caption_pt = float(re.search(r'font-size="([\d.]+)"[^>]*>backward 3/4', third)[1])  # type: ignore[index]
+    shown = min(1.0, README_WIDTH / (2 * width_pt))  # the PNG frames are 2 px per point
+    assert caption_pt * 2 * shown * 0.75 >= 14  # on screen: px · 0.75 = pt
     layers = (tmp_path / "layers.svg").read_text(encoding="utf-8")
     for box in ("f1", "f2", "f3"):
         assert f">{box}<" in layers

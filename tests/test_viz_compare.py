@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import viz
 from autograd import Value, topological_order
+from autograd.backward import local_partials
 from autograd.exercises import random_expression
 from demos.tour import build
 from viz.interactive import bugs
@@ -83,6 +85,38 @@ def test_graph_is_left_alone_and_page_shows_both_passes(tmp_path: Path) -> None:
     assert "cr-first-wrong" in text and "cr-bad" in text
     assert "The fix:" in text
     assert 'data-bug="zero_params_only"' in result._repr_html_()
+
+
+def test_both_drawings_show_each_arrows_share_and_the_sum_each_pass_made() -> None:
+    root = viz.bug_example("assign_not_accumulate")  # L = x * y + x: x is used twice
+    result = viz.compare_backprop(root, "assign_not_accumulate")
+    assert result.drawings is not None
+    left, right = result.drawings
+    order = topological_order(root)
+    x = next(i for i, v in enumerate(order) if v.label == "x")
+
+    def read(
+        drawing: Any, grads: dict[Value, float]
+    ) -> tuple[list[str], dict[tuple[int, int], str]]:
+        totals = [el.text or "" for n, kind, el in drawing.slots if kind == "total" and n == x]
+        arrows = {(int(el.get("data-to")), int(el.get("data-operand"))): el.text or ""
+                  for n, kind, el in drawing.slots if kind == "share" and n == x}  # fmt: skip
+        for (user, k), text in arrows.items():  # what the pass sent back along the arrow
+            want = grads[order[user]] * float(local_partials(order[user])[k])
+            assert float(text) == pytest.approx(want)
+        return totals, arrows
+
+    fmt = result._num
+    totals, arrows = read(left, result.correct)
+    shares = [arrows[key] for key in sorted(arrows, reverse=True)]  # backprop's order
+    assert totals == [f"x.grad = {' + '.join(shares)} = {fmt(result.correct[order[x]])}"]
+    totals, arrows = read(right, result.buggy)
+    assert [arrows[key] for key in sorted(arrows, reverse=True)] == shares  # same arrows
+    assert result.buggy[order[x]] != result.correct[order[x]]  # but = kept only the last one
+    assert totals == [
+        f"x.grad = {fmt(result.buggy[order[x]])} (arrows: {' + '.join(shares)}"
+        f" = {fmt(result.correct[order[x]])})"
+    ]
 
 
 def test_bad_input_is_named() -> None:

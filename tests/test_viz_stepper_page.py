@@ -11,6 +11,7 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,9 @@ def test_gradients_show_partial_sums_until_every_use_is_done() -> None:
     data = viz.stepper(out, "backward").data
     xs = data["nodes"][0]
     assert [t for _, t in xs["grads"]][-1] == f"{2 + 2.718281828459045**3:.4g}"
-    assert any(t.endswith(" + …") for _, t in xs["grads"][:-1])
+    partial = [t for _, t in xs["grads"][:-1]]
+    # b = exp(x) is processed first: x holds exp(3) so far, not its final gradient
+    assert partial == [f"{2.718281828459045**3:.4g} + ?"]
     assert xs["gradAt"] == xs["grads"][-1][0]
 
 
@@ -220,16 +223,21 @@ def test_layers_view_steps_layer_by_layer(tmp_path: Path) -> None:
         "inputs", "layers.0", "layers.1", "layers.2",
     ]  # fmt: skip
     backward = [lb.split(": ")[1] for lb in labels if lb.startswith("backward")]
-    assert backward[-3:] == ["layers.2", "layers.1", "layers.0"]
+    assert backward == ["L", "layers.2", "layers.1", "layers.0"]
     assert len(st.frames) == len(labels)
     with sources.isolated(loss):
-        every = [str(step) for step in Backprop(loss)]
-    joined = "\n".join(s["text"] for s in st.data["steps"] if s["phase"] == "backward")
-    assert joined == "\n".join(every)  # all of the engine's steps, grouped by layer
+        every = ["\n".join(step.lines) for step in Backprop(loss, by="layer")]
+    texts = [s["text"] for s in st.data["steps"] if s["phase"] == "backward"]
+    assert texts == every  # one step of Backprop(by="layer") each: the vector chain rule
+    assert texts[1].startswith("∂L/∂z3 = ∂L/∂ŷ = ")
     text = st.save(tmp_path / "layers.html").read_text(encoding="utf-8")
     assert text.count('class="cr-frame"') == len(labels)
-    with pytest.raises(ValueError, match="quiz=True needs style='edges'"):
-        viz.stepper(loss, style="layers", quiz=True)
+    table = st.data["table"]
+    assert [row[0] for row in table["rows"]][:4] == ["x", "layers.0.W", "layers.0.b", "h1"]
+    quiz = viz.stepper(loss, style="layers", quiz=True).data["quiz"]
+    asks = [q["ask"] for q in quiz["questions"]]
+    assert asks[:3] == ["∂L/∂ŷ", "∂L/∂h2", "∂L/∂layers.2.b"] and "∂L/∂L" not in asks
+    assert all(isinstance(q["answer"], list) for q in quiz["questions"])  # vectors
 
 
 def test_three_hundred_nodes_make_a_page_under_two_megabytes(tmp_path: Path) -> None:
@@ -295,7 +303,11 @@ def test_both_renderers_give_addressable_labels(backend: Any) -> None:
     root = random_expression(4, seed=6)
     st = viz.stepper(root, backend=backend)
     svg = ET.fromstring(st.svg)
-    slots = [t for t in svg.findall(".//{*}text") if t.get("data-kind")]
+    slots = [t for t in svg.findall(".//{*}text") if t.get("data-kind") != "total"]
+    slots = [t for t in slots if t.get("data-kind")]
     edges = sum(len(v.parents) for v in topological_order(root)) + 1  # + the output's arrow
-    assert len(slots) == 2 * edges  # a value above and a gradient below every arrow
+    assert len(slots) == 2 * edges  # a value above and a gradient (or share) below every arrow
+    uses = Counter(id(p) for v in topological_order(root) for p in v.parents)
+    totals = [t for t in svg.findall(".//{*}text") if t.get("data-kind") == "total"]
+    assert len(totals) == sum(n > 1 for n in uses.values()) > 0  # one sum per reused value
     assert len(st.data["edges"]) == edges

@@ -11,6 +11,7 @@ import pytest
 import autograd as ag
 import viz
 from autograd import Value, topological_order
+from autograd.backward import local_partials
 from autograd.exercises import random_expression
 
 
@@ -46,6 +47,25 @@ def test_sheet_and_key_with_one_call_each(tmp_path: Path) -> None:
     assert "The backward pass, step by step" in key_text
     assert "The backward pass" not in sheet_text
     assert [[v.grad for v in topological_order(r)] for r in roots] == before
+
+
+def test_a_reused_value_gets_a_blank_for_each_share_and_for_the_sum(tmp_path: Path) -> None:
+    x, y = Value(-1.5, label="x"), Value(-2.0, label="y")
+    loss = x * (x * y)
+    loss.label = "L"
+    sheet = graphs(viz.worksheet(loss, tmp_path / "sheet.html").read_text("utf-8"))[0]
+    key = graphs(viz.worksheet(loss, tmp_path / "key.html", answers=True).read_text("utf-8"))[0]
+    assert labels(sheet, "share") == {0: {"?"}}  # x's two arrows
+    assert len([t for t in sheet.iter() if t.get("data-kind") == "share"]) == 2
+    assert labels(sheet, "total") == {0: {"x.grad = ? + ? = ?"}}
+    order = topological_order(loss)
+    loss.backward()
+    for t in key.iter():
+        if t.get("data-kind") == "share":  # ∂L/∂user · ∂user/∂x, from the engine's partials
+            user, k = order[int(t.get("data-to", "-1"))], int(t.get("data-operand", "-1"))
+            assert float(t.text or "") == pytest.approx(user.grad * local_partials(user)[k])
+    (total,) = labels(key, "total")[0]
+    assert total == f"x.grad = 3 + 3 = {ag.format_number(x.grad)}"
 
 
 def test_same_seed_same_sheet(tmp_path: Path) -> None:

@@ -2,7 +2,10 @@
 
 Interactive views (:mod:`viz.interactive`): :func:`stepper` (step through the passes
 in a browser or Jupyter), :func:`worksheet` (printable exercises and their key) and
-:func:`compare_backprop` (a classic bug beside the correct pass).
+:func:`compare_backprop` (a classic bug beside the correct pass); :func:`layer_view`
+tells a network's backward pass three ways (scalar engine, layer formulas, compiled
+matrix code) and shows they agree; :func:`slides` writes a lecture's PDF, one 16:9 page
+per step.
 
 ``viz`` reads only what nodes carry (data, grad, parents, op, label, group); it
 never imports ``nn``, and it is the only package that imports graphviz and
@@ -22,22 +25,26 @@ from viz.interactive import (
     stepper,
     worksheet,
 )
+from viz.layer_view import LayerView, layer_view
 from viz.notebook import register_ipython
 from viz.plots import (
     plot_activations,
     plot_decision_boundary,
     plot_history,
+    plot_nudge,
     plot_perceptron_epochs,
     plot_prediction_signs,
     plot_regression,
     plot_representations,
 )
 from viz.render import available_backends, find_renderer, pipe
+from viz.slides import slides
 
 __all__ = [
     "Comparison",
     "Drawing",
     "GraphTooLargeError",
+    "LayerView",
     "RenderError",
     "Stepper",
     "animate_backprop",
@@ -48,17 +55,20 @@ __all__ = [
     "draw",
     "draw_step",
     "find_renderer",
+    "layer_view",
     "path",
     "pipe",
     "plot_activations",
     "plot_decision_boundary",
     "plot_history",
+    "plot_nudge",
     "plot_perceptron_epochs",
     "plot_prediction_signs",
     "plot_regression",
     "plot_representations",
     "register_ipython",
     "render",
+    "slides",
     "stepper",
     "to_svg",
     "worksheet",

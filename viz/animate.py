@@ -12,6 +12,7 @@ import base64
 import html
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path, PosixPath, WindowsPath
 from typing import Any
 
@@ -47,6 +48,7 @@ def animate_backprop(
     duration: int = 900,
     backend: Backend = "auto",
     scale: float = SCALE,
+    by: str = "node",
     **draw_kwargs: Any,
 ) -> Animation:
     """Write the backward pass from ``root`` as an animated GIF at ``path``; return it
@@ -61,10 +63,18 @@ def animate_backprop(
     milliseconds; ``scale`` the frames' pixels per point (2 = 144 dpi). The frames
     are also written as numbered SVG files in ``frames_dir`` (default: a folder
     named after the GIF, ``<stem>_frames``). ``path`` ends in ``.gif`` (added when
-    it has no suffix) or ``.png`` (an animated PNG). This runs the backward pass:
-    afterwards the gradients are filled in.
+    it has no suffix) or ``.png`` (an animated PNG). ``by="layer"`` takes one layer a
+    frame (``Backprop(root, by="layer")``, with ``style="layers"``), captioned with the
+    vector chain rule; ``caption_size`` enlarges the caption. This runs the backward
+    pass: afterwards the gradients are filled in.
     """
     _check_arguments("animate_backprop", root, path, scale)
+    if by == "layer":
+        depth = draw_kwargs.get("group_depth")
+        return _animate(lambda r: autograd.LayerBackprop(r, group_depth=depth), root, path,
+                        style, frames_dir, duration, backend, scale, draw_kwargs)  # fmt: skip
+    if by != "node":
+        raise ValueError(f"animate_backprop: by must be 'node' or 'layer', got {by!r}")
     check_size(root, MAX_NODES)
     return _animate(autograd.Backprop, root, path, style, frames_dir, duration, backend, scale,
                     draw_kwargs)  # fmt: skip
@@ -117,8 +127,12 @@ class Animation(PosixPath if os.name != "nt" else WindowsPath):  # type: ignore[
         return f'<img src="data:{mime};base64,{data}" alt="{alt}">'
 
 
+Walk = Callable[[Value], Any]
+"""Makes the stepper of a pass: ``autograd.Backprop``, ``autograd.Forward``, or one by layer."""
+
+
 def _animate(
-    walk: type[autograd.Backprop] | type[autograd.Forward],
+    walk: Walk,
     root: Value,
     path: str | os.PathLike[str],
     style: Style,
@@ -128,7 +142,7 @@ def _animate(
     scale: float,
     draw_kwargs: dict[str, Any],
 ) -> Animation:
-    room = _caption_room(_captions(walk, root))
+    room = _caption_room(_captions(walk, root), draw_kwargs.get("caption_size", CAPTION_SIZE))
     out = Path(path)
     if not out.suffix:
         out = out.with_suffix(".gif")
@@ -156,7 +170,7 @@ def _animate(
     return Animation(out)
 
 
-def _captions(walk: type[autograd.Backprop] | type[autograd.Forward], root: Value) -> list[str]:
+def _captions(walk: Walk, root: Value) -> list[str]:
     """Every frame's caption, from a dry run of the pass; the gradients are put back after.
 
     The captions' size is known before the first frame is drawn, so every frame keeps
@@ -177,10 +191,10 @@ def _captions(walk: type[autograd.Backprop] | type[autograd.Forward], root: Valu
             node.grad = grad
 
 
-def _caption_room(captions: list[str]) -> tuple[float, int]:
+def _caption_room(captions: list[str], size: float = CAPTION_SIZE) -> tuple[float, int]:
     """The width (points, with a margin for wider fonts) and lines of the largest caption."""
     lines = [line for caption in captions for line in caption.split("\n")]
-    widest = max(text_width(line, CAPTION_SIZE) for line in lines)
+    widest = max(text_width(line, size) for line in lines)
     return room(widest), max(caption.count("\n") + 1 for caption in captions)
 
 

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
 
 import autograd
-from autograd import Backprop, Forward, Value
+from autograd import Backprop, Forward, LayerBackprop, Value
 from autograd.naming import DEFAULT_PRECISION, check_precision
 from viz.drawing import Drawing
 from viz.errors import GraphTooLargeError
+from viz.fanout import Shares
 from viz.paths import caption as paths_caption
 from viz.paths import sum_over_paths
 from viz.styles import edges, layers, values
-from viz.styles.common import Options, new_graph
+from viz.styles.common import LayerOptions, Options, new_graph
 from viz.tangents import tangents
 from viz.walk import MAX_NODES, GraphView, Stepping, StepState
 
@@ -36,6 +37,7 @@ def draw(
     step: Stepping | None = None,
     caption: object = None,
     caption_room: tuple[float, int] | None = None,
+    caption_size: float = 11.0,
     show_partials: bool = False,
     highlight: Highlight = None,
     paths_from: Value | None = None,
@@ -46,13 +48,19 @@ def draw(
     group_depth: int | None = None,
     output_name: str = "",
     max_nodes: int = MAX_NODES,
+    show_preactivations: bool = False,
+    vector_names: Mapping[str, str] | None = None,
+    target_grad: bool = False,
 ) -> Drawing:
     """Draw the graph that produced ``root``.
 
     * ``style``: ``"values"`` (a row per value: name | data | grad, a small node per
       op), ``"edges"`` (Figure 9.3: op boxes, forward value above each arrow and
-      ∂L/∂value below it) or ``"layers"`` (by ``Value.group``: one box per group with
-      ``collapse=True``, listing the values it passes on, else clusters).
+      ∂L/∂value below it) or ``"layers"`` (by ``Value.group``, with ``collapse=True`` the
+      seed's Figure 9.3: one box per layer, the vector crossing each arrow above it and
+      its gradient below, θ and ∂L/∂θ above each box; else clusters). A value used
+      more than once carries its own share below each of its arrows and shows their
+      sum at its node, ``x.grad = 3 + 3 = 6`` (the values style: in its grad cell).
     * ``group_depth``: how many dotted parts of a group name make a box; by default
       the deepest level whose boxes feed one another (an ``nn.MLP``: one box per
       layer; ``group_depth=4``: one per neuron, stacked in index order).
@@ -61,7 +69,8 @@ def draw(
       the drawing shows it mid-way: the node just processed, the next one and the
       finished ones in colour (with a key), gradients not known yet as ``?``.
     * ``caption``: text under the graph (a stepper's ``Step`` prints its products);
-      ``caption_room=(points, lines)`` keeps room for a larger one (animation frames).
+      ``caption_room=(points, lines)`` keeps room for a larger one (animation frames);
+      ``caption_size`` is its point size.
     * ``show_partials``: label edges with the local derivative ∂out/∂in (op table).
     * ``highlight``: a node, or a path as a sequence of nodes (see :func:`path`).
     * ``paths_from``: a node x; every path from x to ``root`` is highlighted with its
@@ -72,6 +81,10 @@ def draw(
     * ``grads``: show gradients; by default after ``backward`` and while a Backprop steps.
     * ``output_name``: the output's name in the legend and the terminal node (default
       its name from :func:`autograd.names`).
+    * Layers style only: ``show_preactivations`` splits each affine layer into
+      ``z = W·x + b`` and ``h = act(z)``, ``z`` on the arrow between; ``vector_names``
+      renames the vectors on the arrows (``{"h1": "a1", "ŷ": "y"}``); ``target_grad``
+      shows the gradient of a target (a vector going straight into the loss).
 
     Graphs over ``max_nodes`` nodes raise :class:`GraphTooLargeError` before any work.
     """
@@ -102,7 +115,16 @@ def draw(
         output=output_name or names[root],
         caption="" if caption is None else str(caption),
         caption_room=caption_room,
+        caption_size=float(caption_size),
+        layers=LayerOptions(
+            bool(show_preactivations),
+            tuple(dict(vector_names or {}).items()),
+            bool(target_grad),
+            isinstance(step, LayerBackprop),
+        ),
     )
+    if grads:
+        opts.shares = Shares(view, state)
     _mark_highlight(view, highlight, opts)
     if paths_from is not None:
         found = sum_over_paths(view, paths_from)

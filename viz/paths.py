@@ -14,7 +14,8 @@ from typing import Any
 
 from autograd import Value, gradients
 from autograd.backward import local_partials, reduce_to
-from autograd.stepping import operand
+from autograd.naming import operand
+from autograd.shares import sum_text
 from viz.labels import number
 from viz.walk import GraphView
 
@@ -76,6 +77,7 @@ def caption(view: GraphView, paths: Paths, names: dict[Value, str], precision: i
         f"∂{f}/∂{x} = the sum over the {paths.count} path{'s' * (paths.count != 1)} from {x} to"
         f" {f} of the product of the local derivatives along each path:"
     ]
+    leftover = paths.count > len(paths.listed[:MAX_LISTED])
     for path, product in zip(paths.listed[:MAX_LISTED], paths.products):
         route = " → ".join([x, *(names[view.nodes[c]] for _, c, _ in path)])
         factors = (
@@ -92,9 +94,11 @@ def caption(view: GraphView, paths: Paths, names: dict[Value, str], precision: i
     elif paths.count > MAX_LISTED:
         lines.append(f"  … and {paths.count - MAX_LISTED} more")
     backward = gradients(root, source)
+    total = number(paths.total, precision)
+    terms = [number(product, precision) for product in paths.products]
+    added = sum_text(terms, 0, total) if len(terms) > 1 and not leftover else total
     lines.append(
-        f"sum = {number(paths.total, precision)};  backward gives ∂{f}/∂{x} ="
-        f" {x}.grad = {number(backward, precision)}"
+        f"sum = {added};  backward gives ∂{f}/∂{x} = {x}.grad = {number(backward, precision)}"
     )
     return "\n".join(lines)
 

@@ -3,7 +3,8 @@
 Needs Chromium and its driver (Debian: ``apt-get install chromium chromium-driver``)
 and Selenium (``pip install 'chainrule[browser]'``). :func:`missing` says what is
 not there. The browser runs offline: host names resolve nowhere, so a page that
-tried to fetch anything would fail (and the request is still logged).
+tried to fetch anything would fail (and the request is still logged); 127.0.0.1 stays
+reachable, for pages served by the tests themselves.
 
     python -m viz.interactive.browser page.html shot.png [--steps N] [--size 1280x800]
 """
@@ -78,7 +79,7 @@ def start(width: int = 1280, height: int = 860) -> Any:
         "--disable-extensions",
         "--no-first-run",
         "--disable-background-networking",
-        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # loopback for served pages
         f"--window-size={width},{height}",
         "--force-device-scale-factor=1",
     ):

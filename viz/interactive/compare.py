@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograd import Value, format_number, topological_order
+from viz.fanout import Shares
 from viz.interactive import bugs, checks, sources
 from viz.interactive.html import asset, document, esc, write
 from viz.interactive.page import MAX_PRECISION
 from viz.interactive.svg import GraphSvg, graph_svg
 from viz.render import Backend
+from viz.walk import GraphView
 
 
 @dataclass
@@ -148,10 +150,26 @@ def _drawings(c: Comparison, backend: Backend) -> tuple[GraphSvg, GraphSvg]:
             v.grad = g
     right = left.copy()
     position = {v: i for i, v in enumerate(order)}
-    right.set_texts(lambda i, kind: c._num(c.buggy[order[i]]) if kind == "grad" else None)
+    # what the buggy pass sends back along each arrow, and what the reused values add up to
+    buggy = Shares(GraphView.of(c.root, None), upstream=lambda i: c.buggy[order[i]])
+
+    def text(i: int, kind: str) -> str | None:
+        if kind == "grad":
+            return c._num(c.buggy[order[i]])
+        if kind == "total":
+            return f"{c.names[order[i]]}.grad = {buggy.total(i, c.precision, c.buggy[order[i]])}"
+        return None
+
+    right.set_texts(text)
+
+    def share(parent: int, child: int, k: int) -> str:
+        found = buggy.share((parent, child, k))
+        return "?" if found is None else c._num(found)
+
+    right.set_shares(share)
     wrong = {position[v] for v in c.wrong}
     for i, kind, el in right.slots:
-        if kind == "grad" and i in wrong:
+        if kind in ("grad", "total") and i in wrong:
             el.set("class", (el.get("class", "") + " cr-bad").strip())
     if c.first is not None:
         for drawing in (left, right):

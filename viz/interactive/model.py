@@ -3,8 +3,12 @@
 :func:`timeline` runs the passes once (``autograd.Forward`` and
 ``autograd.Backprop``, through :mod:`viz.interactive.sources`) and records, per
 node, the step at which its value becomes known and the text of its gradient
-after each step that adds to it (``-4 + …`` while other uses are still to
-come). The page only looks these up; it computes nothing itself.
+after each step that adds to it (``-4 + ?`` while other uses are still to
+come). A value used more than once also gets, per arrow, the share that arrow
+carries back and the step it arrives at, and the text of its sum after each
+arrival (``x.grad = 3 + ?``, then ``x.grad = 3 + 3 = 6``: the stepper's own
+:meth:`autograd.stepping.Term.sum_so_far`). The page only looks these up; it
+computes nothing itself.
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from autograd import Value, format_number
+from autograd.shares import sum_text
 from viz.interactive import sources
 
 Direction = Literal["forward", "backward", "both"]
 DIRECTIONS = ("forward", "backward", "both")
-PARTIAL = " + …"
+PARTIAL = " + ?"
 """Appended to a gradient that more uses of the node will still add to."""
 
 
@@ -67,8 +72,12 @@ def timeline(root: Value, order: list[Value], direction: Direction, precision: i
     tl = Timeline()
     tl.steps.append({"phase": "start", "label": "start", "text": _start_text(direction, out_name),
                      "node": None})  # fmt: skip
+    arrows = [0] * len(order)
     for node in order:
-        tl.nodes.append(_node_info(node, names, fmt))
+        for p in node.parents:
+            arrows[index[id(p)]] += 1
+    for i, node in enumerate(order):
+        tl.nodes.append(_node_info(node, names, fmt, arrows[i]))
     if direction != "backward":
         forward = sources.forward_steps(root)
         for k, (node, text) in enumerate(forward, 1):
@@ -97,9 +106,14 @@ def timeline(root: Value, order: list[Value], direction: Direction, precision: i
             edge = (child, operand)
             tl.formulas[edge] = f"∂{names[step.node]}/∂{names[term.parent]} = {term.formula}"
             tl.partials[edge] = tl.formulas[edge] + _with_number(term.formula, term.partial, fmt)
-        for parent in sorted({index[id(p)] for p in step.node.parents}):
+            if arrows[parent] > 1:
+                tl.nodes[parent]["shares"][f"{child}:{operand}"] = [at, fmt(term.contribution)]
+                total = f"{names[term.parent]}.grad = {term.sum_so_far(precision)}"
+                tl.nodes[parent]["totals"].append([at, total])
+        after = {index[id(t.parent)]: t.grad_after for t in step.terms}  # as of this step
+        for parent in sorted(after):
             left[parent] -= 1
-            grad = order[parent].grad
+            grad = after[parent]
             done = left[parent] == 0
             tl.nodes[parent]["grads"].append([at, fmt(grad) + ("" if done else PARTIAL)])
             if done:
@@ -131,7 +145,8 @@ def _step(phase: str, label: str, text: str, node: int) -> dict[str, Any]:
     return {"phase": phase, "label": label, "text": text, "node": node}
 
 
-def _node_info(node: Value, names: dict[Value, str], fmt: Any) -> dict[str, Any]:
+def _node_info(node: Value, names: dict[Value, str], fmt: Any, arrows: int) -> dict[str, Any]:
+    """What the page knows of a node; ``arrows`` counts its uses (a sum shows for two or more)."""
     name = names[node]
     value = fmt(node.data)
     op = node.op_entry
@@ -151,6 +166,9 @@ def _node_info(node: Value, names: dict[Value, str], fmt: Any) -> dict[str, Any]
         "grads": [],
         "gradAt": None,
         "grad": "",
+        "total": f"{name}.grad = {sum_text([], arrows)}" if arrows > 1 else None,
+        "totals": [],
+        "shares": {},
     }
 
 

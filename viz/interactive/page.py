@@ -100,8 +100,6 @@ class Stepper:
             raise ValueError(
                 "quiz=True asks for gradients: use direction='backward' or 'both', not 'forward'"
             )
-        if self.quiz and self.style == "layers":
-            raise ValueError("quiz=True needs style='edges' (a question per value)")
         if self.style == "edges":
             check_size(self.root, max_nodes, LAYERS_HINT)
         checks.scalar_graph(self.root, "viz.stepper")
@@ -110,7 +108,7 @@ class Stepper:
             self.data, self.svg = self._edges(backend, max_nodes)
         else:
             self.data, self.frames = layers.build(self.root, self.direction, self.precision,
-                                                  backend)  # fmt: skip
+                                                  backend, self.quiz, self.tolerance)  # fmt: skip
             self.svg = ""
         name = self.data["output"]
         self.title = title or f"Backprop through {name}"
@@ -303,6 +301,9 @@ def _quiz_box() -> str:
     )
 
 
+TABLE_TITLE = "Wengert list (the current row is highlighted)"
+
+
 def _table(table: dict[str, Any] | None) -> str:
     if table is None:
         return ""
@@ -326,8 +327,8 @@ def _table(table: dict[str, Any] | None) -> str:
         for i, r in enumerate(table["rows"])
     )
     return (
-        '<details class="cr-table-box" open><summary>Wengert list (the current row is'
-        ' highlighted)</summary><div class="cr-table-wrap"><table class="cr-table">'
+        f'<details class="cr-table-box" open><summary>{esc(table.get("title", TABLE_TITLE))}'
+        '</summary><div class="cr-table-wrap"><table class="cr-table">'
         f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div></details>"
     )
 

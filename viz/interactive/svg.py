@@ -8,8 +8,10 @@ through a label node (``e<parent>_<child>_<k>``, ``e_output``; see
 :mod:`viz.styles.inline`), gets ``data-edge`` on all three groups; and each
 number on a label ``data-node`` plus ``data-kind="data"`` (the forward value,
 drawn in the forward colour) or ``data-kind="grad"`` (the gradient, in the
-backward colour). Graphviz's own ids and tooltips are dropped, so several
-drawings can share one HTML page.
+backward colour); on the arrows of a value used more than once the gradient is
+that arrow's share, ``data-kind="share"``, and the value's node holds their sum,
+``data-kind="total"`` (:mod:`viz.fanout`). Graphviz's own ids and tooltips are
+dropped, so several drawings can share one HTML page.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 OUTPUT = "output"
 """The DOT name of the terminal node the root's edge runs into (edges style)."""
 
-_LABEL = re.compile(r"e(\d+)_(\d+)_\d+|e_output")
+_LABEL = re.compile(r"e(\d+)_(\d+)_(\d+)|e_output")
 
 
 @dataclass
@@ -43,7 +45,10 @@ class GraphSvg:
     edges: list[tuple[int, int, ET.Element]] = field(default_factory=list)
     """``(parent, child, group)`` per edge in drawing order; child -1 is the output edge."""
     slots: list[tuple[int, str, ET.Element]] = field(default_factory=list)
-    """``(node, "data" | "grad", <text>)`` for every number drawn on an edge."""
+    """``(node, kind, <text>)`` for every number drawn: ``"data"`` and ``"grad"`` on an edge,
+    ``"share"`` on each edge of a value used more than once (the share that edge carries
+    back; the element's ``data-to`` and ``data-operand`` say which edge), ``"total"`` at
+    such a value's node (``x.grad = 3 + 3 = 6``)."""
 
     def copy(self) -> GraphSvg:
         """An independent copy (rewrite its texts without touching this one)."""
@@ -55,6 +60,15 @@ class GraphSvg:
             new = text(node, kind)
             if new is not None:
                 element.text = new
+
+    def set_shares(self, text: Callable[[int, int, int], str | None]) -> None:
+        """Replace each share's text by ``text(parent, child, operand)`` (None keeps it)."""
+        for node, kind, element in self.slots:
+            if kind == "share":
+                new = text(node, int(element.get("data-to", "0")),
+                           int(element.get("data-operand", "0")))  # fmt: skip
+                if new is not None:
+                    element.text = new
 
     def mark_node(self, node: int, css_class: str, kinds: tuple[str, ...] = ("grad",)) -> None:
         """Add ``css_class`` to node ``node``'s group and to its numbers of ``kinds``."""
@@ -134,9 +148,21 @@ def _index(svg: ET.Element) -> GraphSvg:
                 arrows.setdefault(head, []).append((tail, group))
             elif _LABEL.fullmatch(tail):
                 arrows.setdefault(tail, []).append((head, group))
+    for position, group in out.nodes.items():
+        for text in group.iter("text"):
+            if (text.get("fill") or "").lower() == BACKWARD:  # a reused value's sum
+                text.set("data-node", str(position))
+                text.set("data-kind", "total")
+                out.slots.append((position, "total", text))
+    arrows_out: dict[str, int] = {}
+    for name in labels:
+        match = _LABEL.fullmatch(name)
+        if match is not None and match[1] is not None:
+            arrows_out[match[1]] = arrows_out.get(match[1], 0) + 1
     for name, label in labels.items():
         match = _LABEL.fullmatch(name)
         assert match is not None
+        reused = match[1] is not None and arrows_out[match[1]] > 1
         ends = [_position(other) for other, _ in arrows.get(name, [])]
         if match[1] is not None:
             parent, child = int(match[1]), int(match[2])
@@ -152,6 +178,10 @@ def _index(svg: ET.Element) -> GraphSvg:
         for text in label.iter("text"):
             fill = (text.get("fill") or "").lower()
             kind_name = "data" if fill == FORWARD else "grad" if fill == BACKWARD else ""
+            if kind_name == "grad" and reused:
+                kind_name = "share"
+                text.set("data-to", str(child))
+                text.set("data-operand", match[3])
             if kind_name:
                 text.set("data-node", str(parent))
                 text.set("data-kind", kind_name)

@@ -1,8 +1,9 @@
 """``viz.worksheet``: a printable backprop worksheet, and its answer key, in one call.
 
 Each exercise is a graph in the edges style with its forward values filled in
-and a ``?`` where each gradient goes, plus its Wengert list with an empty
-gradient column. The key (``answers=True``) is the same page with the
+and a ``?`` where each gradient goes (a value used more than once: a ``?`` for
+each arrow's share and one for their sum, ``x.grad = ? + ? = ?``), plus its
+Wengert list with an empty gradient column. The key (``answers=True``) is the same page with the
 gradients filled in and the worked backward pass (``str()`` of every
 ``autograd.Backprop`` step) under each graph. Pages depend only on the graphs,
 so the same expressions give the same file byte for byte.
@@ -11,10 +12,12 @@ so the same expressions give the same file byte for byte.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from autograd import Value
+from autograd import Value, topological_order
+from autograd.shares import sum_text
 from viz.interactive import checks, sources
 from viz.interactive.html import asset, document, esc, write
 from viz.interactive.page import MAX_PRECISION
@@ -47,13 +50,15 @@ def worksheet(
     sections = [_exercise(k, root, answers, precision, backend) for k, root in enumerate(items, 1)]
     heading = f"{title} — answers" if answers else title
     intro = (
-        "The gradients are filled in below each arrow, and each backward pass is worked out"
+        "The gradients are filled in below each arrow (a value used more than once: each"
+        " arrow's share, and their sum at the value), and each backward pass is worked out"
         " step by step."
         if answers
         else "Each graph shows its forward values above the arrows. Fill in every gradient"
         " ∂L/∂value (each ?) below its arrow and in the table, working backward from the"
-        " output, where ∂L/∂L = 1. Where a value is used more than once, add up the"
-        " gradients from each use."
+        " output, where ∂L/∂L = 1. Where a value is used more than once, write below each"
+        " of its arrows the gradient that flows back along it (∂L/∂user · ∂user/∂value), then"
+        " add them up where the arrows meet (x.grad = ? + ? = ?)."
     )
     body = (
         f'<main class="cr-sheet">\n<h1 class="cr-title">{esc(heading)}</h1>\n'
@@ -84,9 +89,17 @@ def _exercise(k: int, root: Value, answers: bool, precision: int, backend: Backe
         worked = [text for _, text in sources.backward_steps(bp)]
         header, rows = sources.table(bp)
         drawn = graph_svg(root, precision=precision, backend=backend)
-    if not answers:
-        drawn.set_texts(lambda node, kind: BLANK if kind == "grad" else None)
     names = sources.names(root)
+    if not answers:
+        order = topological_order(root)
+        arrows = Counter(node for node, kind, _ in drawn.slots if kind == "share")
+
+        def blank(node: int, kind: str) -> str | None:
+            if kind == "total":  # a blank for each arrow's share, and one for their sum
+                return f"{names[order[node]]}.grad = {sum_text([BLANK] * arrows[node], 0, BLANK)}"
+            return BLANK if kind in ("grad", "share") else None
+
+        drawn.set_texts(blank)
     lower = [h.lower() for h in header]
     grad = lower.index("grad") if "grad" in lower else None
     head = "".join(f"<th>{esc(h)}</th>" for h in header)

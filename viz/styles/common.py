@@ -10,6 +10,7 @@ import graphviz
 from autograd import Value
 from autograd.backward import local_partials
 from autograd.stepping import partial_formula
+from viz.fanout import Shares, room_text
 from viz.labels import number
 from viz.textwidth import width
 from viz.walk import GraphView, StepState
@@ -39,6 +40,17 @@ FONT = "Helvetica"
 STEP_COLOURS = {"last": LAST, "next": NEXT, "done": DONE}
 
 
+@dataclass(frozen=True)
+class LayerOptions:
+    """The layers style's own options (:func:`viz.draw` documents them)."""
+
+    show_preactivations: bool = False
+    vector_names: tuple[tuple[str, str], ...] = ()
+    target_grad: bool = False
+    by_layer: bool = False
+    """Whether the stepper takes one layer a step (a box's state is then one word)."""
+
+
 @dataclass
 class Options:
     """Everything a style needs besides the graph itself."""
@@ -63,6 +75,12 @@ class Options:
     caption: str = ""
     caption_room: tuple[float, int] | None = None
     """Width (points) and lines the caption's cell keeps, whatever the caption."""
+    shares: Shares | None = None
+    """Each arrow's share of the gradient, for values used more than once (:mod:`viz.fanout`)."""
+    caption_size: float = 11.0
+    """The caption's point size (larger for a GIF read on a slide)."""
+    layers: LayerOptions = field(default_factory=LayerOptions)
+    """What only the layers style reads."""
 
     @property
     def horizontal(self) -> bool:
@@ -95,12 +113,12 @@ def number_room(opts: Options, size: float, gradient: bool, prefix: str = "") ->
     """While stepping: the width (points) a cell keeps for a number not known yet.
 
     A ``?`` becomes a number as the pass goes on (a gradient in a backward pass, a
-    value in a forward one); room for ``-0.004209 + …`` (precision 4) keeps the cell,
+    value in a forward one); room for ``-0.004209 + ?`` (precision 4) keeps the cell,
     and so the layout, the same size from frame to frame.
     """
     if opts.step is None or gradient != opts.step.backward:
         return 0.0
-    return room(width(prefix + "-0.00" + "0" * opts.precision + " + …", size))
+    return room(width(prefix + "-0.00" + "0" * opts.precision + " + ?", size))
 
 
 def new_graph(opts: Options, cls: type[graphviz.Digraph]) -> graphviz.Digraph:
@@ -125,14 +143,46 @@ def data_text(view: GraphView, i: int, opts: Options) -> str:
 
 
 def grad_text(view: GraphView, i: int, opts: Options) -> str:
-    """Node ``i``'s gradient, ``?`` if not known yet, ``g + …`` if only partly summed."""
+    """Node ``i``'s gradient, ``?`` if not known yet, ``g + ?`` if only partly summed."""
     if opts.step is not None:
         status = opts.step.grad_status(i, view)
         if status == "unknown":
             return "?"
         if status == "partial":
-            return f"{opts.num(view.nodes[i].grad)} + …"
+            return f"{opts.num(view.nodes[i].grad)} + ?"
     return opts.num(view.nodes[i].grad)
+
+
+def fan_out(i: int, opts: Options) -> Shares | None:
+    """The drawing's shares when node ``i``'s gradient is drawn as the sum of its arrows'
+    shares (it has several arrows and gradients are shown), else None."""
+    shares = opts.shares
+    return shares if opts.show_grads and shares is not None and shares.fans_out(i) else None
+
+
+def share_text(view: GraphView, edge: tuple[int, int, int], opts: Options) -> str:
+    """What the arrow ``edge`` carries back: its own share when its tail is used more than
+    once (``?`` until its consumer is processed), else the tail's gradient."""
+    shares = fan_out(edge[0], opts)
+    if shares is None:
+        return grad_text(view, edge[0], opts)
+    share = shares.share(edge)
+    return "?" if share is None else opts.num(share)
+
+
+def total_text(view: GraphView, i: int, opts: Options) -> str | None:
+    """``3 + 3 = 6``: a reused value's gradient as the sum of its arrows' shares (``3 + ?``
+    while some are not known yet); None for a value used once."""
+    shares = fan_out(i, opts)
+    return None if shares is None else shares.total(i, opts.precision)
+
+
+def total_room(view: GraphView, i: int, opts: Options, size: float, head: str) -> float:
+    """While stepping backward: the width (points) that fits ``head`` and node ``i``'s sum
+    of shares at any step, so the node keeps its size from frame to frame."""
+    if opts.step is None or not opts.step.backward:
+        return 0.0
+    return room(width(head + room_text(len(view.consumers[i]), opts.precision), size))
 
 
 def tangent_text(view: GraphView, i: int, opts: Options) -> str | None:

@@ -1,26 +1,36 @@
-"""``style="layers"``: a network's graph by node group (``Value.group``, set by nn modules).
+"""``style="layers"``: the seed's Figure 9.3, one box per layer and vectors on the arrows.
 
-With ``collapse=True`` each group becomes one box (:mod:`viz.grouping` picks the
-depth: one box per layer of an ``nn.MLP``). A box names its group, counts its ops,
-parameters (leaves with a label, as ``nn`` gives every parameter) and constants
-(unlabelled leaves), and lists the values it passes on, one row each: name,
-value (blue), gradient (red). An arrow leaves each row for every box that uses
-that value, so no text sits on an arrow. Sibling boxes that do not feed one
-another (the neurons of a layer, with a deeper ``group_depth``) are stacked in
-index order. With ``collapse=False`` every value is drawn, clustered by group.
+With ``collapse=True`` each group (``Value.group``, cut to a depth that
+:mod:`viz.grouping` picks: one box per layer of an ``nn.MLP``) is one box, a
+transformation named after its layer, with its formula when the layer is affine
+(``h1 = tanh(f1.W·x + f1.b)``). Every arrow between boxes carries the vector that
+crosses it (:func:`autograd.layered.layer_graph`): its value above
+(``h1 = [0.6241, 0.5526]``) and its gradient below (``∂L/∂h1 = [...]``), long
+vectors elided like numpy (:mod:`autograd.vectors`). Each box's parameters θ
+come in from a node above it with their values and ∂L/∂θ: ``W`` and ``b`` in
+full up to width 4, else their shape and norm. Inputs made outside every group
+(the data ``x``, a target ``t``) come in from the left; a target (a vector that
+goes straight into a box without parameters) shows no gradient unless
+``target_grad``. ``show_preactivations`` splits each affine layer into
+``z = W·x + b`` and ``h = act(z)`` with ``z`` on the arrow between. Sibling boxes
+that do not feed one another (the neurons of a layer, with a deeper
+``group_depth``) are stacked in index order. With ``collapse=False`` every value
+is drawn, clustered by group.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 import graphviz
 
 from autograd import Value
+from autograd.layered import LEAVES, LayerGraph, Stage, Vector, layer_graph
+from autograd.vectors import elide, fits, norm, shape
 from viz.errors import GraphTooLargeError
 from viz.grouping import cut, default_depth, natural
-from viz.labels import html_label, numbers, text
+from viz.labels import html_label, plain, text
 from viz.styles import values
 from viz.styles.common import (
     BACKWARD,
@@ -38,238 +48,275 @@ from viz.styles.common import (
     Options,
     data_text,
     grad_text,
-    number_room,
     room,
-    tangent_text,
 )
+from viz.styles.inline import cell, labelled_edge
 from viz.styles.legend import legend
 from viz.textwidth import width
 from viz.walk import MAX_NODES, GraphView
 
-INPUTS = "inputs"
-"""The box that collects leaves outside every group (the data, targets and constants)."""
-ROWS = 16
-"""A box lists at most this many values; with more it lists ``SHOWN`` and sums up the rest."""
-SHOWN = 12
-SIZE = 12
-ROW_HEIGHT = 30
-"""Points per listed value: rows with air between them read from the back of a room, and
-make a network's boxes tall enough for a 16:9 slide."""
+SIZE = 13
+"""Point size of a box's title; its formula and the texts on arrows are a point smaller."""
 DETAIL = "#555555"
+PAD = 3
+"""Points between an arrow and the texts above and below it."""
+BY_LAYER = {"last": "just stepped back through", "next": "next", "done": "done",
+            "pending": "not reached"}  # fmt: skip
+"""A box's state line while a pass steps one layer at a time (``Backprop(by="layer")``)."""
+PARAM_FILL = "#fbf7ee"
+PARAM_OUTLINE = "#c8b27d"
 
 
 def build(g: graphviz.Digraph, view: GraphView, opts: Options) -> None:
-    """Draw ``view`` clustered (``opts.collapse`` False) or one box per group."""
+    """Draw ``view`` clustered (``opts.collapse`` False) or as Figure 9.3, one box per group."""
     depth = opts.group_depth if opts.group_depth is not None else default_depth(view)
     if not opts.collapse:
         clusters = {i: name for i, v in enumerate(view.nodes) if (name := cut(v.group, depth))}
         values.build(g, view, opts, clusters)
         return
-    keys = [_key(view, i, depth) for i in range(len(view.nodes))]
-    members: dict[str, list[int]] = {}
-    for i, key in enumerate(keys):
-        members.setdefault(key, []).append(i)
-    order = dict(sorted(members.items(), key=lambda item: _rank(view, *item)))
-    if len(order) > MAX_NODES:
+    graph = layer_graph(view.root, depth, output_name=opts.output,
+                        names=dict(opts.layers.vector_names))  # fmt: skip
+    if len(graph.stages) > MAX_NODES:
         raise GraphTooLargeError(
-            f"even with one box per group this graph has {len(order):,} boxes; group more nodes"
-            " (autograd.node_group) or pass a smaller group_depth"
+            f"even with one box per group this graph has {len(graph.stages):,} boxes; group"
+            " more nodes (autograd.node_group) or pass a smaller group_depth"
         )
-    names = {key: f"g{j}" for j, key in enumerate(order)}
-    last = len(view.nodes) - 1
-    targets: dict[int, list[str]] = {last: []}
-    lit: set[tuple[int, str]] = set()
-    for parent, child, _ in view.edges():
-        a, b = keys[parent], keys[child]
-        if a != b:
-            used_by = targets.setdefault(parent, [])
-            if b not in used_by:
-                used_by.append(b)
-            if (parent, child) in opts.highlight_edges:
-                lit.add((parent, b))
-    ports: dict[int, str] = {}
-    for key, group_nodes in order.items():
-        outputs = [i for i in group_nodes if i in targets]
-        ports.update(_box(g, view, names[key], key, group_nodes, outputs, opts))
-    box_edges: set[tuple[str, str]] = set()
-    for i, used_by in targets.items():
-        for key in used_by:
-            attrs = {"color": HIGHLIGHT, "penwidth": "3"} if (i, key) in lit else {}
-            g.edge(ports[i], names[key], **attrs)
-            box_edges.add((keys[i], key))
-    _stack_siblings(g, list(order), names, box_edges)
+    _Figure(g, view, opts, graph).draw()
     legend(g, opts, entries(opts))
 
 
 def entries(opts: Options) -> list[tuple[str, str]]:
-    """The legend: each box's rows are the values it passes on."""
-    found = [("each box lists the values it passes on", FORWARD)]
+    """The legend: what the texts above and below each arrow are."""
+    above, below = ("above", "below") if opts.horizontal else ("left of", "right of")
+    found = [(f"{above} each arrow: the vector it carries", FORWARD)]
     if opts.show_grads:
-        found.append((f"with their gradients ∂{opts.output}/∂value", BACKWARD))
+        found.append((f"{below} it: its gradient ∂{opts.output}/∂vector", BACKWARD))
     if opts.tangents is not None:
-        found.append((f"∂value/∂{opts.tangent_of}: forward mode", TANGENT))
+        found.append((f"∂vector/∂{opts.tangent_of}: forward mode", TANGENT))
     return found
 
 
-def _rank(view: GraphView, key: str, members: list[int]) -> tuple[int, int]:
-    """Boxes in the order data flows: inputs first, then by each group's first op."""
-    if key == INPUTS:
-        return (0, 0)
-    ops = [i for i in members if not view.nodes[i].is_leaf]
-    return (1, ops[0] if ops else members[0])
+class _Figure:
+    """The boxes, parameter nodes and labelled arrows of one drawing."""
+
+    def __init__(self, g: graphviz.Digraph, view: GraphView, opts: Options,
+                 graph: LayerGraph) -> None:  # fmt: skip
+        self.g, self.view, self.opts, self.graph = g, view, opts, graph
+        self.split = opts.layers.show_preactivations
+
+    def draw(self) -> None:
+        stages = self.graph.stages
+        keys = [stage.key for stage in stages]
+        edges = {(stages[v.source].key, stage.key) for stage in stages for v in stage.inputs
+                 if v.source != LEAVES}  # fmt: skip
+        stacks = _sibling_stacks(keys, edges)
+        stacked = {key for stack in stacks for key in stack}
+        for s, stage in enumerate(stages):
+            self._stage(s, stage, with_params=stage.key not in stacked)
+        sources: dict[tuple[Value, ...], str] = {}
+        for s, stage in enumerate(stages):
+            for k, vector in enumerate(stage.inputs):
+                if vector.source == LEAVES:
+                    number = len(stages) + len(sources)
+                    tail = sources.setdefault(vector.nodes, f"x{number}")
+                    if stacked and number != len(stages) + len(sources) - 1:
+                        self.g.edge(tail, f"g{s}")  # the same inputs, labelled once
+                        continue
+                    self.g.node(tail, plain(vector.name), shape="plaintext", fontsize=str(SIZE))
+                    grads = self.opts.layers.target_grad or bool(stage.params)
+                else:
+                    tail, grads, number = self._exit(vector.source), True, vector.source
+                if stacked and vector.source != LEAVES:  # one neuron to the next: a plain arrow
+                    self.g.edge(tail, f"g{s}")
+                    continue
+                self._arrow(tail, f"g{s}", f"e{number}_{s}_{k}", vector, grads)
+        last = stages[-1]
+        self.g.node("output", plain(self.opts.output), shape="plaintext", fontsize=str(SIZE + 1))
+        self._arrow(self._exit(len(stages) - 1), "output", "e_output", last.output, True)
+        names = {key: f"g{s}" for s, key in enumerate(keys)}
+        if stacks:  # many arrows between stacked boxes: room to route them
+            self.g.attr(ranksep="1.2")
+        for stack in stacks:
+            with self.g.subgraph() as same:
+                same.attr(rank="same")
+                for a, b in itertools.pairwise(stack):
+                    same.edge(names[a], names[b], style="invis")
+
+    def _exit(self, s: int) -> str:
+        """The node a stage's output leaves from: its activation box when split."""
+        return f"a{s}" if self._splits(self.graph.stages[s]) else f"g{s}"
+
+    def _splits(self, stage: Stage) -> bool:
+        return self.split and stage.affine is not None and stage.affine.activation is not None
+
+    # ---- boxes ---------------------------------------------------------------------------
+
+    def _stage(self, s: int, stage: Stage, with_params: bool) -> None:
+        """Box ``g{s}``, its parameters ``p{s}`` above it (not for stacked siblings: the
+        neurons of one layer), and its activation box ``a{s}`` when split."""
+        positions = [self.view.index[id(v)] for v in stage.members]
+        mark, progress = _progress(self.view, positions, self.opts)
+        affine = stage.affine
+        formula = (
+            _formula(stage, self.graph)
+            if affine is None or not self._splits(stage)
+            else (
+                f"{affine.pre_name} = {stage.param_name('W')}·{stage.inputs[affine.input].name}"
+                + (f" + {stage.param_name('b')}" if affine.bias is not None else "")
+            )
+        )
+        lines = [(stage.key, SIZE, True, ""), (formula, SIZE - 2, False, DETAIL)]
+        steady = _steady_width(self.view, positions, [stage.key, formula], self.opts)
+        if progress:
+            lines.append((progress, SIZE - 2, False, ""))
+        self.g.node(f"g{s}", html_label(_box(lines, steady, mark)), shape="plain")
+        if stage.params and with_params:
+            self._params(s, stage)
+        if affine is not None and affine.activation is not None and self._splits(stage):
+            act = affine.activation.symbol
+            h = stage.output.name
+            act_lines = [(act, SIZE, True, ""), (f"{h} = {act}({affine.pre_name})",
+                                                 SIZE - 2, False, DETAIL)]  # fmt: skip
+            self.g.node(f"a{s}", html_label(_box(act_lines, 0.0, mark)), shape="plain")
+            pre = Vector(affine.pre_name, affine.pre, s)
+            self._arrow(f"g{s}", f"a{s}", f"e{s}_{s}_99", pre, True)
+
+    def _params(self, s: int, stage: Stage) -> None:
+        """θ above the box, coming in: values in blue, ∂L/∂θ in red."""
+        rows = "".join(self._param_rows(name, nodes) for name, nodes in _thetas(stage))
+        table = (
+            f'<table border="1" cellborder="0" cellspacing="0" cellpadding="2" style="rounded"'
+            f' bgcolor="{PARAM_FILL}" color="{PARAM_OUTLINE}">{rows}</table>'
+        )
+        self.g.node(f"p{s}", html_label(table), shape="plain")
+        with self.g.subgraph() as same:
+            same.attr(rank="same")
+            same.edge(f"p{s}", f"g{s}", color=PARAM_OUTLINE)
+
+    def _param_rows(self, name: str, rows: Sequence[Sequence[Value]]) -> str:
+        size, out = SIZE - 2, self.opts.output
+        known = self._known(rows)
+        if fits(rows):
+            found = self._matrix_row(name, rows, self._texts(rows, data_text), FORWARD)
+            if self.opts.show_grads:
+                grads = self._texts(rows, grad_text)
+                found += self._matrix_row(f"∂{out}/∂{name}", rows, grads, BACKWARD)
+            return found
+        what = f"{name}: {shape(rows)}, ‖{name}‖ = {self.opts.num(norm(rows))}"
+        found = f'<tr><td align="left" colspan="2">{text(what, FORWARD, size)}</td></tr>'
+        if self.opts.show_grads:
+            gnorm = self.opts.num(norm([[v.grad for v in row] for row in rows])) if known else "?"
+            grad_norm = text(f"‖∂{out}/∂{name}‖ = {gnorm}", BACKWARD, size)
+            found += f'<tr><td align="left" colspan="2">{grad_norm}</td></tr>'
+        return found
+
+    def _matrix_row(self, name: str, rows: Sequence[Sequence[Value]],
+                    texts: list[list[str]], colour: str) -> str:  # fmt: skip
+        """``name =`` beside the matrix, its entries right-aligned in columns between brackets."""
+        size = SIZE - 2
+        body = ""
+        many = len(texts) > 1
+        for r, row in enumerate(texts):
+            left = "[" + ("[" if many and r == 0 else "")
+            right = "]" + ("]" if many and r == len(texts) - 1 else "")
+            cells = "".join(
+                f'<td align="right" cellpadding="2">{text(t, colour, size)}</td>' for t in row
+            )
+            body += (f'<tr><td align="right">{text(left, colour, size)}</td>{cells}'
+                     f'<td align="left">{text(right, colour, size)}</td></tr>')  # fmt: skip
+        matrix = f'<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{body}</table>'
+        label = text(f"{name} =", colour, size)
+        return f'<tr><td align="right" valign="middle">{label}</td><td>{matrix}</td></tr>'
+
+    def _texts(self, rows: Sequence[Sequence[Value]], how: object) -> list[list[str]]:
+        pick = how  # data_text or grad_text
+        return [[pick(self.view, self.view.index[id(v)], self.opts) for v in row]  # type: ignore[operator]
+                for row in rows]  # fmt: skip
+
+    def _known(self, rows: Sequence[Sequence[Value]]) -> bool:
+        return all(t != "?" and not t.endswith("…") for row in self._texts(rows, grad_text)
+                   for t in row)  # fmt: skip
+
+    # ---- arrows --------------------------------------------------------------------------
+
+    def _arrow(self, tail: str, head: str, name: str, vector: Vector, grads: bool) -> None:
+        """``tail → head`` through a label: ``h1 = [...]`` above, ``∂L/∂h1 = [...]`` below."""
+        size = SIZE - 1
+        positions = [self.view.index[id(v)] for v in vector.nodes]
+        values_text = _vector([data_text(self.view, i, self.opts) for i in positions])
+        above = cell(text(f"{vector.name} = {values_text}", FORWARD, size), padding=PAD)
+        below = []
+        if grads and self.opts.show_grads:
+            grads_text = _vector([grad_text(self.view, i, self.opts) for i in positions])
+            below.append(text(f"∂{self.opts.output}/∂{vector.name} = {grads_text}", BACKWARD, size))
+        if self.opts.tangents is not None:
+            tangents = self.opts.tangents
+            entries = ["?" if data_text(self.view, i, self.opts) == "?" else
+                       self.opts.num(tangents[i]) for i in positions]  # fmt: skip
+            tangent = f"∂{vector.name}/∂{self.opts.tangent_of} = {_vector(entries)}"
+            below.append(text(tangent, TANGENT, size - 1))
+        labelled_edge(self.g, tail, head, name, above, cell("<br/>".join(below), padding=PAD),
+                      self.opts.rankdir)  # fmt: skip
 
 
-def _key(view: GraphView, i: int, depth: int | None) -> str:
-    node = view.nodes[i]
-    group = cut(node.group, depth)
-    if group:
-        return group
-    return INPUTS if node.is_leaf else f"#{i}"
+def _vector(entries: list[str]) -> str:
+    """A vector's entries as text; ``?`` alone when none is known yet."""
+    if all(e == "?" for e in entries):
+        return "?"
+    return entries[0] if len(entries) == 1 else elide(entries)
 
 
-def _box(
-    g: graphviz.Digraph,
-    view: GraphView,
-    name: str,
-    key: str,
-    members: list[int],
-    outputs: list[int],
-    opts: Options,
-) -> dict[int, str]:
-    """Draw one box; return the port each of its ``outputs`` leaves from."""
-    detail: list[str] = []
-    if key.startswith("#"):
-        header = view.nodes[members[0]].op
-    elif key == INPUTS:
-        header = INPUTS
-    else:
-        header, detail = key, _counts(view, members)
-    mark, progress = _progress(view, members, opts)
-    lines = [(header, SIZE + 1, True, "")]
-    lines += [(line, SIZE - 2, False, DETAIL) for line in detail]
-    if progress:
-        lines.append((progress, SIZE - 1, False, ""))
-    shown = outputs if len(outputs) <= ROWS else outputs[:SHOWN]
-    columns = _columns(view, shown, opts)
-    rest = [i for i in outputs if i not in shown]
-    if rest:
-        columns.append(_summary(view, rest, opts))
-    steady = _steady_width(view, members, [line for line, *_ in lines], opts)
-    table, port_of = _table(lines, columns, steady, mark, opts)
-    g.node(name, html_label(table), shape="plain")
-    compass = {"LR": "e", "RL": "w", "TB": "s", "BT": "n"}[opts.rankdir]
-    ports = {i: f"{name}:r{k}:{compass}" for k, i in enumerate(shown)}
-    ports.update({i: f"{name}:r{len(shown)}:{compass}" for i in rest})
-    return ports if port_of else {i: name for i in outputs}
+def _thetas(stage: Stage) -> list[tuple[str, list[list[Value]]]]:
+    """A stage's parameters as named matrices: ``f1.W`` and ``f1.b`` for an affine layer,
+    else each parameter by its own name (``θ`` for all of them past four)."""
+    affine = stage.affine
+    if affine is not None:
+        found = [(stage.param_name("W"), [list(row) for row in affine.weights])]
+        if affine.bias is not None:
+            found.append((stage.param_name("b"), [list(affine.bias)]))
+        return found
+    if len(stage.params) <= 4:
+        return [(v.label, [[v]]) for v in stage.params]
+    return [(stage.param_name("θ"), [list(stage.params)])]
 
 
-def _counts(view: GraphView, members: list[int]) -> list[str]:
-    """``["16 ops, 24 parameters", "16 constants"]``: what the box holds, two counts a line."""
-    ops = sum(not view.nodes[i].is_leaf for i in members)
-    params = sum(_is_parameter(view.nodes[i]) for i in members)
-    constants = len(members) - ops - params
-    counts = [
-        f"{count} {word}{'s' * (count != 1)}"
-        for count, word in ((ops, "op"), (params, "parameter"), (constants, "constant"))
-        if count or word == "op"
-    ]
-    return [", ".join(counts[k : k + 2]) for k in range(0, len(counts), 2)]
+def _formula(stage: Stage, graph: LayerGraph) -> str:
+    """``h1 = tanh(f1.W·x + f1.b)`` for an affine layer, else what the box holds."""
+    affine = stage.affine
+    if affine is None:
+        ops = sum(not v.is_leaf for v in stage.members)
+        counts = [f"{ops} op{'s' * (ops != 1)}"]
+        constants = stage.constants
+        if stage.params:
+            counts.append(f"{len(stage.params)} parameter{'s' * (len(stage.params) != 1)}")
+        if constants:
+            counts.append(f"{constants} constant{'s' * (constants != 1)}")
+        return ", ".join(counts)
+    x = stage.inputs[affine.input].name
+    inner = f"{stage.param_name('W')}·{x}" + (
+        f" + {stage.param_name('b')}" if affine.bias is not None else ""
+    )
+    act = affine.activation
+    return (
+        f"{stage.output.name} = {act.symbol}({inner})" if act else f"{stage.output.name} = {inner}"
+    )
 
 
-def _is_parameter(node: Value) -> bool:
-    """A leaf with a label: ``nn`` labels every parameter.
-
-    Unlabelled leaves made inside a group (a literal such as the ``2.0`` in
-    ``Value(2.0) * x``, or an input wrapped by a module) are counted as constants.
-    """
-    return node.is_leaf and bool(node.label)
-
-
-Column = list[tuple[str, str]]
-"""One listed value: its texts (name, value, gradient, tangent) with their colours."""
-
-
-def _columns(view: GraphView, shown: Iterable[int], opts: Options) -> list[Column]:
-    found = []
-    for i in shown:
-        column = [(opts.names[view.nodes[i]], ""), (data_text(view, i, opts), FORWARD)]
-        if opts.show_grads:
-            column.append((grad_text(view, i, opts), BACKWARD))
-        tangent = tangent_text(view, i, opts)
-        if tangent is not None:
-            column.append((tangent.rsplit(" = ", 1)[1], TANGENT))
-        found.append(column)
-    return found
-
-
-def _summary(view: GraphView, rest: list[int], opts: Options) -> Column:
-    """The values past the first ``SHOWN``: their count and norms."""
-    nodes = [view.nodes[i] for i in rest]
-    column = [
-        (f"{len(rest)} more", ""),
-        (numbers([v.data for v in nodes], opts.precision, 0), FORWARD),
-    ]
-    if opts.show_grads:
-        known = opts.step is None or all(grad_text(view, i, opts) != "?" for i in rest)
-        grads = numbers([v.grad for v in nodes], opts.precision, 0) if known else "?"
-        column.append((grads, BACKWARD))
-    return column
-
-
-def _table(
-    lines: list[tuple[str, int, bool, str]],
-    columns: list[Column],
-    steady: float,
-    mark: Mark,
-    opts: Options,
-) -> tuple[str, bool]:
-    """The box's HTML-like table: header lines on a band in the box's state colour, then
-    the listed values. Only the band changes colour from step to step, so an animated
-    GIF stores little per frame.
-
-    Returns the table and whether its values carry ports (``r0``, ``r1``, …).
-    """
-    across = opts.horizontal
-    count = len(columns[0]) if across and columns else max(1, len(columns))
+def _box(lines: list[tuple[str, int, bool, str]], steady: float, mark: Mark) -> str:
+    """A box: its lines on a band in the box's state colour (only the band changes from step
+    to step, so an animated GIF stores little per frame)."""
     head = ""
     for k, (line, size, bold, colour) in enumerate(lines):
         min_width = f' width="{steady:.0f}"' if k == 0 and steady else ""
-        content = text(line, colour or mark.font, size, bold)
-        head += f"<tr><td{min_width}>{content}</td></tr>"
+        head += f"<tr><td{min_width}>{text(line, colour or mark.font, size, bold)}</td></tr>"
     band = mark.fill or BOX_FILL
-    head = (
-        f'<tr><td colspan="{count}" cellpadding="1"><table border="0" cellborder="0"'
-        f' cellspacing="0" cellpadding="3" style="rounded" bgcolor="{band}">{head}</table>'
-        "</td></tr>"
-    )
-    rooms = [0.0, number_room(opts, SIZE, False), number_room(opts, SIZE, True)]
-    body = ""
-    if columns and across:
-        port_at = 0 if opts.rankdir == "RL" else len(columns[0]) - 1
-        for r, column in enumerate(columns):
-            cells = ""
-            for c, (content, colour) in enumerate(column):
-                align = "left" if c == 0 else "right"
-                port = f' port="r{r}"' if c == port_at else ""
-                room_c = rooms[c] if c < len(rooms) else 0.0
-                box = f' height="{ROW_HEIGHT}"' + (f' width="{room_c:.0f}"' if room_c else "")
-                body_text = text(content, colour or mark.font, SIZE)
-                cells += f'<td align="{align}"{port}{box} cellpadding="4">{body_text}</td>'
-            body += f"<tr>{cells}</tr>"
-    elif columns:
-        for c in range(len(columns[0])):
-            cells = ""
-            for r, column in enumerate(columns):
-                port = f' port="r{r}"' if c == len(columns[0]) - 1 and opts.rankdir == "TB" else ""
-                content, colour = column[c] if c < len(column) else ("", "")
-                cells += f"<td{port}>{text(content, colour or mark.font, SIZE)}</td>"
-            body += f"<tr>{cells}</tr>"
     outline = mark.outline or BOX_OUTLINE
-    table = (
+    return (
         f'<table border="1" cellborder="0" cellspacing="0" cellpadding="3" style="rounded"'
-        f' bgcolor="{BOX_FILL}" color="{outline}">{head}{"<hr/>" if body else ""}{body}</table>'
+        f' bgcolor="{BOX_FILL}" color="{outline}"><tr><td cellpadding="1"><table border="0"'
+        f' cellborder="0" cellspacing="0" cellpadding="4" style="rounded" bgcolor="{band}">'
+        f"{head}</table></td></tr></table>"
     )
-    return table, bool(columns) and opts.rankdir in ("LR", "RL", "TB")
 
 
 def _progress(view: GraphView, members: list[int], opts: Options) -> tuple[Mark, str]:
@@ -288,6 +335,14 @@ def _progress(view: GraphView, members: list[int], opts: Options) -> tuple[Mark,
     if not steps:
         return base, ""
     done = sum(i in step.done for i in steps)
+    if opts.layers.by_layer:  # one step per box: its state in words
+        if step.last is not None and step.last in members:
+            return Mark(fill=LAST), BY_LAYER["last"]
+        if step.current is not None and step.current in members:
+            return Mark(fill=NEXT, outline=NEXT_OUTLINE), BY_LAYER["next"]
+        if done == len(steps):
+            return Mark(fill=DONE), BY_LAYER["done"]
+        return Mark(outline=PENDING, font="#555555"), BY_LAYER["pending"]
     count = f"{done}/{len(steps)} steps done"
     if step.last is not None and step.last in members:
         return Mark(fill=LAST), f"{count}, last {_what(view, step.last, opts)}"
@@ -319,33 +374,29 @@ def _steady_width(view: GraphView, members: list[int], lines: list[str], opts: O
         return 0.0
     n = len(steps)
     widest = max((_what(view, i, opts) for i in steps), key=lambda t: width(t, SIZE))
-    candidates = [*lines, f"{n}/{n} steps done, next {widest}"]
+    progress = (
+        list(BY_LAYER.values()) if opts.layers.by_layer else [f"{n}/{n} steps done, next {widest}"]
+    )
+    candidates = [*lines, *progress]
     return room(max(width(line, SIZE) for line in candidates))
 
 
-def _stack_siblings(
-    g: graphviz.Digraph, keys: list[str], names: dict[str, str], edges: set[tuple[str, str]]
-) -> None:
-    """Stack sibling boxes that do not feed one another in index order (``neurons.0`` on top).
+def _sibling_stacks(keys: list[str], edges: set[tuple[str, str]]) -> list[list[str]]:
+    """Sibling boxes that do not feed one another, each set in index order (``neurons.0``
+    first), to be stacked.
 
     Graphviz orders the boxes of one rank to shorten arrows, which shuffles the
     neurons of a layer; a same-rank chain of invisible edges fixes their order.
     """
     children: dict[str, list[str]] = {}
     for key in keys:
-        if key != INPUTS and not key.startswith("#") and "." in key:
+        if "." in key:
             children.setdefault(key.rsplit(".", 1)[0], []).append(key)
     after: dict[str, set[str]] = {}
     for a, b in edges:
         after.setdefault(a, set()).add(b)
-    for kids in children.values():
-        if len(kids) < 2 or _any_reaches(kids, after):
-            continue
-        kids.sort(key=natural)
-        with g.subgraph() as same:
-            same.attr(rank="same")
-            for a, b in itertools.pairwise(kids):
-                same.edge(names[a], names[b], style="invis")
+    return [sorted(kids, key=natural) for kids in children.values()
+            if len(kids) > 1 and not _any_reaches(kids, after)]  # fmt: skip
 
 
 def _any_reaches(keys: list[str], after: dict[str, set[str]]) -> bool:

@@ -32,7 +32,7 @@ def legend(g: graphviz.Digraph, opts: Options, entries: list[tuple[str, str]]) -
     if opts.step is not None:
         rows.append(_states(opts.step))
     if opts.caption or opts.caption_room:
-        rows.append(_caption(opts.caption, opts.caption_room))
+        rows.append(_caption(opts.caption, opts.caption_room, opts.caption_size))
     if not rows:
         return
     body = "".join(f"<tr>{r}</tr>" for r in rows)
@@ -40,14 +40,14 @@ def legend(g: graphviz.Digraph, opts: Options, entries: list[tuple[str, str]]) -
            labelloc="b", fontsize=str(SIZE))  # fmt: skip
 
 
-def _caption(caption: str, room: tuple[float, int] | None) -> str:
+def _caption(caption: str, room: tuple[float, int] | None, size: float = SIZE) -> str:
     """The caption's cell, padded to ``room`` (width in points, lines) when given."""
     lines = caption.split("\n")
     attrs = ""
     if room is not None:
         lines += [" "] * (room[1] - len(lines))
         attrs = f' width="{room[0]:.0f}"'
-    return f'<td align="left" balign="left"{attrs}>{text(chr(10).join(lines), size=SIZE)}</td>'
+    return f'<td align="left" balign="left"{attrs}>{text(chr(10).join(lines), size=size)}</td>'
 
 
 def _states(step: StepState) -> str:
@@ -59,7 +59,7 @@ def _states(step: StepState) -> str:
     swatches = [("■", LAST, just), ("■", NEXT, "next"), ("■", DONE, "done"),
                 ("□", PENDING, "not reached")]  # fmt: skip
     unknown = (
-        "? = not known yet, g + … = partly summed" if step.backward else "? = not computed yet"
+        "? = not known yet, g + ? = partly summed" if step.backward else "? = not computed yet"
     )
     runs = [
         text(square, colour, SIZE + 4) + text(f" {name}", size=SIZE)

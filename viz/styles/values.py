@@ -19,6 +19,8 @@ from viz.styles.common import (
     number_room,
     partial_text,
     tangent_text,
+    total_room,
+    total_text,
 )
 from viz.styles.inline import cell, labelled_edge
 from viz.styles.legend import legend
@@ -68,6 +70,8 @@ def entries(opts: Options) -> list[tuple[str, str]]:
     found = [("data: the forward value", FORWARD)]
     if opts.show_grads:
         found.append((f"grad: the gradient ∂{opts.output}/∂value", BACKWARD))
+        if opts.shares is not None and opts.shares.reused:
+            found.append(("a value used twice adds the gradients from each use", BACKWARD))
     if opts.show_partials or opts.partial_edges:
         found.append(("on the arrows: local derivatives ∂out/∂in", PARTIAL))
     if opts.tangents is not None:
@@ -84,7 +88,12 @@ def _row(view: GraphView, i: int, opts: Options) -> str:
     texts = [(opts.names[view.nodes[i]], font, 0.0),
              (f"data {data_text(view, i, opts)}", font or FORWARD, data_room)]  # fmt: skip
     if opts.show_grads:
-        texts.append((f"grad {grad_text(view, i, opts)}", font or BACKWARD, grad_room))
+        total = total_text(view, i, opts)
+        if total is None:
+            texts.append((f"grad {grad_text(view, i, opts)}", font or BACKWARD, grad_room))
+        else:  # a value used more than once: the sum of the shares its arrows bring back
+            steady = total_room(view, i, opts, SIZE, "grad ")
+            texts.append((f"grad {total}", font or BACKWARD, steady))
     tangent = tangent_text(view, i, opts)
     if tangent is not None:
         texts.append((tangent, font or TANGENT, 0.0))

@@ -20,6 +20,14 @@
     return parts.length === 2 ? value / parseFloat(parts[1]) : value;
   }
 
+  // a vector answer: numbers separated by spaces, commas or semicolons, brackets optional
+  function parseVector(text) {
+    var parts = String(text).replace(/[\[\]()]/g, " ").split(/[\s;,]+/).filter(function (p) {
+      return p !== "";
+    });
+    return parts.map(parseNumber);
+  }
+
   function mount(root) {
     if (!root || root.getAttribute("data-cr-mounted")) return;
     root.setAttribute("data-cr-mounted", "1");
@@ -50,6 +58,17 @@
       for (var i = 0; i < n.grads.length && n.grads[i][0] <= s; i++) t = n.grads[i][1];
       return t;
     }
+    // an arrow of a value used more than once carries its own share, "?" until it arrives
+    function shareText(n, el, s) {
+      var found = n.shares[el.getAttribute("data-to") + ":" + el.getAttribute("data-operand")];
+      return found && found[0] <= s ? found[1] : "?";
+    }
+    // that value's node shows the sum: x.grad = ? + ?, then 3 + ?, then 3 + 3 = 6
+    function totalText(n, s) {
+      var t = n.total;
+      for (var i = 0; i < n.totals.length && n.totals[i][0] <= s; i++) t = n.totals[i][1];
+      return t;
+    }
     function phaseDone(i, s) {
       var n = nodes[i];
       if (n.bwdAt !== undefined && n.bwdAt !== null && n.bwdAt <= s) return "cr-done-bwd";
@@ -75,9 +94,14 @@
       slots.forEach(function (el) {
         var n = nodes[+el.getAttribute("data-node")];
         if (!n) return;
-        if (el.getAttribute("data-kind") === "data") {
+        var kind = el.getAttribute("data-kind");
+        if (kind === "data") {
           var unknown = dataLabel(n, s);
           el.textContent = unknown === null ? el.getAttribute("data-known") : unknown;
+        } else if (kind === "share") {
+          el.textContent = shareText(n, el, s);
+        } else if (kind === "total") {
+          el.textContent = totalText(n, s);
         } else {
           el.textContent = gradText(n, s);
         }
@@ -110,7 +134,7 @@
         if (t.data !== null) cells[t.data].textContent = s >= n.dataAt ? t.rows[i][t.data] : "?";
         if (t.grad !== null) {
           var known = n.gradAt !== null && n.gradAt <= s;
-          cells[t.grad].textContent = known ? t.rows[i][t.grad] : "?";
+          cells[t.grad].textContent = known ? t.rows[i][t.grad] : gradText(n, s);  // ?, g + ?
         }
         var current = st.node === i;
         row.classList.toggle("cr-row-current", current);
@@ -179,7 +203,9 @@
       var box = one(".cr-quiz");
       box.hidden = false;
       box.classList.remove("cr-was-right", "cr-was-wrong");
-      one(".cr-question").textContent = "Before it is revealed: what is " + q.ask + "?";
+      one(".cr-question").textContent = "Before it is revealed: what is " + q.ask + "?" +
+        (Array.isArray(q.answer) && q.answer.length > 1 ?
+          " (a vector of " + q.answer.length + ": type its entries, such as 0.5, -1)" : "");
       var input = one(".cr-answer");
       input.value = "";
       input.disabled = false;
@@ -201,13 +227,20 @@
       if (state.pending === null) return;
       var i = state.pending, q = quiz.questions[i];
       var feedback = one(".cr-feedback"), input = one(".cr-answer");
-      var value = parseNumber(input.value);
-      if (isNaN(value)) {
-        feedback.textContent = "Type a number, such as -4, 0.25 or 1/3.";
+      var vector = Array.isArray(q.answer);
+      var values = vector ? parseVector(input.value) : [parseNumber(input.value)];
+      var answers = vector ? q.answer : [q.answer];
+      if (values.length !== answers.length || values.some(isNaN)) {
+        feedback.textContent = vector ?
+          "Type " + answers.length + " number(s), such as 0.5, -1 (spaces or commas between)." :
+          "Type a number, such as -4, 0.25 or 1/3.";
         feedback.className = "cr-feedback cr-invalid";
         return;
       }
-      var right = Math.abs(value - q.answer) <= quiz.tolerance * Math.max(Math.abs(q.answer), 1e-3);
+      var right = values.every(function (value, k) {
+        var a = answers[k];
+        return Math.abs(value - a) <= quiz.tolerance * Math.max(Math.abs(a), 1e-3);
+      });
       state.answers[i] = right;
       state.asked += 1;
       if (right) state.right += 1;
@@ -251,6 +284,8 @@
       var into = e.to >= 0 ? nodes[e.to].name + " (" + nodes[e.to].op + ")" : "the output";
       var lines = [n.name + " → " + into, "value: " + dataText(n, s)];
       if (data.direction !== "forward") lines.push("gradient ∂" + data.output + "/∂" + n.name + ": " + gradText(n, s));
+      var share = root.querySelector('.cr-graph g[data-edge="' + j + '"] [data-kind="share"]');
+      if (share) lines.push("this arrow's share of it: " + shareText(n, share, s));
       if (e.formula) lines.push("local partial: " + (e.to >= 0 && s >= nodes[e.to].dataAt ? e.partial : e.formula));
       return lines.join("\n");
     }
