@@ -8,6 +8,8 @@ with :func:`parser` and :class:`Report`.
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import os
 import sys
 import tempfile
@@ -31,8 +33,8 @@ def summary_line(doc: str | None) -> str:
     return (doc or "").strip().splitlines()[0].strip() if doc and doc.strip() else ""
 
 
-def parser(name: str, doc: str | None) -> argparse.ArgumentParser:
-    """An argument parser with ``--out``, ``--seed`` and ``--quick`` for ``demos.<name>``."""
+def parser(name: str, doc: str | None, seed: int = 0) -> argparse.ArgumentParser:
+    """An argument parser with ``--out``, ``--seed`` (default ``seed``) and ``--quick``."""
     text = (doc or "").strip()
     first, _, rest = text.partition("\n")
     p = argparse.ArgumentParser(
@@ -52,18 +54,20 @@ def parser(name: str, doc: str | None) -> argparse.ArgumentParser:
     p.add_argument(
         "--seed",
         type=non_negative_int,
-        default=0,
-        help="random seed for data and weights, an integer ≥ 0 (default: 0)",
+        default=seed,
+        help=f"random seed for data and weights, an integer ≥ 0 (default: {seed})",
     )
     p.add_argument("--quick", action="store_true", help="small settings (seconds; for smoke tests)")
     return p
 
 
-def standard_main(name: str, doc: str | None, run: Callable[..., Any]) -> Callable[..., int]:
+def standard_main(
+    name: str, doc: str | None, run: Callable[..., Any], seed: int = 0
+) -> Callable[..., int]:
     """``main(argv)`` for a demo whose only flags are ``--out``, ``--seed`` and ``--quick``."""
 
     def main(argv: Sequence[str] | None = None) -> int:
-        a = parser(name, doc).parse_args(argv)
+        a = parser(name, doc, seed).parse_args(argv)
         run(a.out, a.seed, a.quick)
         return 0
 
@@ -180,7 +184,8 @@ def _kind(path: Path) -> str:
 
 
 class Report:
-    """Prints a demo's lines and file locations, and writes them to ``summary.txt`` at the end."""
+    """Prints a demo's lines and file locations; at the end writes them to ``summary.txt``
+    and the numbers, seed and settings to ``results.json``."""
 
     def __init__(self, name: str, out: str | Path, quiet: bool = False) -> None:
         self.name = name
@@ -218,19 +223,51 @@ class Report:
         fig.clear()
         return self.wrote(path, what)
 
-    def finish(self, result: dict[str, Any]) -> dict[str, Any]:
-        """Write summary.txt (the printed lines and the result numbers); return ``result``."""
+    def finish(
+        self,
+        result: dict[str, Any],
+        *,
+        seed: int | None = None,
+        settings: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Write summary.txt (the printed lines and the result numbers) and results.json.
+
+        results.json is ``{"demo", "seed", "settings", "results"}``: the headline numbers
+        beside what produced them, for comparing with the book (a NaN or inf is null).
+        Returns ``result`` with ``seconds`` and ``files`` added.
+        """
         seconds = time.perf_counter() - self.start
         self.say(f"done in {seconds:.1f} s")
         summary = self.path("summary.txt")
         body = [f"demos.{self.name}", "", *self.lines, "", "result:"]
         body += [f"  {k} = {_show(v)}" for k, v in result.items()]
         summary.write_text("\n".join(body) + "\n", encoding="utf-8")
+        record = {"demo": self.name, "seed": seed, "settings": settings or {}, "results": result}
+        numbers = self.path("results.json")
+        numbers.write_text(
+            json.dumps(_plain(record), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+            encoding="utf-8",
+        )
         if not self.quiet:
-            print(f"  summary: {summary}")
+            print(f"  summary: {summary}; numbers: {numbers}")
         result["seconds"] = seconds
-        result["files"] = [*self.files, summary]
+        result["files"] = [*self.files, summary, numbers]
         return result
+
+
+def _plain(v: Any) -> Any:
+    """``v`` with numpy scalars and arrays, tuples and paths made JSON types; NaN/inf → None."""
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if hasattr(v, "tolist"):  # numpy scalar or array
+        return _plain(v.tolist())
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if isinstance(v, (str, int, bool)) or v is None:
+        return v
+    return str(v)
 
 
 def _show(v: Any) -> str:

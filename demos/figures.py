@@ -1,9 +1,11 @@
 """Regenerate every image checked in under docs/images/ by running the demos with fixed seeds.
 
 ``python -m demos.figures [--out docs/images]``: each demo runs at its normal
-settings with seed 0 into a temporary folder and the chosen files are copied
-with stable names. The linear network uses its synthetic stand-in (the cats and
-dogs data is not part of the repository), so anyone can reproduce every image.
+settings and its default seed (the chapter's 42 for XOR, else 0) into a temporary
+folder and the chosen files are copied with stable names. The linear network
+reads the real cats and dogs data from ``$CHAINRULE_DATA`` or ``../shared/data``
+(it is not part of the repository); where it is missing, the synthetic stand-in
+is used and the figure's title says so.
 The README's pictures of ``viz`` options that no demo draws (``DRAWINGS``) are
 drawn here directly.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -36,7 +39,10 @@ FIGURES: dict[str, dict[str, str]] = {
     "perceptron": {"perceptron.png": "perceptron.png"},
     "linear_network": {"linear_network.png": "linear_network.png"},
     "activations": {"activations.png": "activations.png"},
-    "representations": {"representations.png": "representations.png"},
+    "representations": {
+        "representations.png": "representations.png",
+        "representations_trained.png": "representations_trained.png",
+    },
     "shallow_vs_deep": {"shallow_vs_deep.png": "shallow_vs_deep.png"},
     "xor": {"xor.png": "xor.png"},
     "moons": {"moons.png": "moons.png"},
@@ -46,6 +52,21 @@ FIGURES: dict[str, dict[str, str]] = {
     },
 }
 """demo name → {file the demo writes: name under docs/images}."""
+
+
+def data_dir() -> Path:
+    """Where the cats and dogs data is looked for: ``$CHAINRULE_DATA``, else ../shared/data."""
+    return Path(os.environ.get("CHAINRULE_DATA", ROOT.parent / "shared" / "data"))
+
+
+def run_options(name: str) -> dict[str, object]:
+    """Extra arguments for a demo's ``run``: the real data for the linear network."""
+    if name != "linear_network":
+        return {}
+    if data_dir().is_dir():
+        return {"data": data_dir()}
+    print(f"   no cats/dogs data at {data_dir()}: the synthetic stand-in, titled so", flush=True)
+    return {}
 
 
 def colah() -> tuple[Value, Value]:
@@ -122,7 +143,7 @@ def regenerate(out: str | Path = DEFAULT_OUT, only: Sequence[str] = ()) -> list[
                 continue
             print(f"== demos.{name}", flush=True)
             module = importlib.import_module(f"demos.{name}")
-            module.run(Path(tmp) / name, seed=0, quiet=True)
+            module.run(Path(tmp) / name, quiet=True, **run_options(name))
             for produced, kept in files.items():
                 dest = target / kept
                 shutil.copyfile(Path(tmp) / name / produced, dest)

@@ -49,7 +49,11 @@ def run(
     report.say(f"  after training: accuracy {accuracy:.3f}")
     fig = viz.plot_decision_boundary(model.predict, X, y01, history=history)
     report.figure(fig, "moons.png", "decision boundary and loss curve")
-    return report.finish({"loss": history.train_loss[-1], "accuracy": accuracy, "steps": steps})
+    return report.finish(
+        {"final_loss": history.train_loss[-1], "train_accuracy": accuracy, "steps": steps},
+        seed=seed,
+        settings={"points": 100, "noise": 0.1, "hidden": [16, 16], "l2": 1e-4, "steps": steps},
+    )
 
 
 main = _cli.standard_main(NAME, __doc__, run)

@@ -71,7 +71,9 @@ def run(
             "mistakes": mistakes,
             "accuracy": accuracy,
             "converged": mistakes[-1] == 0,
-        }
+        },
+        seed=seed,
+        settings={"points": n, "margin": 0.1, "lr": 1.0, "max_epochs": max_epochs},
     )
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from autograd import Value
+from autograd.data import data_of
 from nn.activations import check_activation
 from nn.module import Inputs, Module, check_count, label_parameters
 from nn.neuron import Neuron, Seed, make_rng
@@ -55,6 +58,38 @@ class Layer(Module):
 
     def forward(self, x: Inputs) -> list[Value]:
         return [n(x) for n in self.neurons]  # __call__ made x Values (as_inputs)
+
+    def arrays(self, grad: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """``(W, b)``: weights as an ``nout × nin`` array (row j is neuron j) and biases.
+
+        With ``grad=True``, their gradients ``∂L/∂W`` and ``∂L/∂b`` after a backward pass
+        (in batched mode already summed over the batch), in the same shapes.
+        """
+
+        def get(p: Value) -> float:
+            return float(data_of(p.grad if grad else p.data))
+
+        W = np.array([[get(w) for w in n.w] for n in self.neurons], dtype=np.float64)
+        b = np.array([get(n.b) for n in self.neurons], dtype=np.float64)
+        return W, b
+
+    def load_arrays(self, W: Any, b: Any = None) -> None:
+        """Set the weights from an ``nout × nin`` array and the biases from ``b`` (zeros
+        when None). ValueError for a wrong shape or a NaN/inf entry; nothing changes then."""
+        weights = np.asarray(W, dtype=np.float64)
+        biases = np.zeros(self.nout) if b is None else np.asarray(b, dtype=np.float64)
+        if weights.shape != (self.nout, self.nin):
+            raise ValueError(
+                f"W must have shape (nout, nin) = {(self.nout, self.nin)}, got {weights.shape}"
+            )
+        if biases.shape != (self.nout,):
+            raise ValueError(f"b must have shape ({self.nout},), got {biases.shape}")
+        if not (np.isfinite(weights).all() and np.isfinite(biases).all()):
+            raise ValueError("W and b must not contain NaN or inf")
+        for n, row, bias in zip(self.neurons, weights, biases):
+            for w, value in zip(n.w, row):
+                w.data = float(value)
+            n.b.data = float(bias)
 
     def config(self) -> dict[str, Any]:
         return {

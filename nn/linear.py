@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -91,15 +91,33 @@ def lstsq_pinv(X: Any, y: Any) -> np.ndarray:
     return y.T @ np.linalg.pinv(X.T)
 
 
-def ridge(X: Any, y: Any, alpha: float) -> np.ndarray:
+@overload
+def ridge(X: Any, y: Any, alpha: float = 1.0, intercept: Literal[False] = False) -> np.ndarray: ...
+@overload
+def ridge(
+    X: Any, y: Any, alpha: float = 1.0, *, intercept: Literal[True]
+) -> tuple[np.ndarray, np.ndarray | float]: ...
+def ridge(
+    X: Any, y: Any, alpha: float = 1.0, intercept: bool = False
+) -> np.ndarray | tuple[np.ndarray, np.ndarray | float]:
     """Ridge regression: ``A = argmin ‖X Aᵀ - y‖² + α‖A‖² = yᵀ X (XᵀX + αI)⁻¹``.
 
     Same shapes as :func:`lstsq_pinv`; ``alpha`` must be positive (α → 0 tends to
-    the pseudo-inverse solution).
+    the pseudo-inverse solution). With ``intercept=True`` the model is ``X Aᵀ + b``
+    with b not penalised, as scikit-learn's ``Ridge()`` fits it (its defaults are
+    α = 1 and an intercept): X and y are centred on their means, A solved on the
+    centred data, ``b = ȳ - x̄ Aᵀ``; the result is the pair ``(A, b)``.
     """
     X, y = _check_xy(X, y)
     a = check_number(alpha, "alpha")
     if a <= 0:
         raise ValueError(f"alpha must be positive (use lstsq_pinv for alpha = 0), got {a!r}")
-    gram = X.T @ X + a * np.eye(X.shape[1])
-    return np.linalg.solve(gram, X.T @ y).T
+    x_mean = X.mean(axis=0) if intercept else np.zeros(X.shape[1])
+    y_mean = y.mean(axis=0) if intercept else np.zeros(y.shape[1:])
+    Xc, yc = X - x_mean, y - y_mean
+    gram = Xc.T @ Xc + a * np.eye(X.shape[1])
+    A = np.linalg.solve(gram, Xc.T @ yc).T
+    if not intercept:
+        return A
+    b = y_mean - A @ x_mean
+    return A, (float(b) if np.ndim(b) == 0 else b)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from autograd import Value
 from nn.activations import check_activation
 from nn.layer import Layer
@@ -63,6 +65,43 @@ class MLP(Module):
                 for i in range(len(self.sizes))
             ]
         label_parameters(self)  # L0.n0.w1, …: these labels win over the layers' own
+
+    @classmethod
+    def from_arrays(
+        cls,
+        weights: Sequence[Any],
+        biases: Sequence[Any] | None = None,
+        activation: str = "relu",
+        out_activation: str | None = None,
+        **options: Any,
+    ) -> MLP:
+        """An MLP holding given weight matrices ``W₁ … Wₖ`` (each ``nout × nin``, as in
+        ``h = act(W x + b)``) and biases (zeros when None); ``options`` such as
+        ``fused=False`` go to the constructor.
+
+        ValueError when there are no matrices, one is not 2-D, widths do not chain
+        (``Wᵢ₊₁`` must have as many columns as ``Wᵢ`` has rows), the number of bias
+        vectors differs, or an entry is NaN or inf.
+        """
+        mats = [np.asarray(W, dtype=np.float64) for W in weights]
+        if not mats:
+            raise ValueError("MLP.from_arrays needs at least one weight matrix")
+        for i, W in enumerate(mats):
+            if W.ndim != 2:
+                raise ValueError(f"weight matrix {i} must be 2-D (nout × nin), got {W.shape}")
+            if i and W.shape[1] != mats[i - 1].shape[0]:
+                raise ValueError(
+                    f"weight matrix {i} has {W.shape[1]} columns but matrix {i - 1} has"
+                    f" {mats[i - 1].shape[0]} rows: the widths must chain"
+                )
+        bs = [None] * len(mats) if biases is None else list(biases)
+        if len(bs) != len(mats):
+            raise ValueError(f"got {len(bs)} bias vectors for {len(mats)} weight matrices")
+        model = cls(mats[0].shape[1], [W.shape[0] for W in mats], activation, out_activation,
+                    init="zeros", **options)  # fmt: skip
+        for layer, W, b in zip(model.layers, mats, bs):
+            layer.load_arrays(W, b)
+        return model
 
     @property
     def nout(self) -> int:

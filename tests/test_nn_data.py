@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from hypothesis import strategies as st
 import nn
 from nn import data
 
-DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+DATA = Path(
+    os.environ.get("CHAINRULE_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
 needs_data = pytest.mark.skipif(
     not (DATA / "cats_dogs_wavelet.npz").is_file(), reason="cats/dogs files not at ../shared/data"
 )
@@ -96,6 +99,8 @@ def test_cats_dogs_pseudo_inverse_reference_accuracy() -> None:
     assert cd.cats.shape == cd.dogs.shape == (1024, 80)
     (Xt, yt), (Xs, ys) = data.cats_dogs_split(cd, n_train=40)
     assert Xt.shape == (80, 1024) and Xs.shape == (80, 1024)
+    assert np.array_equal(Xt[:40], cd.dogs[:, :40].T)  # dogs first, +1 (the seed's order)
+    assert yt.tolist() == [1.0] * 40 + [-1.0] * 40
     A = nn.lstsq_pinv(Xt, yt)
     assert np.allclose(A, yt @ np.linalg.pinv(Xt.T))
     assert np.mean(np.sign(Xs @ A) == ys) == 0.8125

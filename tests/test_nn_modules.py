@@ -326,3 +326,63 @@ def test_layer_matches_numpy_for_any_input(x: list[float], activation: str, seed
     W = np.array([[w.data for w in n.w] for n in layer.neurons])
     expected = ACT_NP[activation](W @ np.array(x))
     assert [v.data for v in layer(x)] == pytest.approx(list(expected), abs=1e-12)
+
+
+# ---- weights as arrays: MLP.from_arrays, Layer.arrays and Layer.load_arrays -----------------
+
+
+def test_from_arrays_computes_act_of_W_x_plus_b_layer_by_layer():
+    rng = np.random.default_rng(5)
+    W1, W2 = rng.normal(size=(3, 2)), rng.normal(size=(1, 3))
+    b1, b2 = rng.normal(size=3), rng.normal(size=1)
+    model = nn.MLP.from_arrays([W1, W2], [b1, b2], activation="tanh")
+    assert model.sizes == [3, 1] and model.activation == "tanh"
+    X = rng.normal(size=(7, 2))
+    expected = (np.tanh(X @ W1.T + b1) @ W2.T + b2).ravel()
+    np.testing.assert_allclose(model.predict(X), expected, rtol=1e-13)
+    W, b = model.layers[0].arrays()
+    assert np.array_equal(W, W1) and np.array_equal(b, b1)
+
+
+def test_layer_arrays_with_grad_are_dL_dW_and_dL_db():
+    rng = np.random.default_rng(6)
+    W, b = rng.normal(size=(2, 3)), rng.normal(size=2)
+    layer = nn.Layer(3, 2, activation="linear")
+    layer.load_arrays(W, b)
+    X = rng.normal(size=(5, 3))
+    out = layer(X)
+    (out[0].batch_sum() + out[1].batch_sum() * 2.0).backward()  # L = Σ h₀ + 2 Σ h₁
+    dW, db = layer.arrays(grad=True)
+    np.testing.assert_allclose(dW, np.outer([1.0, 2.0], X.sum(axis=0)), rtol=1e-13)
+    np.testing.assert_allclose(db, [5.0, 10.0], rtol=1e-13)
+
+
+def test_from_arrays_zero_biases_by_default():
+    model = nn.MLP.from_arrays([np.ones((2, 2)), np.ones((1, 2))])
+    assert all(layer.arrays()[1].tolist() == [0.0] * layer.nout for layer in model.layers)
+
+
+@pytest.mark.parametrize(
+    ("weights", "biases", "message"),
+    [
+        ([], None, "at least one weight matrix"),
+        ([np.ones(3)], None, "must be 2-D"),
+        ([np.ones((3, 2)), np.ones((1, 4))], None, "4 columns but matrix 0 has 3 rows"),
+        ([np.ones((3, 2))], [np.ones(3), np.ones(1)], "2 bias vectors for 1 weight matrices"),
+        ([np.ones((3, 2))], [np.ones(2)], r"b must have shape \(3,\)"),
+        ([np.full((1, 2), np.nan)], None, "NaN or inf"),
+    ],
+)
+def test_from_arrays_refuses_bad_shapes_and_values(weights, biases, message):
+    with pytest.raises(ValueError, match=message):
+        nn.MLP.from_arrays(weights, biases)
+
+
+def test_load_arrays_changes_nothing_on_a_bad_shape():
+    layer = nn.Layer(2, 2, seed=0)
+    before = layer.state_dict()
+    with pytest.raises(ValueError, match=r"W must have shape \(nout, nin\) = \(2, 2\)"):
+        layer.load_arrays(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="NaN or inf"):
+        layer.load_arrays(np.ones((2, 2)), [0.0, np.inf])
+    assert layer.state_dict() == before

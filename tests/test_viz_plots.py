@@ -184,3 +184,42 @@ def test_plot_prediction_signs() -> None:
     assert not mixed.axes[0].get_lines()  # classes interleaved: no single boundary
     with pytest.raises(ValueError, match="12 labels"):
         viz.plot_prediction_signs(good[:5], y)
+
+
+def test_plot_prediction_signs_names_each_block_and_takes_a_title() -> None:
+    y = np.r_[np.ones(4), -np.ones(4)]  # dogs (+1) first, as in Kandolf's Figure 5
+    fig = viz.plot_prediction_signs(y, y, class_names=("cats", "dogs"), title="synthetic data")
+    (ax,) = fig.axes
+    names = sorted((t.get_position()[0], t.get_text()) for t in ax.texts)
+    assert names == [(2.5, "dogs"), (6.5, "cats")]
+    assert fig._suptitle is not None and fig._suptitle.get_text() == "synthetic data"
+    assert not viz.plot_prediction_signs(y, y, signs=False).axes[0].texts  # raw scores: no names
+
+
+def test_plot_representations_takes_panel_titles_and_a_figure_title() -> None:
+    X, y = spirals()
+    layers = [Dense(2, 8, 0), Dense(8, 1, 1)]
+    fig = viz.plot_representations(layers, X, y, titles=["raw", "random"], title="untrained")
+    assert [ax.get_title() for ax in fig.axes] == ["raw", "random"]
+    assert fig._suptitle is not None and fig._suptitle.get_text() == "untrained"
+    with pytest.raises(ValueError, match="got 3 titles for 2 panels"):
+        viz.plot_representations(layers, X, y, titles=["a", "b", "c"])
+
+
+def test_plot_history_overlay_shares_one_y_axis_and_names_each_run() -> None:
+    a = {"train_loss": [1.0, 0.5, 0.25], "val_loss": [1.1, 0.6, 0.4]}
+    b = {"train_loss": [2.0, 0.1], "val_loss": [2.1, 0.3]}
+    fig = viz.plot_history(a, b, titles=["A (10 params)", "B (20 params)"], overlay=True)
+    train, val = fig.axes
+    assert (train.get_title(), val.get_title()) == ("training loss", "validation loss")
+    assert train.get_shared_y_axes().joined(train, val)
+    for ax, split in ((train, "train_loss"), (val, "val_loss")):
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+            "A (10 params)",
+            "B (20 params)",
+        ]
+        assert [list(line.get_ydata()) for line in ax.get_lines()] == [a[split], b[split]]
+    side = viz.plot_history(a, b, sharey=True)
+    assert side.axes[0].get_shared_y_axes().joined(side.axes[0], side.axes[1])
+    alone = viz.plot_history({"train_loss": [1.0, 0.5]}, overlay=True)
+    assert len(alone.axes) == 1  # no validation curves: one panel

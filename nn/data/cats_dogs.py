@@ -113,17 +113,18 @@ def cats_dogs(path: str | os.PathLike[str]) -> CatsDogs:
 def cats_dogs_split(
     data: CatsDogs, n_train: int = 40
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """The seed's split: the first ``n_train`` cats and dogs train, the rest test.
+    """The seed's split (Kandolf, Figure 5): the first ``n_train`` dogs and cats train,
+    the rest test.
 
-    Returns ``((X_train, y_train), (X_test, y_test))`` with one image per row and
-    labels +1 for cats, -1 for dogs.
+    Returns ``((X_train, y_train), (X_test, y_test))`` with one image per row, the dogs
+    first, labelled +1, then the cats, labelled -1 (the chapter's convention).
     """
     n = data.cats.shape[1]
     if not 0 < n_train < n:
         raise ValueError(f"n_train must be between 1 and {n - 1}, got {n_train!r}")
 
     def part(sl: slice) -> tuple[np.ndarray, np.ndarray]:
-        X = np.vstack([data.cats[:, sl].T, data.dogs[:, sl].T])
+        X = np.vstack([data.dogs[:, sl].T, data.cats[:, sl].T])
         m = X.shape[0] // 2
         return X, np.r_[np.ones(m), -np.ones(m)]
 

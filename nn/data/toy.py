@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from nn.module import check_count, check_number
+from nn.neuron import make_rng
 
 
 def _noise(noise: float) -> float:
@@ -19,12 +20,14 @@ def _noise(noise: float) -> float:
     return value
 
 
-def xor(n: int = 120, seed: int | None = 0) -> tuple[np.ndarray, np.ndarray]:
-    """The seed's XOR cell: ``X = rng.uniform(-1, 1, (n, 2))``, ``y = (x₀·x₁ > 0)``.
+def xor(n: int = 120, seed: int | np.random.Generator | None = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The seed's XOR cell (§9.13): ``X = rng.uniform(-1, 1, (n, 2))``, ``y = (x₀·x₁ > 0)``.
 
     ``rng = np.random.default_rng(seed)``; label 1 in the first and third quadrants.
+    ``seed`` may be a Generator, which is then used as it is: the chapter draws the
+    data with ``default_rng(42)`` and the initial weights from the same generator next.
     """
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     X = rng.uniform(-1, 1, (check_count(n, "n"), 2))
     y = (X[:, 0] * X[:, 1] > 0).astype(np.int64)
     return X, y

@@ -20,12 +20,15 @@ def plot_decision_boundary(
     threshold: float | None = None,
     resolution: int = 150,
     margin: float = 0.5,
+    title: str | None = None,
+    loss_label: str = "loss",
 ) -> Figure:
     """Shade where ``model`` scores points above/below ``threshold``, with the data on top.
 
     ``model`` maps an (n, 2) array to n scores (an array, or Values with array data).
     ``threshold`` defaults to 0.5 for scores in [0, 1], else 0. With a ``history``
-    (a loss list, a dict or an object with ``.train_loss``) the loss curve is drawn beside.
+    (a loss list, a dict or an object with ``.train_loss``) the loss curve is drawn beside,
+    its y-axis named ``loss_label``. ``title`` replaces the left panel's title.
     """
     points = as_array(X)
     labels = as_array(y).ravel()
@@ -45,7 +48,7 @@ def plot_decision_boundary(
         mask = labels == cls
         ax.scatter(points[mask, 0], points[mask, 1], s=60, edgecolor="k",
                    color=CLASS_COLORS[c % len(CLASS_COLORS)], label=f"class {cls:g}")  # fmt: skip
-    ax.set_title(f"decision boundary (score = {threshold:g})")
+    ax.set_title(title or f"decision boundary (score = {threshold:g})")
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
     ax.legend(loc="best", fontsize=8)
@@ -56,7 +59,7 @@ def plot_decision_boundary(
             axes[1].plot(range(1, len(val) + 1), val, color="#c0392b", lw=2,
                          label="validation loss")  # fmt: skip
         axes[1].set_xlabel("epoch")
-        axes[1].set_ylabel("loss")
+        axes[1].set_ylabel(loss_label)
         axes[1].set_title("loss")
         axes[1].grid(alpha=0.3)
         axes[1].legend()

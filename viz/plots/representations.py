@@ -41,15 +41,26 @@ def layer_outputs(model: Any, X: Any) -> list[np.ndarray]:
     return outputs
 
 
-def plot_representations(model: Any, X: Any, y: Any, *, final: bool = False) -> Figure:
+def plot_representations(
+    model: Any,
+    X: Any,
+    y: Any,
+    *,
+    final: bool = False,
+    titles: Sequence[str] | None = None,
+    title: str | None = None,
+) -> Figure:
     """Scatter the data in input space and after each hidden layer, coloured by class.
 
     ``model`` has a ``.layers`` list of callables or is such a list; each maps a batch
-    to the next. The output layer is left out unless ``final=True``.
+    to the next. The output layer is left out unless ``final=True``. ``titles`` (one per
+    panel) replace the panels' default titles; ``title`` goes over the whole figure.
     """
     outputs = layer_outputs(model, X)
     if not final and len(outputs) > 2:
         outputs = outputs[:-1]
+    if titles is not None and len(titles) != len(outputs):
+        raise ValueError(f"got {len(titles)} titles for {len(outputs)} panels")
     labels = np.asarray(as_array(y)).ravel()
     classes = np.unique(labels)
     fig = new_figure(3.6 * len(outputs), 3.6)
@@ -61,9 +72,12 @@ def plot_representations(model: Any, X: Any, y: Any, *, final: bool = False) -> 
             color = CLASS_COLORS[c % len(CLASS_COLORS)]
             ax.scatter(points[mask, 0], points[mask, 1], s=10, alpha=0.8, color=color,
                        label=f"class {cls:g}")  # fmt: skip
-        ax.set_title("input space" if k == 0 else f"after layer {k} ({h.shape[1]} units)")
+        default = "input space" if k == 0 else f"after layer {k} ({h.shape[1]} units)"
+        ax.set_title(titles[k] if titles else default, fontsize=10)
         ax.set_xlabel(how, fontsize=8)
         ax.set_xticks([])
         ax.set_yticks([])
     axes[0].legend(loc="best", fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=11)
     return fig
