@@ -1,21 +1,27 @@
 """Execute the chapter notebooks top to bottom in a fresh kernel each, and check their output.
 
     python notebooks/execute.py            # run all, store the outputs in the .ipynb files
-    python notebooks/execute.py --check    # run all, store nothing (what the test suite does)
+    python notebooks/execute.py --check    # run all, store nothing, compare with the stored outputs
     python notebooks/execute.py 03 05      # only the notebooks whose names start so
 
 A notebook fails on an error and on any output written to stderr (warnings
-included). Each notebook runs in its own folder, as a reader's Jupyter would.
+included), and with ``--check`` on a stored output that differs from the fresh one (text
+and HTML compared exactly, but for the random ids of steppers and widgets; images by
+kind). Each notebook runs in its own folder, as a reader's Jupyter would. A widget's
+plain-text stand-in is stored as a sentence saying how to use it, not its repr.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbclient import NotebookClient
@@ -23,6 +29,11 @@ from nbclient import NotebookClient
 HERE = Path(__file__).resolve().parent
 TIMEOUT = 300
 """Seconds one cell may take before the run fails."""
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_TEXT = "(interactive controls: run the notebook to use them)"
+"""What a front end without the widget's state shows in place of ``interactive(children=…)``."""
+RANDOM_IDS = re.compile(r"\bcr-[0-9a-f]{12}\b")
+"""A stepper fragment's id (fresh on every display, so that two on a page never clash)."""
 
 
 def notebooks(prefixes: Sequence[str] = ()) -> list[Path]:
@@ -41,9 +52,65 @@ def problems(book: nbformat.NotebookNode) -> Iterator[str]:
                 yield f"cell {index} wrote to stderr: {output.get('text', '').strip()[:300]}"
 
 
+def readable_widgets(book: nbformat.NotebookNode) -> None:
+    """Give every widget output a plain-text stand-in a reader can act on."""
+    for cell in book.cells:
+        for output in cell.get("outputs", []):
+            if WIDGET_VIEW in output.get("data", {}):
+                output["data"]["text/plain"] = WIDGET_TEXT
+
+
+def comparable(output: dict[str, Any]) -> dict[str, Any]:
+    """An output as the staleness check compares it: random ids blanked, images by kind."""
+    seen: dict[str, Any] = {"type": output.get("output_type"), "name": output.get("name")}
+    if "text" in output:
+        seen["text"] = RANDOM_IDS.sub("cr-ID", "".join(output["text"]))
+    for mime, value in output.get("data", {}).items():
+        if mime.startswith("image/") and mime != "image/svg+xml":
+            seen[mime] = "an image"
+        elif mime == WIDGET_VIEW:
+            seen[mime] = "a widget"
+        else:
+            text = value if isinstance(value, str) else "".join(value)
+            seen[mime] = RANDOM_IDS.sub("cr-ID", text)
+    return seen
+
+
+def coalesced(outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Consecutive stream outputs of one name joined (how a kernel chunks them varies)."""
+    joined: list[dict[str, Any]] = []
+    for output in outputs:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and output.get("output_type") == last.get("output_type") == "stream"
+            and output.get("name") == last.get("name")
+        ):
+            last["text"] = "".join(last["text"]) + "".join(output["text"])
+        else:
+            joined.append(dict(output))
+    return joined
+
+
+def stale(stored: nbformat.NotebookNode, fresh: nbformat.NotebookNode) -> Iterator[str]:
+    """Each code cell whose stored outputs differ from a fresh run's."""
+    for index, (old, new) in enumerate(zip(stored.cells, fresh.cells)):
+        if old.cell_type != "code":
+            continue
+        before = [comparable(o) for o in coalesced(old.get("outputs", []))]
+        after = [comparable(o) for o in coalesced(new.get("outputs", []))]
+        if before != after:
+            yield f"cell {index}: the stored output is stale (run python3 tasks.py notebooks)"
+
+
 def execute(path: Path, store: bool = True) -> tuple[float, list[str]]:
-    """Run ``path`` in a fresh kernel; return the seconds taken and its problems."""
+    """Run ``path`` in a fresh kernel; return the seconds taken and its problems.
+
+    With ``store=False`` the stored outputs are compared with the fresh ones instead of
+    being replaced: a difference is a problem.
+    """
     book = nbformat.read(path, as_version=4)
+    stored = copy.deepcopy(book)
     client = NotebookClient(
         book,
         timeout=TIMEOUT,
@@ -59,7 +126,10 @@ def execute(path: Path, store: bool = True) -> tuple[float, list[str]]:
         if backend is not None:
             os.environ["MPLBACKEND"] = backend
     seconds = time.perf_counter() - start
+    readable_widgets(book)
     found = list(problems(book))
+    if not store:
+        found += stale(stored, book)
     if store and not found:
         for cell in book.cells:
             cell.get("metadata", {}).pop("execution", None)

@@ -232,3 +232,49 @@ def test_opening_and_saving_a_notebook_changes_nothing(
     wait("the front end to write the file", lambda: served.stat().st_mtime_ns != before, 60)
     time.sleep(0.5)  # the write is done once the file has its new time; let it settle
     assert served.read_bytes() == stored
+
+
+def _picture_after_controls(driver: Any) -> str:
+    """The ``src`` of the XOR picture: the first image output after the controls."""
+    return str(driver.execute_script(
+        "var imgs = document.querySelectorAll('.jp-OutputArea-output img');"
+        " var controls = document.querySelector('.jp-OutputArea-output .jupyter-widgets');"
+        " for (var i = 0; i < imgs.length; i++) {"
+        "   if (controls && (controls.compareDocumentPosition(imgs[i]) & 4)) return imgs[i].src; }"
+        " return '';"))  # fmt: skip
+
+
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_unrun_widgets_show_their_last_figure_and_run_ones_train(
+    driver: Any, server: str, front_end: str
+) -> None:
+    open_notebook(driver, server, front_end, "06_xor.ipynb")
+    wait("the stored figures", lambda: driver.find_elements(
+        "css selector", ".jp-OutputArea-output img"), APP_TIMEOUT)  # fmt: skip
+    assert "interactive(children" not in driver.execute_script(OUTPUT_TEXT)
+    wait("the kernel", lambda: driver.execute_script(
+        "var w = window.jupyterapp.shell.currentWidget;"
+        " return !!(w && w.sessionContext.session && w.sessionContext.session.kernel);"),
+        APP_TIMEOUT)  # fmt: skip
+    driver.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells');")
+    button = wait("the Train button", lambda: [
+        b for b in driver.find_elements("css selector", "button.jupyter-button")
+        if b.text.strip() == "Train"], RUN_TIMEOUT)[0]  # fmt: skip
+    wait("the run to finish", lambda: driver.execute_script(
+        "return window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
+        " === 'idle';") and _picture_after_controls(driver), RUN_TIMEOUT)  # fmt: skip
+    before = _picture_after_controls(driver)
+    slider = driver.find_element("css selector", ".jupyter-widgets .widget-slider input, "
+                                 ".jupyter-widgets .noUi-handle")  # fmt: skip
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", slider)
+    slider.click()
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    ActionChains(driver).send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT).perform()  # hidden 8 → 10
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    button.click()
+    wait("a new picture", lambda: _picture_after_controls(driver) not in ("", before),
+         RUN_TIMEOUT)  # fmt: skip
+    label = driver.execute_script(OUTPUT_TEXT)
+    assert "MLP 2-10-10-1" in label

@@ -50,3 +50,30 @@ def test_a_failing_cell_and_a_warning_are_reported(tmp_path: Path) -> None:
 def test_stored_notebooks_are_small_enough_to_read_online() -> None:
     for path in execute.notebooks():
         assert path.stat().st_size < 600_000, f"{path.name} is {path.stat().st_size:,} bytes"
+
+
+def test_a_stale_stored_output_is_reported_and_a_current_one_is_not(tmp_path: Path) -> None:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    book = new_notebook(cells=[new_code_cell("print(6 * 7)"), new_code_cell("print(1)")])
+    book.cells[0].outputs = [new_output("stream", name="stdout", text="42\n")]  # current
+    book.cells[1].outputs = [new_output("stream", name="stdout", text="2\n")]  # stale
+    path = tmp_path / "98_stale.ipynb"
+    nbformat.write(book, path)
+    _, problems = execute.execute(path, store=False)
+    assert problems == ["cell 1: the stored output is stale (run python3 tasks.py notebooks)"]
+
+
+def test_a_widget_is_stored_with_a_readable_stand_in() -> None:
+    import nbformat
+
+    widgets = [
+        output
+        for path in execute.notebooks()
+        for cell in nbformat.read(path, as_version=4).cells
+        for output in cell.get("outputs", [])
+        if execute.WIDGET_VIEW in output.get("data", {})
+    ]
+    assert widgets, "notebook 06 has widgets"
+    assert all(w["data"]["text/plain"] == execute.WIDGET_TEXT for w in widgets)
