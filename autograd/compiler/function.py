@@ -27,6 +27,7 @@ import numpy as np
 
 from autograd.backward import PASS_LOCK, collector_paused
 from autograd.compiler import codegen, ir, tracing
+from autograd.compiler.identifiers import escaped
 from autograd.compiler.symbolic import Kind, kind_of
 from autograd.data import MATH_ERRORS
 from autograd.graph import topological_order
@@ -287,12 +288,17 @@ class Compiled:
             ) from exc
         self.timings["generate"] += time.perf_counter() - clock
         clock = time.perf_counter()
-        filename = f"<autograd.compile {_name(self.f)} #{next(_COUNTER)}>"
-        code = compile(source, filename, "exec")
+        filename = f"<autograd.compile {escaped(_name(self.f))} #{next(_COUNTER)}>"
         namespace = dict(emitter.names.globals)
         namespace["_Retrace"] = Retrace
         namespace["__name__"] = f"autograd.compiled.{emitter.function_name}"
-        exec(code, namespace)
+        try:  # defines the function; a failure is a bug of ours, as above
+            exec(compile(source, filename, "exec"), namespace)
+        except Exception as exc:
+            raise _EngineOnly(
+                f"autograd.compile generated code for {_name(self.f)} that Python could not "
+                f"compile ({type(exc).__name__}: {exc}); the engine runs it instead"
+            ) from exc
         fn = namespace[emitter.function_name]
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         variant = Variant(
