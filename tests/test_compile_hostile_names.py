@@ -17,6 +17,7 @@ import os
 import unicodedata
 import warnings
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -24,6 +25,7 @@ from hypothesis import strategies as st
 
 import autograd as ag
 from autograd import Value
+from autograd.compiler import identifiers
 from autograd.compiler.identifiers import RESERVED, Namer, escaped, identifier
 
 EXAMPLES = 400 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 40
@@ -128,19 +130,27 @@ def test_a_guard_shows_a_hostile_repr_escaped(canary: Path) -> None:
     assert not canary.exists()
 
 
-def test_labels_python_reads_as_one_name_are_two_variables() -> None:
-    """``µ`` (micro sign) and ``μ`` (Greek mu) are one identifier to Python (NFKC)."""
-    micro, mu = Value(1.0, label="\u00b5"), Value(1.0, label="\u03bc")
+def micro_minus_mu(d: dict[str, float], w: Value) -> Value:
+    """``µ`` (micro sign, U+00B5) and ``μ`` (Greek mu, U+03BC) are one identifier to Python."""
+    return d["\u00b5"] * w - d["\u03bc"] * w + w * 6.0
 
-    def f(x):
-        return x * micro + mu * 6.0 - x * mu
 
-    step = ag.compile(f)
+def test_names_python_reads_as_one_are_two_variables() -> None:
+    w = Value(1.0, label="w")
+    step = ag.compile(lambda d: micro_minus_mu(d, w))
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
-        step(1.0)
-        micro.data, mu.data = 2.0, 1.0
-        assert step(-5.0) == f(Value(-5.0)).data
+        for micro, mu in [(1.0, 1.0), (-5.0, 1.0)]:  # traced when both coincide, then not
+            d = {"\u00b5": micro, "\u03bc": mu}
+            w.grad = 0.0
+            assert step(d) == micro_minus_mu(d, Value(1.0)).data
+            assert w.grad == micro - mu + 6.0
+    assert "d_μ_2" in step.source
+    labels = [Value(1.0, label="\u00b5"), Value(1.0, label="\u03bc")]
+    step = ag.compile(lambda x: x * labels[0] - x * labels[1] * 2.0)
+    step(-5.0)
+    labels[0].data = 3.0
+    assert step(-5.0) == -5.0
     assert "μ_2" in step.source
 
 
@@ -184,3 +194,16 @@ def test_hostile_names_never_run_and_compile_right(data: st.DataObject, canary: 
     key = data.draw(text | st.integers() | st.tuples(text, st.floats(allow_nan=False)))
     assume(kwarg != "create_graph")  # the compiled call's own keyword
     check_agrees(label, key, kwarg, function_name, canary)
+
+
+def test_the_self_check_catches_two_nodes_sharing_a_variable_when_values_coincide() -> None:
+    """Without normalising, the two keys share a variable; they hold the same number when
+    traced, so only the check on nudged inputs can see it: the engine must then run."""
+    w = Value(1.0, label="w")
+    raw = patch.object(identifiers, "identifier", lambda name: name.replace(".", "_"))
+    with raw, pytest.warns(RuntimeWarning, match="on nudged inputs.*the engine runs it instead"):
+        step = ag.compile(lambda d: micro_minus_mu(d, w))
+        step({"\u00b5": 1.0, "\u03bc": 1.0})
+    d = {"\u00b5": -5.0, "\u03bc": 1.0}
+    assert step(d) == micro_minus_mu(d, Value(1.0)).data == 0.0
+    assert step.source is None

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from autograd.backward import PASS_LOCK, collector_paused
-from autograd.compiler import codegen, ir, tracing
+from autograd.compiler import codegen, ir, nudged, tracing
 from autograd.compiler.identifiers import escaped
 from autograd.compiler.symbolic import Kind, kind_of
 from autograd.data import MATH_ERRORS
@@ -320,7 +320,8 @@ class Compiled:
         self, variant: Variant, graph: ir.Graph, trace: tracing.Trace, flat: tracing.Flat,
         before: list[Any],
     ) -> None:  # fmt: skip
-        """Run the new code on the traced call and compare with the engine's numbers."""
+        """Run the new code on the traced call and on nudged inputs (:mod:`.nudged`), and
+        compare with the engine's numbers."""
         inputs = tuple(n.data for n in graph.inputs)
         try:
             errors = _FORWARD_ERRORS() if variant.batched else nullcontext()
@@ -339,12 +340,15 @@ class Compiled:
         others = [(a, b) for a, b in pairs if not (type(a) is float and type(b) is float)]
         if numbers:
             others.append((np.array([a for a, _ in numbers]), np.array([b for _, b in numbers])))
-        for got, want in others:
-            if not close(got, want):
-                raise _EngineOnly(
-                    f"the code generated for {_name(self.f)} computed {got!r} where the engine "
-                    f"computed {want!r}; the engine runs it instead (please report this)"
-                )
+        differs = next(
+            (f"{g!r} where the engine computed {w!r}" for g, w in others if not close(g, w)), None
+        )
+        differs = differs or nudged.mismatch(variant.fn, graph, flat.data, close)
+        if differs:
+            raise _EngineOnly(
+                f"the code generated for {_name(self.f)} computed {differs}; the engine runs "
+                "it instead (please report this)"
+            )
 
 
 def close(a: Any, b: Any, rel: float = 1e-7) -> bool:

@@ -1,0 +1,113 @@
+"""The second self-check of new generated code: on inputs nudged away from the traced ones.
+
+The first check runs the code on the call that traced it. Where two inputs happened to
+hold the same number then (``µ = μ = 1.0``), code that confuses them gives the right
+answer anyway. Here every input and argument gets its own small nudge, the traced graph
+is replayed by the engine on the nudged numbers (each op's forward from the op table,
+then ``backward``), and the code must agree. A nudge that changes a branch (a
+guard fails) or leaves an op's domain proves nothing either way and is skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from autograd import ops
+from autograd.compiler.ir import ALIAS, ARG, CONST, INPUT, Graph
+from autograd.data import MATH_ERRORS
+from autograd.errors import AutogradError
+from autograd.modes import enable_grad
+from autograd.value import Value, new_node
+
+GOLDEN = 0.6180339887498949
+
+
+def nudge(x: Any, k: int) -> Any:
+    """``x`` moved by a relative 1e-4 to 2e-4, different for each ``k``: x + δₖ·(1 + |x|)."""
+    step = 1e-4 * (1.0 + (k * GOLDEN) % 1.0)
+    return x + step * (1.0 + np.abs(x)) if isinstance(x, np.ndarray) else x + step * (1.0 + abs(x))
+
+
+def replay(graph: Graph, inputs: Sequence[Any], data: Sequence[Any]) -> tuple[Value, list[Value]]:
+    """The traced graph rebuilt by the engine on new input and argument data.
+
+    Returns the new output and the new leaves whose gradients the code returns (the
+    inputs', then the arguments', in the code's order)."""
+    twin: dict[int, Value] = {}
+    input_data = {id(n): x for n, x in zip(graph.inputs, inputs)}
+    get = twin.__getitem__
+    with enable_grad():
+        for node in graph.nodes:
+            if node.role == INPUT:
+                v = Value(input_data[id(node)])
+            elif node.role == ARG:
+                v = Value(data[node.slot])
+            elif node.role == CONST:
+                v = Value(node.data)
+            elif node.role == ALIAS:
+                assert node.source is not None
+                v = Value(twin[id(node.source.value)]._data)
+            else:  # the op's forward on the new data, recorded with the same operand slots
+                assert node.op is not None
+                operands = [get(id(p.value))._data for p in node.parents]
+                if node.op.kind is ops.WITH_CONSTANT:
+                    operands.append(node.constant)
+                traced = node.value
+                v = new_node(
+                    ops.call(node.op, *operands),
+                    node.op,
+                    _slot(traced._a, twin),
+                    _slot(traced._b, twin),
+                )
+            twin[id(node.value)] = v
+    wanted = [n for n in graph.inputs if n.wants_grad] + [n for n in graph.args if n.wants_grad]
+    return twin[id(graph.out.value)], [twin[id(n.value)] for n in wanted]
+
+
+def _slot(slot: Any, twin: dict[int, Value]) -> Any:
+    """A parent slot of a traced node (a Value, a tuple of them, a constant) in the replay
+    (``twin``: the replay's node for each traced one, by ``id``)."""
+    if isinstance(slot, Value):
+        return twin[id(slot)]
+    if isinstance(slot, tuple):
+        return tuple(twin[id(p)] for p in slot)
+    return slot
+
+
+def mismatch(
+    fn: Callable[..., Any],
+    graph: Graph,
+    data: Sequence[Any],
+    close: Callable[[Any, Any], bool],
+) -> str | None:
+    """What the code ``fn`` computed unlike the engine on nudged inputs, or None if it agreed
+    (or the nudge proved nothing)."""
+    inputs = [nudge(n.data, k) for k, n in enumerate(graph.inputs)]
+    nudged = [
+        nudge(x, len(inputs) + k) if isinstance(x, (float, np.ndarray)) else x
+        for k, x in enumerate(data)
+    ]
+    zeros = tuple(
+        np.zeros_like(n.value.grad) if isinstance(n.value.grad, np.ndarray) else 0.0
+        for n in graph.inputs
+        if n.wants_grad
+    )
+    with np.errstate(divide="raise", over="raise", invalid="raise", under="ignore"):
+        try:
+            out, leaves = replay(graph, inputs, nudged)
+            out.backward()  # the replay's own leaves: nobody else's gradients
+        except (*MATH_ERRORS, AutogradError):  # the nudge left an op's domain
+            return None
+        want = [leaf.grad for leaf in leaves]
+        try:
+            got_out, _, grads, arg_grads = fn(tuple(inputs), zeros, nudged)
+        except Exception:  # a guard failed (another branch), or the op's domain was left
+            return None
+    pairs = [(got_out, out._data), *zip([*grads, *arg_grads], want)]
+    for got, expected in pairs:
+        if not close(got, expected):
+            return f"{got!r} where the engine computed {expected!r} on nudged inputs"
+    return None
