@@ -120,7 +120,7 @@ class Compiled:
         """Seconds the last trace took, by phase: ``trace`` (running the function with the
         engine), ``generate`` (the code), ``compile`` (Python's compiler), ``engine
         backward`` (that call's gradients) and ``check`` (the new code against them)."""
-        self._variants: dict[Any, list[Variant]] = {}
+        self._variants: dict[Any, tuple[Variant, ...]] = {}
         self._engine_only: dict[Any, str] = {}
         self._last: Variant | None = None
         self._lock = threading.Lock()
@@ -201,16 +201,21 @@ class Compiled:
         with collector_paused():  # the trace makes many objects and no cycles
             start = time.perf_counter()
             trace = tracing.run(self.f, args, kwargs, self.static)
-            self.timings = {"trace": time.perf_counter() - start}
-            self.traces += 1
+            timings = {"trace": time.perf_counter() - start}
+            with self._lock:
+                self.traces += 1
             out, aux = split_result(trace.result, self.has_aux)
             if not isinstance(out, Value):
                 return out, data_of_structure(aux)
-            return self._compile_trace(trace, out, aux, flat, dry)
+            try:
+                return self._compile_trace(trace, out, aux, flat, dry, timings)
+            finally:
+                self.timings = timings  # whole: another thread may be reading the last one
 
     def _compile_trace(
-        self, trace: tracing.Trace, out: Value, aux: Any, flat: tracing.Flat, dry: bool
-    ) -> Any:
+        self, trace: tracing.Trace, out: Value, aux: Any, flat: tracing.Flat, dry: bool,
+        timings: dict[str, float],
+    ) -> Any:  # fmt: skip
         aux_values = list(_values_in(aux))
         value_slots = set(flat.value_slots)
         graph: ir.Graph | None = None
@@ -221,36 +226,39 @@ class Compiled:
             reason = f"the engine runs {_name(self.f)} because {exc}"
             if not trace.clock_moved:
                 self._engine_only[flat.key] = reason
-        timings = self.timings
         timings["generate"] = time.perf_counter() - clock
         reached = topological_order(out) if dry or flat.values else []
-        saved = [(v, v.grad) for v in reached if v.is_leaf] if dry else []
-        before = [n.value.grad for n in graph.inputs if n.wants_grad] if graph else []
+        inputs = [n for n in graph.inputs if n.wants_grad] if graph else []
         clock = time.perf_counter()
-        out.backward()  # the engine's pass: this call's gradients
-        timings["engine backward"] = time.perf_counter() - clock
-        if not dry:
-            self._return_arg_grads(trace, flat, reached)
-        result = (out._data, data_of_structure(aux))
-        try:
-            if graph is None:
-                return result
-            try:
-                variant = self._generate(graph, trace, flat, aux)
-                clock = time.perf_counter()
-                self._check(variant, graph, trace, flat, before)
-                timings["check"] = time.perf_counter() - clock
-            except _EngineOnly as exc:
-                self._engine_only[flat.key] = str(exc)
-                warnings.warn(str(exc), RuntimeWarning, stacklevel=3)
-                return result
-        finally:
+        with PASS_LOCK:  # no other thread's gradients land between these reads
+            saved = [(v, v.grad) for v in reached if v.is_leaf] if dry else []
+            before = [n.value.grad for n in inputs]
+            out.backward()  # the engine's pass: this call's gradients
+            expected = [n.value.grad for n in inputs]
+            if graph is not None:
+                for node in graph.nodes:
+                    if node.needs_grad:
+                        node.grad_kind = kind_of(node.value.grad)
+            if not dry:
+                self._return_arg_grads(trace, flat, reached)
             for v, g in saved:
                 v.grad = g
-        with self._lock:
-            variants = self._variants.setdefault(flat.key, [])
-            variants.insert(0, variant)
-            del variants[MAX_VARIANTS:]
+        timings["engine backward"] = time.perf_counter() - clock
+        result = (out._data, data_of_structure(aux))
+        if graph is None:
+            return result
+        try:
+            variant = self._generate(graph, trace, flat, aux, timings)
+            clock = time.perf_counter()
+            self._check(variant, graph, flat, before, expected)
+            timings["check"] = time.perf_counter() - clock
+        except _EngineOnly as exc:
+            self._engine_only[flat.key] = str(exc)
+            warnings.warn(str(exc), RuntimeWarning, stacklevel=3)
+            return result
+        with self._lock:  # a new tuple: calls in other threads go on reading the old one
+            variants = self._variants.get(flat.key, ())
+            self._variants[flat.key] = (variant, *variants)[:MAX_VARIANTS]
         self._last = variant
         return result
 
@@ -268,13 +276,11 @@ class Compiled:
                 v.grad = v.grad + leaf.grad
 
     def _generate(
-        self, graph: ir.Graph, trace: tracing.Trace, flat: tracing.Flat, aux: Any
-    ) -> Variant:
+        self, graph: ir.Graph, trace: tracing.Trace, flat: tracing.Flat, aux: Any,
+        timings: dict[str, float],
+    ) -> Variant:  # fmt: skip
         from autograd.compiler import layout
 
-        for node in graph.nodes:
-            if node.needs_grad:
-                node.grad_kind = kind_of(node.value.grad)
         name = _identifier_hint(self.f)
         clock = time.perf_counter()
         try:
@@ -286,7 +292,7 @@ class Compiled:
                 f"autograd.compile could not generate code for {_name(self.f)} "
                 f"({type(exc).__name__}: {exc}); the engine runs it instead"
             ) from exc
-        self.timings["generate"] += time.perf_counter() - clock
+        timings["generate"] += time.perf_counter() - clock
         clock = time.perf_counter()
         filename = f"<autograd.compile {escaped(_name(self.f))} #{next(_COUNTER)}>"
         namespace = dict(emitter.names.globals)
@@ -313,15 +319,16 @@ class Compiled:
             batched=graph.batched,
         )
         weakref.finalize(variant, linecache.cache.pop, filename, None)
-        self.timings["compile"] = time.perf_counter() - clock
+        timings["compile"] = time.perf_counter() - clock
         return variant
 
     def _check(
-        self, variant: Variant, graph: ir.Graph, trace: tracing.Trace, flat: tracing.Flat,
-        before: list[Any],
+        self, variant: Variant, graph: ir.Graph, flat: tracing.Flat, before: list[Any],
+        expected: list[Any],
     ) -> None:  # fmt: skip
         """Run the new code on the traced call and on nudged inputs (:mod:`.nudged`), and
-        compare with the engine's numbers."""
+        compare with the engine's numbers (``before``/``expected``: the inputs' gradients
+        before and after the engine's pass, read together under the pass lock)."""
         inputs = tuple(n.data for n in graph.inputs)
         try:
             errors = _FORWARD_ERRORS() if variant.batched else nullcontext()
@@ -332,7 +339,6 @@ class Compiled:
                 f"the code generated for {_name(self.f)} failed on the call that traced it "
                 f"({type(exc).__name__}: {exc}); the engine runs it instead"
             ) from exc
-        expected = [n.value.grad for n in graph.inputs if n.wants_grad]
         expected_args = [n.value.grad for n in graph.args if n.wants_grad]
         pairs = [(out, graph.out.data), *zip(grads, expected), *zip(arg_grads, expected_args)]
         pairs += [(a, n.data) for a, n in zip(aux, graph.aux)]
