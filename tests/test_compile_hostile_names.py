@@ -207,3 +207,18 @@ def test_the_self_check_catches_two_nodes_sharing_a_variable_when_values_coincid
     d = {"\u00b5": -5.0, "\u03bc": 1.0}
     assert step(d) == micro_minus_mu(d, Value(1.0)).data == 0.0
     assert step.source is None
+
+
+def test_a_number_whose_repr_is_code_is_written_as_the_number(canary: Path) -> None:
+    """A guard's other side, or a constant, of an int or float subclass with a hostile repr."""
+    payload = f"1 and open({str(canary)!r}, 'w')"
+    kinds = [type("SneakyInt", (int,), {"__repr__": lambda self: payload})]
+    kinds.append(type("SneakyFloat", (float,), {"__repr__": lambda self: payload}))
+    w = Value(2.0, label="w")
+    for kind in kinds:
+        step = ag.compile(lambda x, k=kind: w * x * k(3) if w > k(1) else -w * x)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            assert step(3.0) == 18.0 and step(4.0) == 24.0
+        assert "w > 1" in step.source.replace("w > 1.0", "w > 1")
+    assert not canary.exists()
