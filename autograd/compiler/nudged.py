@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 
 from autograd import ops
-from autograd.compiler.ir import ALIAS, ARG, CONST, INPUT, Graph
+from autograd.compiler.ir import ALIAS, ARG, INPUT, OP, Graph
 from autograd.data import MATH_ERRORS
+from autograd.dispatch import on_arrays
 from autograd.errors import AutogradError
 from autograd.modes import enable_grad
 from autograd.value import Value, new_node
@@ -36,45 +37,47 @@ def replay(graph: Graph, inputs: Sequence[Any], data: Sequence[Any]) -> tuple[Va
 
     Returns the new output and the new leaves whose gradients the code returns (the
     inputs', then the arguments', in the code's order)."""
-    twin: dict[int, Value] = {}
-    input_data = {id(n): x for n, x in zip(graph.inputs, inputs)}
+    twin: dict[int, Value] = {}  # the replay's node for each traced one, by id
     get = twin.__getitem__
+    input_data = {id(n): x for n, x in zip(graph.inputs, inputs)}
     with enable_grad():
         for node in graph.nodes:
-            if node.role == INPUT:
+            traced, role, op = node.value, node.role, node.op
+            if role == OP and op is not None:  # the op's forward on the new data, same slots
+                a, b = traced._a, traced._b
+                if op.kind is ops.NARY:
+                    a = tuple(map(get, map(id, a)))
+                    v = new_node(_forward(op, [p._data for p in a]), op, a)
+                elif op.kind is ops.WITH_CONSTANT:
+                    a = get(id(a))
+                    v = new_node(_forward(op, [a._data, b]), op, a, b)
+                elif op.kind is ops.UNARY:
+                    a = get(id(a))
+                    v = new_node(_forward(op, [a._data]), op, a)
+                else:
+                    a, b = get(id(a)), get(id(b))
+                    v = new_node(_forward(op, [a._data, b._data]), op, a, b)
+            elif role == INPUT:
                 v = Value(input_data[id(node)])
-            elif node.role == ARG:
+            elif role == ARG:
                 v = Value(data[node.slot])
-            elif node.role == CONST:
+            elif role == ALIAS and node.source is not None:
+                v = Value(get(id(node.source.value))._data)
+            else:  # a constant
                 v = Value(node.data)
-            elif node.role == ALIAS:
-                assert node.source is not None
-                v = Value(twin[id(node.source.value)]._data)
-            else:  # the op's forward on the new data, recorded with the same operand slots
-                assert node.op is not None
-                operands = [get(id(p.value))._data for p in node.parents]
-                if node.op.kind is ops.WITH_CONSTANT:
-                    operands.append(node.constant)
-                traced = node.value
-                v = new_node(
-                    ops.call(node.op, *operands),
-                    node.op,
-                    _slot(traced._a, twin),
-                    _slot(traced._b, twin),
-                )
-            twin[id(node.value)] = v
+            twin[id(traced)] = v
     wanted = [n for n in graph.inputs if n.wants_grad] + [n for n in graph.args if n.wants_grad]
-    return twin[id(graph.out.value)], [twin[id(n.value)] for n in wanted]
+    return get(id(graph.out.value)), [get(id(n.value)) for n in wanted]
 
 
-def _slot(slot: Any, twin: dict[int, Value]) -> Any:
-    """A parent slot of a traced node (a Value, a tuple of them, a constant) in the replay
-    (``twin``: the replay's node for each traced one, by ``id``)."""
-    if isinstance(slot, Value):
-        return twin[id(slot)]
-    if isinstance(slot, tuple):
-        return tuple(twin[id(p)] for p in slot)
-    return slot
+_FLOAT = {float}
+
+
+def _forward(op: ops.Op, xs: list[Any]) -> Any:
+    """The op's forward as the engine picks it: on floats, or on arrays if any operand is one."""
+    if set(map(type, xs)) == _FLOAT:
+        return op.forward(*xs)
+    return on_arrays(op.array_forward, *xs)
 
 
 def mismatch(
