@@ -19,11 +19,13 @@ import warnings
 from pathlib import Path
 from unittest.mock import patch
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import autograd as ag
+import nn
 from autograd import Value
 from autograd.compiler import identifiers
 from autograd.compiler.identifiers import RESERVED, Namer, escaped, identifier
@@ -221,4 +223,55 @@ def test_a_number_whose_repr_is_code_is_written_as_the_number(canary: Path) -> N
             warnings.simplefilter("error", RuntimeWarning)
             assert step(3.0) == 18.0 and step(4.0) == 24.0
         assert "w > 1" in step.source.replace("w > 1.0", "w > 1")
+    assert not canary.exists()
+
+
+def relabelled_mlp(labels: list[str]) -> nn.MLP:
+    model = nn.MLP(2, [4, 1], seed=0)
+    for i, p in enumerate(model.parameters()):
+        p.label = labels[i % len(labels)]
+    return model
+
+
+def rolled_loss(model: nn.MLP, X: np.ndarray, y: np.ndarray, labels: list[str]) -> Value:
+    """A per-sample sum (rolled into a loop), its terms and total labelled ``labels``."""
+    terms = []
+    for row, target in zip(X.tolist(), y.tolist()):
+        term = (1.0 - target * model(row)).relu()
+        term.label = labels[0]
+        terms.append(term)
+    total = ag.sum(terms)
+    total.label = labels[-1]
+    return total * (1.0 / len(terms))
+
+
+def fused_loss(model: nn.MLP, X: np.ndarray, y: np.ndarray, labels: list[str]) -> Value:
+    """The same in batched mode (layers fused into matrix products)."""
+    columns = [Value(np.ascontiguousarray(c), label=labels[0]) for c in X.T]
+    out = (1.0 - y * model(columns)).relu()
+    out.label = labels[-1]
+    return out.batch_mean()
+
+
+@pytest.mark.parametrize(("loss", "layout"), [(rolled_loss, "for "), (fused_loss, "W1 @ ")])
+def test_hostile_labels_in_loops_and_matrix_products(loss, layout, canary: Path) -> None:
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(12, 2)), np.where(rng.normal(size=12) > 0, 1.0, -1.0)
+    hostile = [p for p in payloads(canary) if p[0] in "\n\r"]
+    for labels in (["w"], hostile[:6], hostile[6:]):
+        model, ref = relabelled_mlp(labels), relabelled_mlp(labels)
+        step = ag.compile(lambda m=model, names=labels: loss(m, X, y, names))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            for _ in range(2):  # traced, then generated code
+                model.zero_grad()
+                ref.zero_grad()
+                got = step()
+                want = loss(ref, X, y, labels)
+                want.backward()
+                assert got == pytest.approx(want.data, rel=1e-12)
+                assert [p.grad for p in model.parameters()] == pytest.approx(
+                    [p.grad for p in ref.parameters()], rel=1e-12, abs=1e-15
+                )
+        assert layout in step.source
     assert not canary.exists()
