@@ -252,6 +252,7 @@ class Compiled:
             before = [n.value.grad for n in inputs]
             out.backward()  # the engine's pass: this call's gradients
             expected = [n.value.grad for n in inputs]
+            expected_args = [n.value.grad for n in graph.args if n.wants_grad] if graph else []
             if graph is not None:
                 for node in graph.nodes:
                     if node.needs_grad:
@@ -267,7 +268,7 @@ class Compiled:
         try:
             variant = self._generate(graph, trace, flat, aux, timings)
             clock = time.perf_counter()
-            self._check(variant, graph, flat, before, expected)
+            self._check(variant, graph, flat, before, expected + expected_args)
             timings["check"] = time.perf_counter() - clock
         except _EngineOnly as exc:
             self._engine_only[flat.key] = str(exc)
@@ -352,8 +353,9 @@ class Compiled:
         expected: list[Any],
     ) -> None:  # fmt: skip
         """Run the new code on the traced call and on nudged inputs (:mod:`.nudged`), and
-        compare with the engine's numbers (``before``/``expected``: the inputs' gradients
-        before and after the engine's pass, read together under the pass lock)."""
+        compare with the engine's numbers (``before``: the inputs' gradients before the
+        engine's pass, ``expected``: theirs and the Value arguments' after it, all read
+        under the pass lock)."""
         inputs = tuple(n.data for n in graph.inputs)
         try:
             errors = _FORWARD_ERRORS() if variant.batched else nullcontext()
@@ -364,8 +366,7 @@ class Compiled:
                 f"the code generated for {_name(self.f)} failed on the call that traced it "
                 f"({type(exc).__name__}: {exc}); the engine runs it instead"
             ) from exc
-        expected_args = [n.value.grad for n in graph.args if n.wants_grad]
-        pairs = [(out, graph.out.data), *zip(grads, expected), *zip(arg_grads, expected_args)]
+        pairs = [(out, graph.out.data), *zip([*grads, *arg_grads], expected)]
         pairs += [(a, n.data) for a, n in zip(aux, graph.aux)]
         differs = difference(pairs)
         if differs is None:
