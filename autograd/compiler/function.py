@@ -6,7 +6,10 @@ when traced) or a new structure traces again. Whatever the generated code cannot
 exactly as the engine, the engine does: anomaly mode, ``create_graph``, recording off,
 and any error inside the code (the engine's own :class:`DomainError` then reaches the
 user). Each new piece of code is checked against the engine's result of the call that
-traced it before it is ever used.
+traced it, and on inputs nudged from it (:mod:`.nudged`), before it is ever used. A call
+may come from any thread: the engine's pass of a trace and the gradients it is checked
+against are read under the pass lock, as generated code writes them. A graph of more than
+``max_nodes`` nodes is left to the engine.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from typing import Any
 import numpy as np
 
 from autograd.backward import PASS_LOCK, collector_paused
-from autograd.compiler import codegen, ir, tracing
+from autograd.compiler import codegen, ir, nudged, tracing
+from autograd.compiler.identifiers import escaped
 from autograd.compiler.symbolic import Kind, kind_of
 from autograd.data import MATH_ERRORS
 from autograd.graph import topological_order
@@ -39,6 +43,11 @@ _FLOAT = {float}
 
 MAX_VARIANTS = 8
 """Generated codes kept per input structure (one per combination of guard outcomes)."""
+
+MAX_NODES = 100_000
+"""The largest traced graph compiled unless ``max_nodes`` says otherwise: generating and
+compiling code takes about 5 KB of memory and 0.2 ms per node (100,000 nodes: 0.55 GB,
+20 s), while the engine runs any size."""
 
 
 class Retrace(Exception):
@@ -103,10 +112,14 @@ class Compiled:
     """
 
     def __init__(
-        self, f: Callable[..., Any], *, has_aux: bool = False, static_argnums: Any = ()
-    ) -> None:
+        self, f: Callable[..., Any], *, has_aux: bool = False, static_argnums: Any = (),
+        max_nodes: int = MAX_NODES,
+    ) -> None:  # fmt: skip
         if not callable(f):
             raise TypeError(f"autograd.compile needs a function, got {type(f).__name__}")
+        if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+            raise ValueError(f"max_nodes must be a positive whole number, got {max_nodes!r}")
+        self.max_nodes = max_nodes
         functools.update_wrapper(self, f)
         self.f = f
         self.has_aux = has_aux
@@ -119,7 +132,7 @@ class Compiled:
         """Seconds the last trace took, by phase: ``trace`` (running the function with the
         engine), ``generate`` (the code), ``compile`` (Python's compiler), ``engine
         backward`` (that call's gradients) and ``check`` (the new code against them)."""
-        self._variants: dict[Any, list[Variant]] = {}
+        self._variants: dict[Any, tuple[Variant, ...]] = {}
         self._engine_only: dict[Any, str] = {}
         self._last: Variant | None = None
         self._lock = threading.Lock()
@@ -200,58 +213,80 @@ class Compiled:
         with collector_paused():  # the trace makes many objects and no cycles
             start = time.perf_counter()
             trace = tracing.run(self.f, args, kwargs, self.static)
-            self.timings = {"trace": time.perf_counter() - start}
-            self.traces += 1
+            timings = {"trace": time.perf_counter() - start}
+            with self._lock:
+                self.traces += 1
             out, aux = split_result(trace.result, self.has_aux)
             if not isinstance(out, Value):
                 return out, data_of_structure(aux)
-            return self._compile_trace(trace, out, aux, flat, dry)
+            try:
+                return self._compile_trace(trace, out, aux, flat, dry, timings)
+            finally:
+                self.timings = timings  # whole: another thread may be reading the last one
 
     def _compile_trace(
-        self, trace: tracing.Trace, out: Value, aux: Any, flat: tracing.Flat, dry: bool
-    ) -> Any:
+        self, trace: tracing.Trace, out: Value, aux: Any, flat: tracing.Flat, dry: bool,
+        timings: dict[str, float],
+    ) -> Any:  # fmt: skip
         aux_values = list(_values_in(aux))
         value_slots = set(flat.value_slots)
         graph: ir.Graph | None = None
         clock = time.perf_counter()
+        reached = topological_order(out)
         try:
+            if len(reached) > self.max_nodes:
+                raise _EngineOnly(self._too_big(len(reached)))
             graph = ir.build(trace, out, aux_values, value_slots)
         except ir.Unsupported as exc:
             reason = f"the engine runs {_name(self.f)} because {exc}"
             if not trace.clock_moved:
                 self._engine_only[flat.key] = reason
-        timings = self.timings
+        except _EngineOnly as exc:
+            self._engine_only[flat.key] = str(exc)
+            warnings.warn(str(exc), RuntimeWarning, stacklevel=4)
         timings["generate"] = time.perf_counter() - clock
-        reached = topological_order(out) if dry or flat.values else []
-        saved = [(v, v.grad) for v in reached if v.is_leaf] if dry else []
-        before = [n.value.grad for n in graph.inputs if n.wants_grad] if graph else []
+        inputs = [n for n in graph.inputs if n.wants_grad] if graph else []
         clock = time.perf_counter()
-        out.backward()  # the engine's pass: this call's gradients
-        timings["engine backward"] = time.perf_counter() - clock
-        if not dry:
-            self._return_arg_grads(trace, flat, reached)
-        result = (out._data, data_of_structure(aux))
-        try:
-            if graph is None:
-                return result
-            try:
-                variant = self._generate(graph, trace, flat, aux)
-                clock = time.perf_counter()
-                self._check(variant, graph, trace, flat, before)
-                timings["check"] = time.perf_counter() - clock
-            except _EngineOnly as exc:
-                self._engine_only[flat.key] = str(exc)
-                warnings.warn(str(exc), RuntimeWarning, stacklevel=3)
-                return result
-        finally:
+        with PASS_LOCK:  # no other thread's gradients land between these reads
+            saved = [(v, v.grad) for v in reached if v.is_leaf] if dry else []
+            before = [n.value.grad for n in inputs]
+            out.backward()  # the engine's pass: this call's gradients
+            expected = [n.value.grad for n in inputs]
+            expected_args = [n.value.grad for n in graph.args if n.wants_grad] if graph else []
+            if graph is not None:
+                for node in graph.nodes:
+                    if node.needs_grad:
+                        node.grad_kind = kind_of(node.value.grad)
+            if not dry:
+                self._return_arg_grads(trace, flat, reached)
             for v, g in saved:
                 v.grad = g
-        with self._lock:
-            variants = self._variants.setdefault(flat.key, [])
-            variants.insert(0, variant)
-            del variants[MAX_VARIANTS:]
+        timings["engine backward"] = time.perf_counter() - clock
+        result = (out._data, data_of_structure(aux))
+        if graph is None:
+            return result
+        try:
+            variant = self._generate(graph, trace, flat, aux, timings)
+            clock = time.perf_counter()
+            self._check(variant, graph, flat, before, expected + expected_args)
+            timings["check"] = time.perf_counter() - clock
+        except _EngineOnly as exc:
+            self._engine_only[flat.key] = str(exc)
+            warnings.warn(str(exc), RuntimeWarning, stacklevel=3)
+            return result
+        with self._lock:  # a new tuple: calls in other threads go on reading the old one
+            variants = self._variants.get(flat.key, ())
+            self._variants[flat.key] = (variant, *variants)[:MAX_VARIANTS]
         self._last = variant
         return result
+
+    def _too_big(self, size: int) -> str:
+        return (
+            f"the engine runs {_name(self.f)} because its graph has {size:,} nodes, more than "
+            f"autograd.compile's limit of {self.max_nodes:,} (generating and compiling code "
+            "takes about 5 KB of memory and 0.2 ms per node); to compile it anyway, pass a "
+            "higher max_nodes= to autograd.compile, or compile a smaller piece of the work"
+        )
 
     def _return_arg_grads(
         self, trace: tracing.Trace, flat: tracing.Flat, order: list[Value]
@@ -267,13 +302,11 @@ class Compiled:
                 v.grad = v.grad + leaf.grad
 
     def _generate(
-        self, graph: ir.Graph, trace: tracing.Trace, flat: tracing.Flat, aux: Any
-    ) -> Variant:
+        self, graph: ir.Graph, trace: tracing.Trace, flat: tracing.Flat, aux: Any,
+        timings: dict[str, float],
+    ) -> Variant:  # fmt: skip
         from autograd.compiler import layout
 
-        for node in graph.nodes:
-            if node.needs_grad:
-                node.grad_kind = kind_of(node.value.grad)
         name = _identifier_hint(self.f)
         clock = time.perf_counter()
         try:
@@ -285,14 +318,19 @@ class Compiled:
                 f"autograd.compile could not generate code for {_name(self.f)} "
                 f"({type(exc).__name__}: {exc}); the engine runs it instead"
             ) from exc
-        self.timings["generate"] += time.perf_counter() - clock
+        timings["generate"] += time.perf_counter() - clock
         clock = time.perf_counter()
-        filename = f"<autograd.compile {_name(self.f)} #{next(_COUNTER)}>"
-        code = compile(source, filename, "exec")
+        filename = f"<autograd.compile {escaped(_name(self.f))} #{next(_COUNTER)}>"
         namespace = dict(emitter.names.globals)
         namespace["_Retrace"] = Retrace
         namespace["__name__"] = f"autograd.compiled.{emitter.function_name}"
-        exec(code, namespace)
+        try:  # defines the function; a failure is a bug of ours, as above
+            exec(compile(source, filename, "exec"), namespace)
+        except Exception as exc:
+            raise _EngineOnly(
+                f"autograd.compile generated code for {_name(self.f)} that Python could not "
+                f"compile ({type(exc).__name__}: {exc}); the engine runs it instead"
+            ) from exc
         fn = namespace[emitter.function_name]
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         variant = Variant(
@@ -307,14 +345,17 @@ class Compiled:
             batched=graph.batched,
         )
         weakref.finalize(variant, linecache.cache.pop, filename, None)
-        self.timings["compile"] = time.perf_counter() - clock
+        timings["compile"] = time.perf_counter() - clock
         return variant
 
     def _check(
-        self, variant: Variant, graph: ir.Graph, trace: tracing.Trace, flat: tracing.Flat,
-        before: list[Any],
+        self, variant: Variant, graph: ir.Graph, flat: tracing.Flat, before: list[Any],
+        expected: list[Any],
     ) -> None:  # fmt: skip
-        """Run the new code on the traced call and compare with the engine's numbers."""
+        """Run the new code on the traced call and on nudged inputs (:mod:`.nudged`), and
+        compare with the engine's numbers (``before``: the inputs' gradients before the
+        engine's pass, ``expected``: theirs and the Value arguments' after it, all read
+        under the pass lock)."""
         inputs = tuple(n.data for n in graph.inputs)
         try:
             errors = _FORWARD_ERRORS() if variant.batched else nullcontext()
@@ -325,20 +366,31 @@ class Compiled:
                 f"the code generated for {_name(self.f)} failed on the call that traced it "
                 f"({type(exc).__name__}: {exc}); the engine runs it instead"
             ) from exc
-        expected = [n.value.grad for n in graph.inputs if n.wants_grad]
-        expected_args = [n.value.grad for n in graph.args if n.wants_grad]
-        pairs = [(out, graph.out.data), *zip(grads, expected), *zip(arg_grads, expected_args)]
+        pairs = [(out, graph.out.data), *zip([*grads, *arg_grads], expected)]
         pairs += [(a, n.data) for a, n in zip(aux, graph.aux)]
-        numbers = [(a, b) for a, b in pairs if type(a) is float and type(b) is float]
-        others = [(a, b) for a, b in pairs if not (type(a) is float and type(b) is float)]
-        if numbers:
-            others.append((np.array([a for a, _ in numbers]), np.array([b for _, b in numbers])))
-        for got, want in others:
-            if not close(got, want):
-                raise _EngineOnly(
-                    f"the code generated for {_name(self.f)} computed {got!r} where the engine "
-                    f"computed {want!r}; the engine runs it instead (please report this)"
-                )
+        differs = difference(pairs)
+        if differs is None:
+            differs = difference(nudged.pairs(variant.fn, graph, flat.data))
+            differs = differs and f"{differs} on nudged inputs"
+        if differs:
+            raise _EngineOnly(
+                f"the code generated for {_name(self.f)} computed {differs}; the engine runs "
+                "it instead (please report this)"
+            )
+
+
+def difference(pairs: list[tuple[Any, Any]]) -> str | None:
+    """The first pair ``(code's, engine's)`` that is not :func:`close`, described, or None.
+
+    Single numbers are compared together, on the scale of the largest (a gradient of
+    1e-17 where the engine's is -1e-17, next to one of 1, is rounding)."""
+    numbers = [(a, b) for a, b in pairs if type(a) is float and type(b) is float]
+    others = [(a, b) for a, b in pairs if not (type(a) is float and type(b) is float)]
+    if numbers:
+        others.append((np.array([a for a, _ in numbers]), np.array([b for _, b in numbers])))
+    return next(
+        (f"{g!r} where the engine computed {w!r}" for g, w in others if not close(g, w)), None
+    )
 
 
 def close(a: Any, b: Any, rel: float = 1e-7) -> bool:
