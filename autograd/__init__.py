@@ -20,10 +20,12 @@ The public API, re-exported here:
   (PyTorch is optional and imported only when it is called);
 * :func:`compile` — trace a training step once, then run generated forward-and-backward
   code (:mod:`autograd.compiler`);
-* :mod:`autograd.ops` — the op table, one entry per primitive.
+* :mod:`autograd.ops` — the op table, one entry per primitive;
+* :mod:`autograd.explain` — what the views ask the engine: local partials and their
+  formulas, operands, names and the number format, gradient shares, tangents.
 """
 
-from autograd import ops
+from autograd import explain, ops
 from autograd.backward import gradients
 from autograd.compiler import compile
 from autograd.data import data_of
@@ -61,6 +63,7 @@ __all__ = [
     "detect_anomaly",
     "dot",
     "enable_grad",
+    "explain",
     "format_number",
     "grad",
     "gradcheck",

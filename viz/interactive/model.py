@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from autograd import Value, format_number
-from autograd.shares import sum_text
+from autograd.explain import sum_text
 from viz.interactive import sources
 
 Direction = Literal["forward", "backward", "both"]
