@@ -15,6 +15,8 @@ The public API, re-exported here:
   per thread and per async task, usable as decorators;
 * :func:`names`, :func:`format_number` — one name per node and one number format,
   shared by every view (stepper, table, drawings, compiled code);
+* :func:`nudge` — what a gradient means: the loss's change when a leaf moves by h,
+  next to ``grad·h`` (:class:`NudgeTable`);
 * :func:`data_of` — the number or array behind a Value (anything else unchanged);
 * :func:`to_torch` — the graph rebuilt as PyTorch operations, to compare gradients
   (PyTorch is optional and imported only when it is called);
@@ -43,6 +45,7 @@ from autograd.modes import (
 )
 from autograd.naming import format_number, names
 from autograd.nary import dot, mean, sum
+from autograd.nudging import NudgeTable, nudge
 from autograd.stepping import Backprop, Forward, ForwardStep, Step
 from autograd.torch_bridge import to_torch
 from autograd.value import Value
@@ -56,6 +59,7 @@ __all__ = [
     "Forward",
     "ForwardStep",
     "GradcheckError",
+    "NudgeTable",
     "Step",
     "Value",
     "compile",
@@ -77,6 +81,7 @@ __all__ = [
     "names",
     "no_grad",
     "node_group",
+    "nudge",
     "ops",
     "sum",
     "to_torch",

@@ -10,10 +10,14 @@ engine, in one public module. ``viz`` imports only from here and from :mod:`auto
   :func:`check_precision`.
 * Gradient shares along edges: :func:`shares`, :func:`sum_text`, :data:`MAX_TERMS`.
 * Forward mode: :func:`tangents`, the sweep :func:`autograd.jvp` runs.
+* What a gradient means: :func:`nudge` (:class:`NudgeTable` of :class:`NudgeRow`) and
+  :func:`reevaluate`, the forward pass replayed for new leaf data.
 """
 
 from autograd.backward import local_partials, reduce_to
 from autograd.naming import DEFAULT_PRECISION, check_precision, format_number, names, operand
+from autograd.nudging import NudgeRow, NudgeTable, nudge
+from autograd.replay import reevaluate
 from autograd.shares import MAX_TERMS, shares, sum_text
 from autograd.stepping import expression, partial_formula
 from autograd.tangents import tangents
@@ -21,14 +25,18 @@ from autograd.tangents import tangents
 __all__ = [
     "DEFAULT_PRECISION",
     "MAX_TERMS",
+    "NudgeRow",
+    "NudgeTable",
     "check_precision",
     "expression",
     "format_number",
     "local_partials",
     "names",
+    "nudge",
     "operand",
     "partial_formula",
     "reduce_to",
+    "reevaluate",
     "shares",
     "sum_text",
     "tangents",

@@ -3,6 +3,7 @@
 from viz.plots.activations import plot_activations
 from viz.plots.decision_boundary import plot_decision_boundary
 from viz.plots.history import plot_history
+from viz.plots.nudge import plot_nudge
 from viz.plots.perceptron import plot_perceptron_epochs
 from viz.plots.prediction_signs import plot_prediction_signs
 from viz.plots.regression import plot_regression
@@ -12,6 +13,7 @@ __all__ = [
     "plot_activations",
     "plot_decision_boundary",
     "plot_history",
+    "plot_nudge",
     "plot_perceptron_epochs",
     "plot_prediction_signs",
     "plot_regression",
