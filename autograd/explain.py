@@ -11,13 +11,14 @@ engine, in one public module. ``viz`` imports only from here and from :mod:`auto
 * Gradient shares along edges: :func:`shares`, :func:`sum_text`, :data:`MAX_TERMS`.
 * Forward mode: :func:`tangents`, the sweep :func:`autograd.jvp` runs.
 * What a gradient means: :func:`nudge` (:class:`NudgeTable` of :class:`NudgeRow`) and
-  :func:`reevaluate`, the forward pass replayed for new leaf data.
+  :func:`reevaluate` and :func:`replayed`, the forward pass replayed for new leaf data
+  (data only, or a recorded copy of the graph).
 """
 
 from autograd.backward import local_partials, reduce_to
 from autograd.naming import DEFAULT_PRECISION, check_precision, format_number, names, operand
 from autograd.nudging import NudgeRow, NudgeTable, nudge
-from autograd.replay import reevaluate
+from autograd.replay import reevaluate, replayed
 from autograd.shares import MAX_TERMS, shares, sum_text
 from autograd.stepping import expression, partial_formula
 from autograd.tangents import tangents
@@ -37,6 +38,7 @@ __all__ = [
     "partial_formula",
     "reduce_to",
     "reevaluate",
+    "replayed",
     "shares",
     "sum_text",
     "tangents",
