@@ -10,12 +10,17 @@ engine, in one public module. ``viz`` imports only from here and from :mod:`auto
   :func:`check_precision`.
 * Gradient shares along edges: :func:`shares`, :func:`sum_text`, :data:`MAX_TERMS`.
 * Forward mode: :func:`tangents`, the sweep :func:`autograd.jvp` runs.
+* The op table as JavaScript, for pages that recompute a graph: :func:`javascript`
+  (a :class:`Script`;
+  :class:`NotTranslatable` when an op has no JS form).
 * What a gradient means: :func:`nudge` (:class:`NudgeTable` of :class:`NudgeRow`) and
   :func:`reevaluate` and :func:`replayed`, the forward pass replayed for new leaf data
   (data only, or a recorded copy of the graph).
 """
 
 from autograd.backward import local_partials, reduce_to
+from autograd.javascript import NotTranslatable, Script
+from autograd.javascript import script as javascript
 from autograd.naming import DEFAULT_PRECISION, check_precision, format_number, names, operand
 from autograd.nudging import NudgeRow, NudgeTable, nudge
 from autograd.replay import reevaluate, replayed
@@ -26,11 +31,14 @@ from autograd.tangents import tangents
 __all__ = [
     "DEFAULT_PRECISION",
     "MAX_TERMS",
+    "NotTranslatable",
     "NudgeRow",
     "NudgeTable",
+    "Script",
     "check_precision",
     "expression",
     "format_number",
+    "javascript",
     "local_partials",
     "names",
     "nudge",

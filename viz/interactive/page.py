@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from autograd import Value
 from viz.errors import GraphTooLargeError
-from viz.interactive import checks, layers, sources
+from viz.interactive import checks, layers, nudge, sources
 from viz.interactive.html import asset, document, esc, json_script, write
 from viz.interactive.model import DIRECTIONS, Direction, Timeline, timeline
 from viz.interactive.svg import graph_svg
@@ -106,6 +106,7 @@ class Stepper:
             check_size(self.root, max_nodes, LAYERS_HINT)
         checks.scalar_graph(self.root, "viz.stepper")
         self.frames: list[str] = []
+        self.nudge_script = ""
         if self.style == "edges":
             self.data, self.svg = self._edges(backend, max_nodes)
         else:
@@ -125,6 +126,8 @@ class Stepper:
             drawn = graph_svg(self.root, precision=self.precision,
                               grads=self.direction != "forward", backend=backend,
                               max_nodes=max_nodes)  # fmt: skip
+            nudging = not self.quiz and self.direction != "forward"  # gradients to compare
+            found = nudge.program(order, self.precision) if nudging else None
         edges = []
         seen: dict[tuple[int, int], int] = {}
         for parent, child, _ in drawn.edges:
@@ -138,6 +141,8 @@ class Stepper:
                           "formula": tl.formulas.get((child, k), "")})  # fmt: skip
         data = _data(tl, self, order)
         data["edges"] = edges
+        if found is not None:  # a control per leaf; both passes rerun in the browser
+            data["nudge"], self.nudge_script = found
         data["svgSize"] = [round(x, 1) for x in drawn.size]
         return data, drawn.markup()
 
@@ -269,6 +274,7 @@ def _markup(st: Stepper, uid: str, standalone: bool, inline_css: bool) -> str:
         '<div class="cr-side">',
         '<pre class="cr-text"></pre>',
         _quiz_box() if data.get("quiz") else "",
+        nudge.panel(data["nudge"], [n["name"] for n in data["nodes"]]) if data.get("nudge") else "",
         _table(data["table"]),
         "</div></div>",
         '<div class="cr-help">keys: ← → step, Home / End first / last, space play / pause.'
@@ -277,7 +283,9 @@ def _markup(st: Stepper, uid: str, standalone: bool, inline_css: bool) -> str:
         ' <span class="cr-key-bwd">red: gradients</span>, ? = not computed yet.</div>',
         '<div class="cr-tip" hidden></div>',
         json_script(data, "cr-data"),
+        f"<script>{st.nudge_script}</script>" if st.nudge_script else "",
         f"<script>{asset('stepper.js')}</script>",
+        f"<script>{asset('nudge.js')}</script>" if st.nudge_script else "",
         "</div>",
     ]
     return "\n".join(p for p in parts if p)

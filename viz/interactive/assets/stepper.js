@@ -155,6 +155,7 @@
     }
 
     function go(target) {
+      if (root.getAttribute("data-cr-nudged")) return false;  // nudge.js: reset to step again
       target = Math.max(0, Math.min(last, target));
       var q = target > state.step ? question(target) : null;
       if (q !== null) {
@@ -360,6 +361,9 @@
     if (root.getAttribute("data-standalone") === "1") document.addEventListener("keydown", onKey);
     else root.addEventListener("keydown", onKey);
 
+    // for nudge.js, which rewrites the final state's numbers and shows it
+    root.crStepper = { data: data, show: show, stop: stop, last: last,
+                       step: function () { return state.step; } };
     fit(true);
     show(Math.max(0, Math.min(last, data.start || 0)));
     if (window.requestAnimationFrame) {  // once the page has its final layout (scrollbars)
