@@ -61,6 +61,10 @@ def stepper(
       group, one step per layer: for graphs over ``max_nodes`` nodes).
     * ``start``: the step the page opens at (0: before the first).
 
+    With gradients and no quiz, every leaf gets a field: a new value reruns both
+    passes in the browser (JavaScript generated from the op table) and shows ΔL next
+    to ``grad·h``.
+
     The passes run once, here, from zero gradients; the graph's gradients are put
     back afterwards. ``.save(path)`` writes the page; Jupyter shows it inline.
     """

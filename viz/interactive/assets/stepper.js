@@ -1,7 +1,8 @@
 /* chainrule stepper: plays the timeline in its <script type="application/json" class="cr-data">.
  *
- * Every number comes from that JSON (written by viz.interactive.model): the page
- * computes nothing, it only looks up what each label shows at the current step.
+ * Every number comes from that JSON (written by viz.interactive.model): stepping
+ * computes nothing, it only looks up what each label shows at the current step (a
+ * nudged leaf is recomputed by nudge.js, which rewrites those numbers).
  * Each stepper is a <div class="chainrule-stepper">; this script mounts every one
  * not mounted yet, so several steppers share a notebook without interfering.
  */
