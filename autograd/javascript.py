@@ -236,14 +236,11 @@ def _traced(
     """``fn`` on symbols as numbers, then ``array_fn`` (default ``fn``) on symbols as arrays:
     the result(s) as JS."""
     failure: NotTranslatable | None = None
-    for array in (False, True):
-        if array and array_fn is not None:
-            fn = array_fn
+    for array, function in ((False, fn), (True, array_fn or fn)):
         operands = [Js(f"a{i}", array) for i in range(n)]
         try:
-            result = fn(*operands, Js("out", array)) if with_out else fn(*operands)
-            values = result if with_out else (result,)
-            return [_result(v) for v in values]
+            result = function(*operands, Js("out", array)) if with_out else function(*operands)
+            return [_result(v) for v in (result if with_out else (result,))]
         except NotTranslatable as exc:
             failure = exc
         except (TypeError, ValueError, AttributeError) as exc:  # a call the symbols cannot take
