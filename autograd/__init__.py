@@ -18,15 +18,19 @@ The public API, re-exported here:
   per thread and per async task, usable as decorators;
 * :func:`names`, :func:`format_number` — one name per node and one number format,
   shared by every view (stepper, table, drawings, compiled code);
+* :func:`nudge` — what a gradient means: the loss's change when a leaf moves by h,
+  next to ``grad·h`` (:class:`NudgeTable`);
 * :func:`data_of` — the number or array behind a Value (anything else unchanged);
 * :func:`to_torch` — the graph rebuilt as PyTorch operations, to compare gradients
   (PyTorch is optional and imported only when it is called);
 * :func:`compile` — trace a training step once, then run generated forward-and-backward
   code (:mod:`autograd.compiler`);
-* :mod:`autograd.ops` — the op table, one entry per primitive.
+* :mod:`autograd.ops` — the op table, one entry per primitive;
+* :mod:`autograd.explain` — what the views ask the engine: local partials and their
+  formulas, operands, names and the number format, gradient shares, tangents.
 """
 
-from autograd import ops
+from autograd import explain, ops
 from autograd.backward import gradients
 from autograd.compiler import compile
 from autograd.data import data_of
@@ -46,7 +50,7 @@ from autograd.modes import (
 )
 from autograd.naming import format_number, names
 from autograd.nary import dot, mean, sum
-from autograd.nudge import NudgeTable, nudge
+from autograd.nudging import NudgeTable, nudge
 from autograd.stepping import Backprop, Forward, ForwardStep, Step
 from autograd.torch_bridge import to_torch
 from autograd.value import Value
@@ -71,6 +75,7 @@ __all__ = [
     "detect_anomaly",
     "dot",
     "enable_grad",
+    "explain",
     "format_number",
     "grad",
     "gradcheck",

@@ -23,14 +23,9 @@ from typing import Any
 import numpy as np
 
 from autograd import ops
-from autograd.backward import (
-    gradients,
-    local_partials,
-    reduce_to,
-    undefined_derivative,
-    zero_like,
-)
-from autograd.data import MATH_ERRORS, as_data, data_of
+from autograd import tangents as forward_mode
+from autograd.backward import gradients, zero_like
+from autograd.data import as_data, data_of
 from autograd.graph import topological_order
 from autograd.modes import enable_grad
 from autograd.value import Value, apply
@@ -179,15 +174,5 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
         out = output_of(result)
         if out is None:
             return result, 0.0
-        order = topological_order(out)
-        with np.errstate(divide="raise", invalid="raise", over="ignore", under="ignore"):
-            for node in order:
-                if node.is_leaf or not any(p in tangent for p in node.parents):
-                    continue  # nothing flows into it from the primals
-                try:
-                    partials = local_partials(node, symbolic=keep)
-                except MATH_ERRORS as exc:
-                    raise undefined_derivative(node, exc) from None
-                terms = [d * tangent[p] for p, d in zip(node.parents, partials) if p in tangent]
-                tangent[node] = reduce_to(node.data, terms[0] if len(terms) == 1 else sum(terms))
+        tangent = forward_mode.tangents(topological_order(out), tangent, symbolic=keep)
         return _plain(out, keep), _plain(tangent.get(out, zero_like(out)), keep)

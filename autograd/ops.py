@@ -11,7 +11,11 @@ Each :class:`Op` gives
   explanations and the derivative labels in drawings;
 * ``formulas``: the partials as text, for explanations;
 * ``sample`` and ``kinks``: where the op is smooth with derivatives of order one,
-  for the property tests and :mod:`autograd.testing`.
+  for the property tests and :mod:`autograd.testing`;
+* ``expression`` and ``partial_expressions``, only where ``forward`` or ``partials``
+  branch on the value (a domain check, a special case at 0): the same maps as plain
+  arithmetic, for code generators that cannot call Python (:mod:`autograd.javascript`).
+  The test suite checks them against ``forward`` and ``partials`` on ``sample``.
 
 A new primitive is one ``Op(...)`` below plus its name in :data:`TABLE`; the test
 suite checks every entry of :func:`table` against finite differences.
@@ -71,6 +75,8 @@ class Op:
     kinks: tuple[float, ...] = ()
     base: Op | None = None
     position: int = 1
+    expression: Callable[..., Any] | None = None
+    partial_expressions: Callable[..., tuple[Any, ...]] | None = None
 
     def __post_init__(self) -> None:
         if self.array_forward is None:
@@ -222,6 +228,11 @@ def _times_log(out: Any, a: Any) -> Any:
     return out * call(LOG, a)
 
 
+def _out_times_log(out: Any, a: Any) -> Any:
+    """aᵇ·ln a as one expression (for :attr:`Op.partial_expressions`; no case at a = 0)."""
+    return out * call(LOG, a)
+
+
 def _dot_forward(*xs: Any) -> Any:
     n = len(xs) // 2
     total = sum(map(operator.mul, xs[:n], xs[n : 2 * n]))
@@ -316,6 +327,8 @@ POWV = Op(
     doc="a ** b for a Value exponent;  ∂/∂a = b·a^(b-1),  ∂/∂b = aᵇ·ln a (0 where a = 0)",
     domain="a > 0, or a = 0 with b > 0 (a Value exponent needs a non-negative base)",
     sample=(POSITIVE, ((-2.0, 2.0),)),
+    expression=lambda a, b: a**b,
+    partial_expressions=lambda a, b, out: (b * a ** (b - 1.0), _out_times_log(out, a)),
 )
 EXP = Op(
     name="exp",
@@ -481,6 +494,7 @@ def power(n: float) -> Op:
         doc=f"a ** {n:g};  ∂/∂a = {n:g}·a^{n - 1:g}",
         domain=domain,
         sample=(ANY if integer and n >= 0 else NONZERO if integer else POSITIVE,),
+        expression=lambda a: a**n,
     )
 
 
@@ -526,6 +540,14 @@ def with_constant(base: Op, position: int) -> Op:
     else:  # c op x
         forward, array_forward = (lambda x, c: f(c, x)), (lambda x, c: af(c, x))
         partials = partials_left
+    expression = partial_expressions = None
+    if base.expression is not None and base.partial_expressions is not None:
+        e, pe = base.expression, base.partial_expressions
+        if position == 1:
+            expression, partial_expressions = e, (lambda x, c, out: pe(x, c, out)[:1])
+        else:
+            expression = lambda x, c: e(c, x)  # noqa: E731
+            partial_expressions = lambda x, c, out: pe(c, x, out)[1:]  # noqa: E731
     return Op(
         name=base.name,
         symbol=base.symbol,
@@ -540,6 +562,8 @@ def with_constant(base: Op, position: int) -> Op:
         kinks=base.kinks,
         base=base,
         position=position,
+        expression=expression,
+        partial_expressions=partial_expressions,
     )
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 import autograd
 from autograd import Backprop, Forward, LayerBackprop, Value
-from autograd.naming import DEFAULT_PRECISION, check_precision
+from autograd.explain import DEFAULT_PRECISION, check_precision
 from viz.drawing import Drawing
 from viz.errors import GraphTooLargeError
 from viz.fanout import Shares

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from autograd import data_of, format_number
-from autograd.shares import MAX_TERMS, shares, sum_text
+from autograd.explain import MAX_TERMS, shares, sum_text
 from viz.walk import GraphView, StepState
 
 Edge = tuple[int, int, int]

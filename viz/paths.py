@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value, gradients
-from autograd.backward import local_partials, reduce_to
-from autograd.naming import operand
-from autograd.shares import sum_text
+from autograd.explain import local_partials, operand, reduce_to, sum_text
 from viz.labels import number
 from viz.walk import GraphView
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from autograd import Value, topological_order
-from autograd.backward import local_partials
+from autograd.explain import local_partials
 
 Grads = dict[Value, float]
 

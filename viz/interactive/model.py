@@ -8,7 +8,7 @@ come). A value used more than once also gets, per arrow, the share that arrow
 carries back and the step it arrives at, and the text of its sum after each
 arrival (``x.grad = 3 + ?``, then ``x.grad = 3 + 3 = 6``: the stepper's own
 :meth:`autograd.stepping.Term.sum_so_far`). The page only looks these up; it
-computes nothing itself.
+computes nothing itself, except when a leaf is nudged (:mod:`viz.interactive.nudge`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from autograd import Value, format_number
-from autograd.shares import sum_text
+from autograd.explain import sum_text
 from viz.interactive import sources
 
 Direction = Literal["forward", "backward", "both"]

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from autograd import Value
 from viz.errors import GraphTooLargeError
-from viz.interactive import checks, layers, sources
+from viz.interactive import checks, layers, nudge, sources
 from viz.interactive.html import asset, document, esc, json_script, write
 from viz.interactive.model import DIRECTIONS, Direction, Timeline, timeline
 from viz.interactive.svg import graph_svg
@@ -61,6 +61,10 @@ def stepper(
     * ``style``: ``"edges"`` (every value, Figure 9.3) or ``"layers"`` (one box per
       group, one step per layer: for graphs over ``max_nodes`` nodes).
     * ``start``: the step the page opens at (0: before the first).
+
+    With gradients and no quiz, every leaf gets a field: a new value reruns both
+    passes in the browser (JavaScript generated from the op table) and shows ΔL next
+    to ``grad·h``.
 
     The passes run once, here, from zero gradients; the graph's gradients are put
     back afterwards. ``.save(path)`` writes the page; Jupyter shows it inline.
@@ -105,6 +109,7 @@ class Stepper:
             check_size(self.root, max_nodes, LAYERS_HINT)
         checks.scalar_graph(self.root, "viz.stepper")
         self.frames: list[str] = []
+        self.nudge_script = ""
         if self.style == "edges":
             self.data, self.svg = self._edges(backend, max_nodes)
         else:
@@ -124,6 +129,8 @@ class Stepper:
             drawn = graph_svg(self.root, precision=self.precision,
                               grads=self.direction != "forward", backend=backend,
                               max_nodes=max_nodes)  # fmt: skip
+            nudging = not self.quiz and self.direction != "forward"  # gradients to compare
+            found = nudge.program(order, self.precision) if nudging else None
         edges = []
         seen: dict[tuple[int, int], int] = {}
         for parent, child, _ in drawn.edges:
@@ -137,6 +144,8 @@ class Stepper:
                           "formula": tl.formulas.get((child, k), "")})  # fmt: skip
         data = _data(tl, self, order)
         data["edges"] = edges
+        if found is not None:  # a control per leaf; both passes rerun in the browser
+            data["nudge"], self.nudge_script = found
         data["svgSize"] = [round(x, 1) for x in drawn.size]
         return data, drawn.markup()
 
@@ -298,6 +307,7 @@ def _markup(
         '<div class="cr-side">',
         '<pre class="cr-text"></pre>',
         _quiz_box() if data.get("quiz") else "",
+        nudge.panel(data["nudge"], [n["name"] for n in data["nodes"]]) if data.get("nudge") else "",
         _table(data["table"]),
         "</div></div>",
         '<div class="cr-help">keys: ← → step, Home / End first / last, space play / pause.'
@@ -307,7 +317,9 @@ def _markup(
         '<div class="cr-tip" hidden></div>',
         "</div>",
         json_script(data, "cr-data"),
+        f"<script>{st.nudge_script}</script>" if st.nudge_script else "",
         f"<script>{asset('stepper.js')}</script>",
+        f"<script>{asset('nudge.js')}</script>" if st.nudge_script else "",
         "</div>",
     ]
     return "\n".join(p for p in parts if p)

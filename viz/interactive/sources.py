@@ -20,18 +20,17 @@ from contextlib import contextmanager
 from typing import Any
 
 import autograd
-from autograd import Backprop, Forward, Value, topological_order
-from autograd import stepping as _stepping
+from autograd import Backprop, Forward, Value, explain, topological_order
 
 
-def names(root: Value, precision: int = autograd.naming.DEFAULT_PRECISION) -> dict[Value, str]:
+def names(root: Value, precision: int = explain.DEFAULT_PRECISION) -> dict[Value, str]:
     """One name per node of ``root``'s graph, shared by every view."""
     return autograd.names(root, precision=precision)
 
 
 def expression(node: Value, node_names: dict[Value, str]) -> str:
     """``q + z`` or ``tanh(q)``: how ``node`` is computed from its parents."""
-    return _stepping.expression(node, node_names)
+    return explain.expression(node, node_names)
 
 
 def backprop(root: Value, precision: int) -> Backprop:

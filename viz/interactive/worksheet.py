@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from autograd import Value, topological_order
-from autograd.shares import sum_text
+from autograd.explain import sum_text
 from viz.interactive import checks, sources
 from viz.interactive.html import asset, document, esc, write
 from viz.interactive.page import MAX_PRECISION

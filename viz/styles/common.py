@@ -8,8 +8,7 @@ from typing import Any
 import graphviz
 
 from autograd import Value
-from autograd.backward import local_partials
-from autograd.stepping import partial_formula
+from autograd.explain import local_partials, partial_formula
 from viz.fanout import Shares, room_text
 from viz.labels import number
 from viz.textwidth import width

@@ -1,7 +1,8 @@
 /* chainrule stepper: plays the timeline in its <script type="application/json" class="cr-data">.
  *
- * Every number comes from that JSON (written by viz.interactive.model): the page
- * computes nothing, it only looks up what each label shows at the current step.
+ * Every number comes from that JSON (written by viz.interactive.model): stepping
+ * computes nothing, it only looks up what each label shows at the current step (a
+ * nudged leaf is recomputed by nudge.js, which rewrites those numbers).
  * Each stepper is a <div class="chainrule-stepper">; this script mounts every one
  * not mounted yet, so several steppers share a notebook without interfering.
  */
@@ -166,6 +167,7 @@
     }
 
     function go(target) {
+      if (root.getAttribute("data-cr-nudged")) return false;  // nudge.js: reset to step again
       target = Math.max(0, Math.min(last, target));
       var q = target > state.step ? question(target) : null;
       if (q !== null) {
@@ -380,6 +382,9 @@
     if (root.getAttribute("data-standalone") === "1") document.addEventListener("keydown", onKey);
     else root.addEventListener("keydown", onKey);
 
+    // for nudge.js, which rewrites the final state's numbers and shows it
+    root.crStepper = { data: data, show: show, stop: stop, last: last,
+                       step: function () { return state.step; } };
     fit(true);
     show(Math.max(0, Math.min(last, data.start || 0)));
     if (window.requestAnimationFrame) {  // once the page has its final layout (scrollbars)
