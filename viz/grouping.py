@@ -8,8 +8,8 @@ network), not as deep as parallel parts (the neurons of one layer).
 
 from __future__ import annotations
 
-from autograd import layered
-from autograd.layered import cut
+from autograd import explain
+from autograd.explain import cut
 from viz.walk import GraphView
 
 __all__ = ["cut", "default_depth", "natural"]
@@ -21,5 +21,5 @@ def natural(key: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def default_depth(view: GraphView) -> int | None:
-    """The depth at which groups become boxes (:func:`autograd.layered.default_depth`)."""
-    return layered.default_depth(view.nodes)
+    """The depth at which groups become boxes (:func:`autograd.explain.default_depth`)."""
+    return explain.default_depth(view.nodes)

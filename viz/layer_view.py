@@ -24,7 +24,7 @@ import numpy as np
 
 import autograd
 from autograd import LayerBackprop, Value, data_of, topological_order
-from autograd.compiler import source_of
+from autograd.explain import source_of
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,7 @@ from typing import Any
 import numpy as np
 
 from autograd import LayerGraph, Value, data_of
-from autograd.layered import LEAVES, Stage
-from autograd.naming import format_number
-from autograd.vectors import format_matrix, format_vector
+from autograd.explain import LEAVES, Stage, format_matrix, format_number, format_vector
 
 HEADER = ["vector", "data", "grad"]
 

@@ -25,9 +25,8 @@ from collections.abc import Sequence
 
 import graphviz
 
-from autograd import Value
-from autograd.layered import LEAVES, LayerGraph, Stage, Vector, layer_graph
-from autograd.vectors import elide, fits, norm, shape
+from autograd import LayerGraph, Value, layer_graph
+from autograd.explain import LEAVES, Stage, Vector, elide, fits, norm, shape
 from viz.errors import GraphTooLargeError
 from viz.grouping import cut, default_depth, natural
 from viz.labels import html_label, plain, text
