@@ -9,6 +9,18 @@ never imports ``nn``, and it is the only package that imports graphviz and
 matplotlib.
 """
 
+# ruff: noqa: E402 (first make sure that ``autograd`` is chainrule's: autograd/distribution.py)
+import autograd
+
+try:
+    from autograd.distribution import check_no_conflict
+except ImportError:  # HIPS autograd came first on sys.path
+    raise ImportError(
+        f"the 'autograd' package at {autograd.__file__} is not chainrule's but most likely"
+        " HIPS autograd (pip install autograd): use a separate virtual environment for each"
+    ) from None
+check_no_conflict()
+
 from viz.animate import animate_backprop, animate_forward
 from viz.draw import draw, draw_step, path
 from viz.drawing import Drawing
