@@ -4,6 +4,7 @@ the interactive page and compiled code all ask :func:`names`, so ``v3`` is ``v3`
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -43,11 +44,26 @@ def check_precision(precision: Any) -> int:
     return precision
 
 
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Control characters but tab and newline, lone surrogates, and U+FFFE/U+FFFF: the ones
+XML (so SVG and Graphviz's HTML-like labels) refuses, or a reader cannot see."""
+
+
+def visible(text: str) -> str:
+    """``text`` with each control character shown as its escape (``a\\x0bb``, ``\\r``).
+
+    Newlines and tabs stay; every view shows names through this, so a ``\\x0c`` in a label
+    is seen and cannot break a drawing, a page or a terminal.
+    """
+    return _INVISIBLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+
+
 def names(*roots: Value, precision: int = DEFAULT_PRECISION) -> dict[Value, str]:
     """A name for every node the roots depend on: the one source of names for every view.
 
     * a labelled node keeps its label (``nn`` labels parameters with their qualified
-      name, such as ``L0.n3.w1``); a label used by several nodes gets ``_2``, ``_3``…
+      name, such as ``L0.n3.w1``), control characters shown by :func:`visible`;
+      a label used by several nodes gets ``_2``, ``_3``…
       on its later uses (skipping any name a label already took), so a name always
       means one node;
     * an unlabelled leaf is a constant, named by its value (``2``, ``-0.5``);
@@ -55,12 +71,12 @@ def names(*roots: Value, precision: int = DEFAULT_PRECISION) -> dict[Value, str]
       without gaps, skipping any name a label already took.
     """
     order = topological_order(*roots)
-    taken = {node.label for node in order if node.label}
+    taken = {visible(node.label) for node in order if node.label}
     result: dict[Value, str] = {}
     uses: dict[str, int] = {}
     counter = 0
     for node in order:
-        label = node.label
+        label = visible(node.label) if node.label else ""
         if label:
             if label in uses:
                 k = uses[label] + 1

@@ -147,16 +147,16 @@ def _node_info(node: Value, names: dict[Value, str], fmt: Any) -> dict[str, Any]
         "expr": expr,
         "value": value,
         "dataAt": 0,
-        "unknown": _unknown(node, value),
+        "unknown": _unknown(node, name),
         "grads": [],
         "gradAt": None,
         "grad": "",
     }
 
 
-def _unknown(node: Value, value: str) -> str:
+def _unknown(node: Value, name: str) -> str:
     """What a value label shows before the forward pass reaches the node (``q = ?``, ``?``)."""
-    return f"{node.label} = ?" if node.label and not node.is_leaf else "?"
+    return f"{name} = ?" if node.label and not node.is_leaf else "?"
 
 
 def _users(order: list[Value], index: dict[int, int]) -> list[set[int]]:
