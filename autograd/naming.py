@@ -34,14 +34,24 @@ def format_number(x: Any, precision: int = DEFAULT_PRECISION) -> str:
     return f"{float(x):.{precision}g}"
 
 
+MAX_PRECISION = 17
+"""A float64 has 17 significant digits at most."""
+
+
 def check_precision(precision: Any) -> int:
-    """``precision`` checked: a whole number of significant digits from 1 to 17."""
-    if isinstance(precision, bool) or not isinstance(precision, int) or not 1 <= precision <= 17:
-        raise ValueError(
-            f"precision must be a whole number of significant digits from 1 to 17, "
-            f"got {precision!r}"
-        )
-    return precision
+    """``precision`` checked: a whole number of significant digits from 1 to 17.
+
+    The one check of every view's ``precision=`` (TypeError for a non-integer).
+    """
+    message = (
+        f"precision must be a whole number of significant digits from 1 to {MAX_PRECISION},"
+        f" got {precision!r}"
+    )
+    if isinstance(precision, bool) or not isinstance(precision, (int, np.integer)):
+        raise TypeError(message)
+    if not 1 <= precision <= MAX_PRECISION:
+        raise ValueError(message)
+    return int(precision)
 
 
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograd import Value, format_number, topological_order
+from autograd.naming import DEFAULT_PRECISION, check_precision
 from viz.interactive import bugs, checks, sources
 from viz.interactive.html import asset, document, esc, write
-from viz.interactive.page import MAX_PRECISION
 from viz.interactive.svg import GraphSvg, graph_svg
 from viz.render import Backend
 
@@ -33,7 +33,7 @@ class Comparison:
     first: Value | None
     """The first node, output first, whose buggy gradient is wrong (None: the bug does not show)."""
     why: str
-    precision: int = 4
+    precision: int = DEFAULT_PRECISION
     drawings: tuple[GraphSvg, GraphSvg] | None = field(default=None, repr=False)
 
     @property
@@ -102,7 +102,7 @@ def compare_backprop(
     root: Value,
     bug: str,
     *,
-    precision: int = 4,
+    precision: int = DEFAULT_PRECISION,
     backend: Backend = "auto",
 ) -> Comparison:
     """Run the pass with ``bug`` beside the correct one on ``root``'s graph.
@@ -114,9 +114,9 @@ def compare_backprop(
     """
     checks.root(root, "viz.compare_backprop")
     checks.choice(bug, "bug", bugs.BUGS)
-    checks.positive_int(precision, "precision", MAX_PRECISION)
+    check_precision(precision)
     checks.scalar_graph(root, "viz.compare_backprop")
-    names = sources.names(root)
+    names = sources.names(root, precision)
     right = bugs.correct(root)
     visited: list[Value] = []
     if bug == "no_toposort":

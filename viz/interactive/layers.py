@@ -54,9 +54,10 @@ def build(
     steps: list[dict[str, Any]] = []
     frames: list[str] = []
     with sources.isolated(root) as order:
-        names = sources.names(root)
+        names = sources.names(root, precision)
         keys = [_key(v) for v in order]
-        forward_text = dict(sources.forward_steps(root)) if direction != "backward" else {}
+        forward = sources.forward_steps(root, precision) if direction != "backward" else []
+        forward_text = dict(forward)
         bp = sources.backprop(root, precision)
         backward_text = {id(step.node): text for step, text in sources.backward_steps(bp)}
 

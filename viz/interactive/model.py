@@ -62,15 +62,15 @@ def timeline(root: Value, order: list[Value], direction: Direction, precision: i
         return format_number(x, precision)
 
     index = {id(v): i for i, v in enumerate(order)}
-    names = sources.names(root)
+    names = sources.names(root, precision)
     out_name = names[root]
     tl = Timeline()
     tl.steps.append({"phase": "start", "label": "start", "text": _start_text(direction, out_name),
                      "node": None})  # fmt: skip
     for node in order:
-        tl.nodes.append(_node_info(node, names, fmt))
+        tl.nodes.append(_node_info(node, names, precision))
     if direction != "backward":
-        forward = sources.forward_steps(root)
+        forward = sources.forward_steps(root, precision)
         for k, (node, text) in enumerate(forward, 1):
             tl.steps.append(_step("forward", f"forward {k}/{len(forward)}", text, index[id(node)]))
             tl.nodes[index[id(node)]]["dataAt"] = len(tl.steps) - 1
@@ -131,14 +131,14 @@ def _step(phase: str, label: str, text: str, node: int) -> dict[str, Any]:
     return {"phase": phase, "label": label, "text": text, "node": node}
 
 
-def _node_info(node: Value, names: dict[Value, str], fmt: Any) -> dict[str, Any]:
+def _node_info(node: Value, names: dict[Value, str], precision: int) -> dict[str, Any]:
     name = names[node]
-    value = fmt(node.data)
+    value = format_number(node.data, precision)
     op = node.op_entry
     if op is None:
         expr = f"{name}: an input" if node.label else f"the constant {name}"
     else:
-        expr = f"{name} = {sources.expression(node, names)}"
+        expr = f"{name} = {sources.expression(node, names, precision)}"
     return {
         "name": name,
         "op": node.op,

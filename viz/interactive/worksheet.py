@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from autograd import Value
+from autograd.naming import DEFAULT_PRECISION, check_precision
 from viz.interactive import checks, sources
 from viz.interactive.html import asset, document, esc, write
-from viz.interactive.page import MAX_PRECISION
 from viz.interactive.svg import graph_svg
 from viz.render import Backend
 
@@ -30,7 +30,7 @@ def worksheet(
     answers: bool = False,
     *,
     title: str = "Backprop worksheet",
-    precision: int = 3,
+    precision: int = DEFAULT_PRECISION,
     backend: Backend = "auto",
 ) -> Path:
     """Write a printable worksheet for ``roots`` (one exercise each) to ``path``; return it.
@@ -43,7 +43,7 @@ def worksheet(
     checks.flag(answers, "answers")
     if not isinstance(title, str):
         raise TypeError(f"title must be a str, got {type(title).__name__}")
-    checks.positive_int(precision, "precision", MAX_PRECISION)
+    check_precision(precision)
     sections = [_exercise(k, root, answers, precision, backend) for k, root in enumerate(items, 1)]
     heading = f"{title} — answers" if answers else title
     intro = (
@@ -86,7 +86,7 @@ def _exercise(k: int, root: Value, answers: bool, precision: int, backend: Backe
         drawn = graph_svg(root, precision=precision, backend=backend)
     if not answers:
         drawn.set_texts(lambda node, kind: BLANK if kind == "grad" else None)
-    names = sources.names(root)
+    names = sources.names(root, precision)
     lower = [h.lower() for h in header]
     grad = lower.index("grad") if "grad" in lower else None
     head = "".join(f"<th>{esc(h)}</th>" for h in header)

@@ -9,6 +9,7 @@ import graphviz
 
 from autograd import Value
 from autograd.backward import local_partials
+from autograd.naming import DEFAULT_PRECISION
 from autograd.stepping import partial_formula
 from viz.labels import number
 from viz.textwidth import width
@@ -45,7 +46,7 @@ class Options:
 
     names: dict[Value, str]
     rankdir: str = "LR"
-    precision: int = 4
+    precision: int = DEFAULT_PRECISION
     show_grads: bool = True
     show_partials: bool = False
     highlight_nodes: set[int] = field(default_factory=set)
