@@ -31,7 +31,15 @@ def format_number(x: Any, precision: int = DEFAULT_PRECISION) -> str:
         if x.size == 1:
             return format_number(float(x.reshape(-1)[0]), precision)
         return f"[{x.size} values, mean {float(np.mean(x)):.{precision}g}]"
-    return f"{float(x):.{precision}g}"
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"format_number needs a number, an array or a Value, got the text {x!r}")
+    try:
+        number = float(x)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"format_number needs a number, an array or a Value, got {type(x).__name__} {x!r}"
+        ) from None
+    return f"{number:.{precision}g}"
 
 
 MAX_PRECISION = 17

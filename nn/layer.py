@@ -6,7 +6,14 @@ from typing import Any
 
 from autograd import Value
 from nn.activations import check_activation
-from nn.module import Inputs, Module, check_count, label_parameters
+from nn.module import (
+    MAX_PARAMETERS,
+    Inputs,
+    Module,
+    check_count,
+    check_parameter_count,
+    label_parameters,
+)
 from nn.neuron import Neuron, Seed, make_rng
 
 
@@ -30,9 +37,12 @@ class Layer(Module):
         init: str | None = None,
         seed: Seed = None,
         name: str = "",
+        max_parameters: int = MAX_PARAMETERS,
     ) -> None:
         self.nin = check_count(nin, "nin")
         self.nout = check_count(nout, "nout")
+        count = (self.nin + 1) * self.nout
+        check_parameter_count(count, f"Layer({self.nin}, {self.nout})", max_parameters)
         self.activation = check_activation(activation)
         self.fused = bool(fused)
         self.name = name
@@ -47,6 +57,7 @@ class Layer(Module):
                     seed=rng,
                     fan_out=self.nout,
                     name=f"neurons.{j}",
+                    max_parameters=max_parameters,
                 )
                 for j in range(self.nout)
             ]

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from viz.errors import RenderError
+from viz.files import output_path
 
 Backend = Literal["auto", "system", "pure"]
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -111,13 +112,9 @@ def write(
 
     A path without a suffix gets the format's. Returns the path written.
     """
-    out = Path(path)
-    fmt = _check_format(format or out.suffix.lstrip(".") or "svg")
-    if not out.suffix:
-        out = out.with_suffix(f".{fmt}")
-    data = pipe(source, fmt, backend, scale)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
+    fmt = _check_format(format or Path(path).suffix.lstrip(".") or "svg")
+    out = output_path(path, f".{fmt}")
+    out.write_bytes(pipe(source, fmt, backend, scale))
     return out
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd.naming import visible
+from viz.files import output_path
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline';"
@@ -60,11 +61,6 @@ def document(title: str, body: str, css: str = "") -> str:
 
 def write(path: str | os.PathLike[str], text: str, suffix: str = ".html") -> Path:
     """Write ``text`` as UTF-8 to ``path`` (``suffix`` added when it has none); return the path."""
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
-    out = Path(path)
-    if not out.suffix:
-        out = out.with_suffix(suffix)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out = output_path(path, suffix)
     out.write_text(text, encoding="utf-8")
     return out
