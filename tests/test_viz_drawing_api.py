@@ -19,13 +19,7 @@ import viz
 from autograd import Value
 
 SVG = "{http://www.w3.org/2000/svg}"
-SETUPS = [
-    pytest.param(
-        "system",
-        marks=pytest.mark.skipif(shutil.which("dot") is None, reason="no system Graphviz dot"),
-    ),
-    "no dot",
-]
+SETUPS = ["system", "no dot"] if shutil.which("dot") else ["no dot"]
 
 
 @pytest.fixture(params=SETUPS)
