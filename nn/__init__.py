@@ -4,17 +4,15 @@
 back (PyTorch is optional and imported only when they are called).
 """
 
-# ruff: noqa: E402 (first make sure that ``autograd`` is chainrule's: autograd/distribution.py)
+# First: is ``autograd`` chainrule's? Its import refuses HIPS autograd installed beside
+# it (autograd/distribution.py), but HIPS autograd's own package may be the one found.
 import autograd
 
-try:
-    from autograd.distribution import check_no_conflict
-except ImportError:  # HIPS autograd came first on sys.path
+if not hasattr(autograd, "DistributionConflictError"):
     raise ImportError(
         f"the 'autograd' package at {autograd.__file__} is not chainrule's but most likely"
         " HIPS autograd (pip install autograd): use a separate virtual environment for each"
-    ) from None
-check_no_conflict()
+    )
 
 from nn import data
 from nn.activations import ACTIVATIONS
