@@ -378,8 +378,11 @@
     if (root.getAttribute("data-standalone") === "1") document.addEventListener("keydown", onKey);
     else root.addEventListener("keydown", onKey);
 
-    fit(true);
+    // the texts first, then the fit: the browser lays the page out once, not twice
     show(Math.max(0, Math.min(last, data.start || 0)));
+    fit(true);
+    var opened = steps[state.step];
+    if (opened.node !== null && nodeEls[opened.node]) reveal(graph, nodeEls[opened.node]);
     if (window.requestAnimationFrame) {  // once the page has its final layout (scrollbars)
       requestAnimationFrame(function () { if (autoFit) fit(true); });
     }
