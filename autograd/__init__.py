@@ -34,6 +34,7 @@ from autograd import explain, ops
 from autograd.backward import gradients
 from autograd.compiler import compile
 from autograd.data import data_of
+from autograd.distribution import DistributionConflictError, check_no_conflict
 from autograd.errors import AnomalyError, AutogradError, DomainError, GradcheckError
 from autograd.functional import grad, hessian, jvp, value_and_grad
 from autograd.gradcheck import gradcheck, gradgradcheck
@@ -56,10 +57,13 @@ from autograd.torch_bridge import to_torch
 from autograd.value import Value
 from autograd.wengert import wengert_table
 
+check_no_conflict()  # HIPS autograd installed too: refuse rather than run one or the other
+
 __all__ = [
     "AnomalyError",
     "AutogradError",
     "Backprop",
+    "DistributionConflictError",
     "DomainError",
     "Forward",
     "ForwardStep",

@@ -4,6 +4,7 @@ the interactive page and compiled code all ask :func:`names`, so ``v3`` is ``v3`
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,7 +31,19 @@ def format_number(x: Any, precision: int = DEFAULT_PRECISION) -> str:
         if x.size == 1:
             return format_number(float(x.reshape(-1)[0]), precision)
         return f"[{x.size} values, mean {float(np.mean(x)):.{precision}g}]"
-    return f"{float(x):.{precision}g}"
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"format_number needs a number, an array or a Value, got the text {x!r}")
+    try:
+        number = float(x)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"format_number needs a number, an array or a Value, got {type(x).__name__} {x!r}"
+        ) from None
+    return f"{number:.{precision}g}"
+
+
+MAX_PRECISION = 17
+"""A float64 has 17 significant digits at most."""
 
 
 def operand(text: str) -> str:
@@ -40,20 +53,41 @@ def operand(text: str) -> str:
 
 
 def check_precision(precision: Any) -> int:
-    """``precision`` checked: a whole number of significant digits from 1 to 17."""
-    if isinstance(precision, bool) or not isinstance(precision, int) or not 1 <= precision <= 17:
-        raise ValueError(
-            f"precision must be a whole number of significant digits from 1 to 17, "
-            f"got {precision!r}"
-        )
-    return precision
+    """``precision`` checked: a whole number of significant digits from 1 to 17.
+
+    The one check of every view's ``precision=`` (TypeError for a non-integer).
+    """
+    message = (
+        f"precision must be a whole number of significant digits from 1 to {MAX_PRECISION},"
+        f" got {precision!r}"
+    )
+    if isinstance(precision, bool) or not isinstance(precision, (int, np.integer)):
+        raise TypeError(message)
+    if not 1 <= precision <= MAX_PRECISION:
+        raise ValueError(message)
+    return int(precision)
+
+
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Control characters but tab and newline, lone surrogates, and U+FFFE/U+FFFF: the ones
+XML (so SVG and Graphviz's HTML-like labels) refuses, or a reader cannot see."""
+
+
+def visible(text: str) -> str:
+    """``text`` with each control character shown as its escape (``a\\x0bb``, ``\\r``).
+
+    Newlines and tabs stay; every view shows names through this, so a ``\\x0c`` in a label
+    is seen and cannot break a drawing, a page or a terminal.
+    """
+    return _INVISIBLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 def names(*roots: Value, precision: int = DEFAULT_PRECISION) -> dict[Value, str]:
     """A name for every node the roots depend on: the one source of names for every view.
 
     * a labelled node keeps its label (``nn`` labels parameters with their qualified
-      name, such as ``L0.n3.w1``); a label used by several nodes gets ``_2``, ``_3``…
+      name, such as ``L0.n3.w1``), control characters shown by :func:`visible`;
+      a label used by several nodes gets ``_2``, ``_3``…
       on its later uses (skipping any name a label already took), so a name always
       means one node;
     * an unlabelled leaf is a constant, named by its value (``2``, ``-0.5``);
@@ -61,12 +95,12 @@ def names(*roots: Value, precision: int = DEFAULT_PRECISION) -> dict[Value, str]
       without gaps, skipping any name a label already took.
     """
     order = topological_order(*roots)
-    taken = {node.label for node in order if node.label}
+    taken = {visible(node.label) for node in order if node.label}
     result: dict[Value, str] = {}
     uses: dict[str, int] = {}
     counter = 0
     for node in order:
-        label = node.label
+        label = visible(node.label) if node.label else ""
         if label:
             if label in uses:
                 k = uses[label] + 1

@@ -260,7 +260,7 @@ class Step:
     def __repr__(self) -> str:
         return (
             f"<Step {self.index}/{self.total}: {summary(self.node, self.names, self.precision)};"
-            f" {len(self.terms)} chain-rule products>"
+            f" {len(self.terms)} chain-rule product{'' if len(self.terms) == 1 else 's'}>"
         )
 
 

@@ -4,6 +4,16 @@
 back (PyTorch is optional and imported only when they are called).
 """
 
+# First: is ``autograd`` chainrule's? Its import refuses HIPS autograd installed beside
+# it (autograd/distribution.py), but HIPS autograd's own package may be the one found.
+import autograd
+
+if not hasattr(autograd, "DistributionConflictError"):
+    raise ImportError(
+        f"the 'autograd' package at {autograd.__file__} is not chainrule's but most likely"
+        " HIPS autograd (pip install autograd): use a separate virtual environment for each"
+    )
+
 from nn import data
 from nn.activations import ACTIVATIONS
 from nn.layer import Layer

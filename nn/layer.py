@@ -9,7 +9,14 @@ import numpy as np
 from autograd import Value
 from autograd.data import data_of
 from nn.activations import check_activation
-from nn.module import Inputs, Module, check_count, label_parameters
+from nn.module import (
+    MAX_PARAMETERS,
+    Inputs,
+    Module,
+    check_count,
+    check_parameter_count,
+    label_parameters,
+)
 from nn.neuron import Neuron, Seed, make_rng
 
 
@@ -34,9 +41,12 @@ class Layer(Module):
         init: str | None = None,
         seed: Seed = None,
         name: str = "",
+        max_parameters: int = MAX_PARAMETERS,
     ) -> None:
         self.nin = check_count(nin, "nin")
         self.nout = check_count(nout, "nout")
+        count = (self.nin + 1) * self.nout
+        check_parameter_count(count, f"Layer({self.nin}, {self.nout})", max_parameters)
         self.activation = check_activation(activation)
         self.fused = bool(fused)
         self.name = name
@@ -51,6 +61,7 @@ class Layer(Module):
                     seed=rng,
                     fan_out=self.nout,
                     name=f"neurons.{j}",
+                    max_parameters=max_parameters,
                 )
                 for j in range(self.nout)
             ]

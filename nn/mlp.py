@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,7 +11,14 @@ import numpy as np
 from autograd import Value
 from nn.activations import check_activation
 from nn.layer import Layer
-from nn.module import Inputs, Module, check_count, label_parameters
+from nn.module import (
+    MAX_PARAMETERS,
+    Inputs,
+    Module,
+    check_count,
+    check_parameter_count,
+    label_parameters,
+)
 from nn.neuron import Seed, make_rng
 
 
@@ -23,7 +31,9 @@ class MLP(Module):
     ``layers.i.neurons.j`` inside neuron j); parameter ``layers.i.neurons.j.w.k``
     is labelled ``Li.nj.w{k+1}`` and the bias ``Li.nj.b``. Like micrograd, a
     network with one output returns a single Value; with several it returns a
-    list. ``seed`` makes the initialisation reproducible.
+    list. ``seed`` makes the initialisation reproducible. A network over
+    ``max_parameters`` (default ``nn.module.MAX_PARAMETERS``, 10⁶) is refused before
+    anything is built.
     """
 
     wraps_inputs = True
@@ -39,17 +49,20 @@ class MLP(Module):
         fused: bool = True,
         init: str | None = None,
         name: str = "",
+        max_parameters: int = MAX_PARAMETERS,
     ) -> None:
         self.nin = check_count(nin, "nin")
         if isinstance(sizes, (int, str)) or not isinstance(sizes, Sequence) or not sizes:
             raise ValueError(f"sizes must be a non-empty list of layer widths, got {sizes!r}")
         self.sizes = [check_count(s, f"layer width {i}") for i, s in enumerate(sizes)]
+        widths = [self.nin, *self.sizes]
+        count = sum((a + 1) * b for a, b in itertools.pairwise(widths))
+        check_parameter_count(count, f"MLP({self.nin}, {self.sizes})", max_parameters)
         self.activation = check_activation(activation)
         self.out_activation = check_activation(out_activation or "linear")
         self.fused = bool(fused)
         self.name = name
         rng = make_rng(seed)
-        widths = [self.nin, *self.sizes]
         last = len(self.sizes) - 1
         with self.group():
             self.layers = [
@@ -61,6 +74,7 @@ class MLP(Module):
                     init=init,
                     seed=rng,
                     name=f"layers.{i}",
+                    max_parameters=max_parameters,
                 )
                 for i in range(len(self.sizes))
             ]

@@ -237,6 +237,22 @@ def check_number(value: Any, what: str) -> float:
     return x
 
 
+MAX_PARAMETERS = 1_000_000
+"""The most parameters a model is built with unless given ``max_parameters=``: each is a
+Value, made and updated one by one in Python (10⁶ take seconds and about 200 MB)."""
+
+
+def check_parameter_count(count: int, what: str, limit: int) -> None:
+    """Refuse to build ``what`` with ``count`` parameters when that is over ``limit``."""
+    limit = check_count(limit, "max_parameters")
+    if count > limit:
+        raise ValueError(
+            f"{what} would have {count:,} parameters, over the limit of {limit:,} (each is a"
+            " Value, built and updated one by one in Python): use smaller layers, or pass"
+            f" max_parameters={count} to build it anyway"
+        )
+
+
 def check_count(value: Any, what: str) -> int:
     """``value`` as a positive int, or a TypeError/ValueError naming ``what``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

@@ -8,7 +8,14 @@ import numpy as np
 
 from autograd import Value, dot
 from nn.activations import INIT_FOR, check_activation, get_activation, init_weights
-from nn.module import Inputs, Module, check_count, label_parameters
+from nn.module import (
+    MAX_PARAMETERS,
+    Inputs,
+    Module,
+    check_count,
+    check_parameter_count,
+    label_parameters,
+)
 
 Seed = int | np.random.Generator | None
 
@@ -45,8 +52,10 @@ class Neuron(Module):
         seed: Seed = None,
         fan_out: int = 1,
         name: str = "",
+        max_parameters: int = MAX_PARAMETERS,
     ) -> None:
         self.nin = check_count(nin, "nin")
+        check_parameter_count(self.nin + 1, f"Neuron({self.nin})", max_parameters)
         self.activation = check_activation(activation)
         self.fused = bool(fused)
         self.name = name

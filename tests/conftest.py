@@ -1,8 +1,12 @@
 """Shared test settings: hypothesis profiles (``HYPOTHESIS_PROFILE=thorough`` for more examples)."""
 
+import importlib
 import os
+import sysconfig
+from pathlib import Path
 
 import matplotlib
+import pytest
 from hypothesis import HealthCheck, settings
 
 matplotlib.use("Agg")
@@ -12,3 +16,32 @@ settings.register_profile(
 )
 settings.register_profile("thorough", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# ---- the installed wheel (.ci/run's wheel job) -------------------------------------------------
+# With CHAINRULE_INSTALLED_TEST=1 the suite runs from a copy of tests/ against the wheel
+# installed in a fresh venv: every package must come from site-packages, never from a source
+# tree, and tests marked ``source_tree`` (they read the repository's own source files) skip.
+INSTALLED = os.environ.get("CHAINRULE_INSTALLED_TEST") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "source_tree: reads the repository's source files; skipped against the wheel"
+    )
+    if INSTALLED:
+        site = Path(sysconfig.get_paths()["purelib"]).resolve()
+        for name in ("autograd", "nn", "viz", "demos", "benchmarks"):
+            where = Path(importlib.import_module(name).__file__ or "").resolve()
+            if site not in where.parents:
+                raise pytest.UsageError(
+                    f"CHAINRULE_INSTALLED_TEST=1 but {name} was imported from {where},"
+                    f" not from the installed wheel in {site}"
+                )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if INSTALLED:
+        skip = pytest.mark.skip(reason="reads the source tree; this run tests the installed wheel")
+        for item in items:
+            if item.get_closest_marker("source_tree"):
+                item.add_marker(skip)

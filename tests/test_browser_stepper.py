@@ -470,3 +470,25 @@ def test_a_reused_value_shows_each_share_then_the_sum(driver: Any, open_page: An
     assert total.endswith(f"= {fmt(x.grad)}") and fmt(x.grad) == "6"
     click(driver, ".cr-prev")
     assert shown()[0] == f"x.grad = {fmt(share[first])} + ?"  # stepping back undoes it
+
+
+def test_hostile_labels_stay_visible_text_in_the_browser(driver: Any, open_page: Any) -> None:
+    """Control characters show as escapes; quotes, NUL, </script> and U+2028 stay text."""
+    x = Value(2.0, label="a\x0bb\x00")
+    y = Value(-3.0, label='"q"</script>\u2028')
+    f = x * y + 1.0
+    f.label = "f\x0c"
+    st = viz.stepper(f, title="</script><b>t\x0c")
+    open_page(st)
+    assert driver.find_element("css selector", "h1.cr-title").text == "</script><b>t\\x0c"
+    assert driver.execute_script("return document.querySelectorAll('b').length") == 0
+    click(driver, ".cr-last")
+    now = state(driver)
+    shown = now["text"] + "".join(text for *_, text in now["slots"]) + str(now["rows"])
+    assert "a\\x0bb\\x00" in shown and "f\\x0c" in shown and '"q"</script>' in shown
+    assert not any(ch in shown for ch in "\x00\x0b\x0c")
+    names = driver.execute_script(
+        "return JSON.parse(document.querySelector('.cr-data').textContent).nodes"
+        ".map(function (n) { return n.name; })"
+    )
+    assert {"a\\x0bb\\x00", '"q"</script>\u2028', "f\\x0c"} <= set(names)

@@ -541,6 +541,7 @@ def test_figures_regenerate_into_a_folder(tmp_path: Path):
     assert again[0].read_bytes() == (tmp_path / "perceptron.png").read_bytes()  # deterministic
 
 
+@pytest.mark.source_tree
 def test_demos_leave_plotting_and_graphviz_to_viz():
     """DESIGN.md: graphviz and matplotlib are imported only inside viz (demos call viz.plot_*)."""
     for path in sorted((ROOT / "demos").glob("*.py")):

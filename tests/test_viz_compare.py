@@ -126,7 +126,7 @@ def test_bad_input_is_named() -> None:
         viz.bug_example("nope")
     with pytest.raises(TypeError, match=r"root must be an autograd\.Value"):
         viz.compare_backprop(1.0, bug="no_toposort")  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="precision must be a positive int"):
+    with pytest.raises(TypeError, match="precision must be a whole number"):
         viz.compare_backprop(tree(), "no_toposort", precision=1.5)  # type: ignore[arg-type]
 
 

@@ -171,9 +171,12 @@ def test_precision_sets_every_number() -> None:
     assert "data 0.6667" in all_texts(svg_of(viz.draw(b)))
     assert "data 0.67" in all_texts(svg_of(viz.draw(b, precision=2)))
     assert "0.666667" in all_texts(svg_of(viz.draw(b, "edges", precision=6)))
-    for bad in (0, 18, 2.5, True):
+    for bad in (0, 18):
         with pytest.raises(ValueError, match="precision"):
-            viz.draw(b, precision=bad)  # type: ignore[arg-type]
+            viz.draw(b, precision=bad)
+    for wrong in (2.5, True):
+        with pytest.raises(TypeError, match="precision must be a whole number"):
+            viz.draw(b, precision=wrong)  # type: ignore[arg-type]
 
 
 def test_batched_values_are_summarised() -> None:

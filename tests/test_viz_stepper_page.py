@@ -22,6 +22,7 @@ import nn
 import viz
 from autograd import Backprop, Forward, Value, topological_order
 from autograd.exercises import random_expression
+from autograd.naming import DEFAULT_PRECISION
 from demos.tour import build
 from viz.interactive import sources
 
@@ -170,12 +171,12 @@ def test_text_is_escaped_and_data_cannot_close_its_script() -> None:
     [
         ({"direction": "sideways"}, ValueError, "direction must be one of"),
         ({"direction": 1}, ValueError, "direction"),
-        ({"precision": 0}, ValueError, "precision must be a positive int"),
+        ({"precision": 0}, ValueError, "precision must be a whole number"),
         ({"precision": -2}, ValueError, "precision"),
-        ({"precision": 2.5}, TypeError, "precision must be a positive int"),
+        ({"precision": 2.5}, TypeError, "precision must be a whole number"),
         ({"precision": True}, TypeError, "precision"),
         ({"precision": "4"}, TypeError, "precision"),
-        ({"precision": 40}, ValueError, "between 1 and 17"),
+        ({"precision": 40}, ValueError, "from 1 to 17"),
         ({"quiz": "yes"}, TypeError, "quiz must be True or False"),
         ({"quiz": True, "direction": "forward"}, ValueError, "quiz=True asks for gradients"),
         ({"tolerance": 0}, ValueError, "tolerance"),
@@ -256,7 +257,7 @@ def test_repr_names_the_output_and_the_steps() -> None:
 
 def test_names_come_from_one_helper() -> None:
     f, _ = tour()
-    names = sources.names(f)
+    names = sources.names(f, DEFAULT_PRECISION)
     assert [names[v] for v in topological_order(f)] == ["x", "y", "q", "z", "f"]
     if getattr(autograd, "names", None) is None:  # today: the steppers' own naming
         assert names == autograd.stepping.node_names(topological_order(f))

@@ -8,7 +8,6 @@ they are meant to catch, on hand-made DOT drawn by both renderers.
 from __future__ import annotations
 
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
@@ -18,13 +17,8 @@ import pytest
 import viz
 
 SVG = "{http://www.w3.org/2000/svg}"
-BACKENDS = [
-    pytest.param(
-        "system",
-        marks=pytest.mark.skipif(shutil.which("dot") is None, reason="no system Graphviz dot"),
-    ),
-    "pure",
-]
+BACKENDS = viz.available_backends()
+"""Every renderer here: the bundled one always, the system dot when installed (nothing skips)."""
 FORWARD, BACKWARD = "#1f5fbf", "#c0392b"
 SLACK = 0.75
 """Points two boxes may share before they count as overlapping (anti-aliasing, rounding)."""
@@ -295,14 +289,6 @@ def strokes_of(svg: str) -> dict[str, set[tuple[str, str]]]:
 
 
 # ---- the checks catch what they should --------------------------------------------------------
-
-BACKENDS = [
-    pytest.param(
-        "system",
-        marks=pytest.mark.skipif(shutil.which("dot") is None, reason="no system Graphviz dot"),
-    ),
-    "pure",
-]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -10,7 +10,7 @@ import pytest
 
 import autograd as ag
 import viz
-from autograd import Value, topological_order
+from autograd import Value, format_number, topological_order
 from autograd.backward import local_partials
 from autograd.exercises import random_expression
 
@@ -41,7 +41,7 @@ def test_sheet_and_key_with_one_call_each(tmp_path: Path) -> None:
         order = topological_order(root)
         root.backward()
         for i, texts in labels(svg, "grad").items():
-            assert texts == {format(order[i].grad, ".3g") if order[i].grad != 0 else "0"}
+            assert texts == {format_number(order[i].grad) if order[i].grad != 0 else "0"}
         for v in order:
             v.grad = 0.0
     assert "The backward pass, step by step" in key_text
@@ -106,7 +106,7 @@ def test_bad_options_are_named(tmp_path: Path) -> None:
     L = random_expression(1, seed=0)
     with pytest.raises(TypeError, match="answers must be True or False"):
         viz.worksheet(L, tmp_path / "w.html", answers="yes")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="precision must be a positive int"):
+    with pytest.raises(ValueError, match="precision must be a whole number"):
         viz.worksheet(L, tmp_path / "w.html", precision=0)
     with pytest.raises(TypeError, match="path must be a str"):
         viz.worksheet(L, 3)  # type: ignore[arg-type]

@@ -12,6 +12,16 @@ never imports ``nn``, and it is the only package that imports graphviz and
 matplotlib.
 """
 
+# First: is ``autograd`` chainrule's? Its import refuses HIPS autograd installed beside
+# it (autograd/distribution.py), but HIPS autograd's own package may be the one found.
+import autograd
+
+if not hasattr(autograd, "DistributionConflictError"):
+    raise ImportError(
+        f"the 'autograd' package at {autograd.__file__} is not chainrule's but most likely"
+        " HIPS autograd (pip install autograd): use a separate virtual environment for each"
+    )
+
 from viz.animate import animate_backprop, animate_forward
 from viz.draw import draw, draw_step, path
 from viz.drawing import Drawing

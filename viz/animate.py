@@ -21,6 +21,7 @@ from PIL import Image
 import autograd
 from autograd import Value
 from viz.draw import Style, draw
+from viz.files import output_path
 from viz.render import SCALE, Backend, check_scale, pipe
 from viz.styles.common import room
 from viz.styles.legend import SIZE as CAPTION_SIZE
@@ -143,9 +144,7 @@ def _animate(
     draw_kwargs: dict[str, Any],
 ) -> Animation:
     room = _caption_room(_captions(walk, root), draw_kwargs.get("caption_size", CAPTION_SIZE))
-    out = Path(path)
-    if not out.suffix:
-        out = out.with_suffix(".gif")
+    out = output_path(path, ".gif")
     folder = Path(frames_dir) if frames_dir is not None else out.with_name(f"{out.stem}_frames")
     if folder.exists():
         for old in folder.glob("frame_*.svg"):

@@ -3,8 +3,9 @@
 Plain labels go through :func:`plain` (the graphviz library's
 :func:`graphviz.escape` and :func:`graphviz.nohtml`); HTML-like labels are built
 from :func:`text` runs, which :func:`html.escape` every character of user data.
-Both keep an ``&`` that starts something like an entity (``&amp;``, ``&#1;``) from
-being read as one, by Graphviz or in its SVG, with an invisible word joiner.
+Both show control characters as escapes (``\\x0b``: XML refuses most of them), and keep
+an ``&`` that starts something like an entity (``&amp;``, ``&#1;``) from being read as
+one, by Graphviz or in its SVG, with an invisible word joiner.
 Numbers are printed by :func:`autograd.format_number`, the format every view shares.
 """
 
@@ -18,6 +19,7 @@ import graphviz
 import numpy as np
 
 from autograd import data_of, format_number
+from autograd.naming import visible
 
 _ENTITY = re.compile(r"&(?=[#\w]*;)")
 _HTML_EXTRA = str.maketrans({"\\": "\\\\", "[": "&#91;", "]": "&#93;"})
@@ -28,8 +30,10 @@ JOINER = "\u2060"
 
 
 def literal(text: str) -> str:
-    """``text`` with every entity-like ``&…;`` broken by a word joiner after the ``&``."""
-    return _ENTITY.sub("&" + JOINER, text)
+    """``text`` with control characters shown as escapes (:func:`autograd.naming.visible`:
+    XML, so Graphviz, refuses most of them) and every entity-like ``&…;`` broken by a
+    word joiner after the ``&``."""
+    return _ENTITY.sub("&" + JOINER, visible(text))
 
 
 def plain(text: str) -> str:

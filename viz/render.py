@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from viz.errors import RenderError
+from viz.files import output_path
 
 Backend = Literal["auto", "system", "pure"]
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -89,8 +90,8 @@ def pipe(
     name, exe = find_renderer(backend)
     option = f"-Gdpi={dpi:g}"
     if fmt == "pdf" and name == "pure":
-        return _png_to_pdf(_run(name, exe, source, "png", option), dpi)
-    return _run(name, exe, source, fmt, *([option] if fmt == "png" else []))
+        return _png_to_pdf(_run(name, exe, source, "-Tpng", option), dpi)
+    return _run(name, exe, source, f"-T{fmt}", *([option] if fmt == "png" else []))
 
 
 def check_scale(scale: object) -> float:
@@ -111,13 +112,9 @@ def write(
 
     A path without a suffix gets the format's. Returns the path written.
     """
-    out = Path(path)
-    fmt = _check_format(format or out.suffix.lstrip(".") or "svg")
-    if not out.suffix:
-        out = out.with_suffix(f".{fmt}")
-    data = pipe(source, fmt, backend, scale)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
+    fmt = _check_format(format or Path(path).suffix.lstrip(".") or "svg")
+    out = output_path(path, f".{fmt}")
+    out.write_bytes(pipe(source, fmt, backend, scale))
     return out
 
 
@@ -131,10 +128,21 @@ def _png_to_pdf(png: bytes, dpi: float) -> bytes:
     return out.getvalue()
 
 
-def _run(name: str, exe: str, source: str, fmt: str, *options: str) -> bytes:
+def run_bundled(source: str, *options: str) -> bytes:
+    """DOT ``source`` through the bundled ``graphviz-pure`` with Graphviz command-line
+    ``options`` (``-Kneato``, ``-Tjson``, …): what the graphviz library would run ``dot`` with."""
+    exe = _pure_executable()
+    if exe is None:
+        raise RenderError(
+            "the bundled renderer graphviz-pure is not installed (pip install graphviz-pure)"
+        )
+    return _run("pure", exe, source, *options)
+
+
+def _run(name: str, exe: str, source: str, *arguments: str) -> bytes:
     try:
         result = subprocess.run(
-            [exe, f"-T{fmt}", *options],
+            [exe, *arguments],
             input=source.encode("utf-8"),
             capture_output=True,
             timeout=TIMEOUT,

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograd import Value, format_number, topological_order
+from autograd.explain import DEFAULT_PRECISION, check_precision
 from viz.fanout import Shares
 from viz.interactive import bugs, checks, sources
 from viz.interactive.html import asset, document, esc, write
-from viz.interactive.page import MAX_PRECISION
 from viz.interactive.svg import GraphSvg, graph_svg
 from viz.render import Backend
 from viz.walk import GraphView
@@ -35,7 +35,7 @@ class Comparison:
     first: Value | None
     """The first node, output first, whose buggy gradient is wrong (None: the bug does not show)."""
     why: str
-    precision: int = 4
+    precision: int = DEFAULT_PRECISION
     drawings: tuple[GraphSvg, GraphSvg] | None = field(default=None, repr=False)
 
     @property
@@ -104,7 +104,7 @@ def compare_backprop(
     root: Value,
     bug: str,
     *,
-    precision: int = 4,
+    precision: int = DEFAULT_PRECISION,
     backend: Backend = "auto",
 ) -> Comparison:
     """Run the pass with ``bug`` beside the correct one on ``root``'s graph.
@@ -116,9 +116,9 @@ def compare_backprop(
     """
     checks.root(root, "viz.compare_backprop")
     checks.choice(bug, "bug", bugs.BUGS)
-    checks.positive_int(precision, "precision", MAX_PRECISION)
+    check_precision(precision)
     checks.scalar_graph(root, "viz.compare_backprop")
-    names = sources.names(root)
+    names = sources.names(root, precision)
     right = bugs.correct(root)
     visited: list[Value] = []
     if bug == "no_toposort":

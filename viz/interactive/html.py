@@ -1,6 +1,7 @@
 """HTML building blocks shared by the stepper page, worksheets and bug comparisons.
 
-Text goes into markup through :func:`html.escape`; data goes into a page as
+Text goes into markup through :func:`esc` (:func:`html.escape`, control characters
+shown as escapes); data goes into a page as
 JSON in a ``<script type="application/json">`` block (:func:`json_script`),
 never as JavaScript built from strings. A standalone page carries a
 Content-Security-Policy that forbids every network request.
@@ -14,6 +15,9 @@ import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from autograd.naming import visible
+from viz.files import output_path
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline';"
@@ -37,8 +41,9 @@ def json_script(data: Any, css_class: str) -> str:
 
 
 def esc(text: object) -> str:
-    """Any text, quoted for HTML content or attribute values."""
-    return html.escape(str(text), quote=True)
+    """Any text, quoted for HTML content or attribute values, control characters shown as
+    escapes (:func:`autograd.naming.visible`)."""
+    return html.escape(visible(str(text)), quote=True)
 
 
 def document(title: str, body: str, css: str = "") -> str:
@@ -56,11 +61,6 @@ def document(title: str, body: str, css: str = "") -> str:
 
 def write(path: str | os.PathLike[str], text: str, suffix: str = ".html") -> Path:
     """Write ``text`` as UTF-8 to ``path`` (``suffix`` added when it has none); return the path."""
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
-    out = Path(path)
-    if not out.suffix:
-        out = out.with_suffix(suffix)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out = output_path(path, suffix)
     out.write_text(text, encoding="utf-8")
     return out

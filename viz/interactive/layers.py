@@ -59,13 +59,15 @@ def build(
     steps: list[dict[str, Any]] = []
     frames: list[str] = []
     with sources.isolated(root) as order:
-        names = sources.names(root)
+        names = sources.names(root, precision)
         graph = layer_graph(root, output_name=names[root])
         stage_of = {id(v): stage.key for stage in graph.stages for v in stage.members}
         keys = [stage_of.get(id(v), "inputs") for v in order]
         table = LayerTable(graph, names[root])
         texts: dict[int, str] = {}
-        forward_text = dict(sources.forward_steps(root)) if direction != "backward" else {}
+        forward_text = (
+            dict(sources.forward_steps(root, precision)) if direction != "backward" else {}
+        )
 
         def frame(stepper: _At | LayerBackprop, grads: bool) -> str:
             drawing = draw(root, "layers", step=stepper, group_depth=graph.depth,

@@ -67,7 +67,7 @@ def timeline(root: Value, order: list[Value], direction: Direction, precision: i
         return format_number(x, precision)
 
     index = {id(v): i for i, v in enumerate(order)}
-    names = sources.names(root)
+    names = sources.names(root, precision)
     out_name = names[root]
     tl = Timeline()
     tl.steps.append({"phase": "start", "label": "start", "text": _start_text(direction, out_name),
@@ -77,9 +77,9 @@ def timeline(root: Value, order: list[Value], direction: Direction, precision: i
         for p in node.parents:
             arrows[index[id(p)]] += 1
     for i, node in enumerate(order):
-        tl.nodes.append(_node_info(node, names, fmt, arrows[i]))
+        tl.nodes.append(_node_info(node, names, precision, arrows[i]))
     if direction != "backward":
-        forward = sources.forward_steps(root)
+        forward = sources.forward_steps(root, precision)
         for k, (node, text) in enumerate(forward, 1):
             tl.steps.append(_step("forward", f"forward {k}/{len(forward)}", text, index[id(node)]))
             tl.nodes[index[id(node)]]["dataAt"] = len(tl.steps) - 1
@@ -145,15 +145,15 @@ def _step(phase: str, label: str, text: str, node: int) -> dict[str, Any]:
     return {"phase": phase, "label": label, "text": text, "node": node}
 
 
-def _node_info(node: Value, names: dict[Value, str], fmt: Any, arrows: int) -> dict[str, Any]:
+def _node_info(node: Value, names: dict[Value, str], precision: int, arrows: int) -> dict[str, Any]:
     """What the page knows of a node; ``arrows`` counts its uses (a sum shows for two or more)."""
     name = names[node]
-    value = fmt(node.data)
+    value = format_number(node.data, precision)
     op = node.op_entry
     if op is None:
         expr = f"{name}: an input" if node.label else f"the constant {name}"
     else:
-        expr = f"{name} = {sources.expression(node, names)}"
+        expr = f"{name} = {sources.expression(node, names, precision)}"
     return {
         "name": name,
         "op": node.op,
@@ -162,7 +162,7 @@ def _node_info(node: Value, names: dict[Value, str], fmt: Any, arrows: int) -> d
         "expr": expr,
         "value": value,
         "dataAt": 0,
-        "unknown": _unknown(node, value),
+        "unknown": _unknown(node, name),
         "grads": [],
         "gradAt": None,
         "grad": "",
@@ -172,9 +172,9 @@ def _node_info(node: Value, names: dict[Value, str], fmt: Any, arrows: int) -> d
     }
 
 
-def _unknown(node: Value, value: str) -> str:
+def _unknown(node: Value, name: str) -> str:
     """What a value label shows before the forward pass reaches the node (``q = ?``, ``?``)."""
-    return f"{node.label} = ?" if node.label and not node.is_leaf else "?"
+    return f"{name} = ?" if node.label and not node.is_leaf else "?"
 
 
 def _users(order: list[Value], index: dict[int, int]) -> list[set[int]]:

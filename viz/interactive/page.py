@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from autograd import Value
+from autograd.naming import DEFAULT_PRECISION, check_precision
 from viz.errors import GraphTooLargeError
 from viz.interactive import checks, layers, nudge, sources
 from viz.interactive.html import asset, document, esc, json_script, write
@@ -27,7 +28,6 @@ from viz.walk import MAX_NODES, check_size
 
 PageStyle = Literal["edges", "layers"]
 STYLES = ("edges", "layers")
-MAX_PRECISION = 17
 SPEEDS = (("0.5×", 2000), ("1×", 1000), ("2×", 500), ("4×", 250))
 """Play speeds: label and milliseconds per step."""
 LAYERS_HINT = (
@@ -40,7 +40,7 @@ LAYERS_HINT = (
 def stepper(
     root: Value,
     direction: Direction = "both",
-    precision: int = 4,
+    precision: int = DEFAULT_PRECISION,
     *,
     quiz: bool = False,
     tolerance: float = 0.01,
@@ -82,7 +82,7 @@ class Stepper:
         self,
         root: Value,
         direction: Direction = "both",
-        precision: int = 4,
+        precision: int = DEFAULT_PRECISION,
         *,
         quiz: bool = False,
         tolerance: float = 0.01,
@@ -94,7 +94,7 @@ class Stepper:
     ) -> None:
         self.root = checks.root(root, "viz.stepper")
         self.direction: Direction = checks.choice(direction, "direction", DIRECTIONS)  # type: ignore[assignment]
-        self.precision = checks.positive_int(precision, "precision", MAX_PRECISION)
+        self.precision = check_precision(precision)
         self.quiz = checks.flag(quiz, "quiz")
         self.tolerance = checks.positive_float(tolerance, "tolerance")
         self.style: PageStyle = checks.choice(style, "style", STYLES)  # type: ignore[assignment]
@@ -225,8 +225,7 @@ def backprop_html(bp: Any) -> str:
     position = getattr(bp, "position", None)
     if not isinstance(root, Value) or not isinstance(position, int):
         raise TypeError(f"backprop_html needs an autograd.Backprop, got {type(bp).__name__}")
-    precision = getattr(bp, "precision", 4)
-    precision = precision if isinstance(precision, int) and not isinstance(precision, bool) else 4
+    precision = getattr(bp, "precision", DEFAULT_PRECISION)
     return Stepper(root, "backward", precision, start=position).fragment(picture=True)
 
 

@@ -23,14 +23,15 @@ import autograd
 from autograd import Backprop, Forward, Value, explain, topological_order
 
 
-def names(root: Value, precision: int = explain.DEFAULT_PRECISION) -> dict[Value, str]:
-    """One name per node of ``root``'s graph, shared by every view."""
+def names(root: Value, precision: int) -> dict[Value, str]:
+    """One name per node of ``root``'s graph, shared by every view; a constant is named by
+    its value, so ``precision`` is required: the one route by which precision reaches names."""
     return autograd.names(root, precision=precision)
 
 
-def expression(node: Value, node_names: dict[Value, str]) -> str:
+def expression(node: Value, node_names: dict[Value, str], precision: int) -> str:
     """``q + z`` or ``tanh(q)``: how ``node`` is computed from its parents."""
-    return explain.expression(node, node_names)
+    return explain.expression(node, node_names, precision)
 
 
 def backprop(root: Value, precision: int) -> Backprop:
@@ -38,9 +39,9 @@ def backprop(root: Value, precision: int) -> Backprop:
     return Backprop(root, precision=precision)
 
 
-def forward_steps(root: Value) -> list[tuple[Value, str]]:
+def forward_steps(root: Value, precision: int) -> list[tuple[Value, str]]:
     """Each forward step as ``(node, str(step))``, in the order ``autograd.Forward`` takes."""
-    stepper = Forward(root)
+    stepper = Forward(root, precision=precision)
     return [(step.node, str(step)) for step in stepper]
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import Value
+from autograd.naming import DEFAULT_PRECISION
 from viz.draw import draw
 from viz.render import Backend, pipe
 from viz.styles.common import BACKWARD, FORWARD
@@ -91,7 +92,7 @@ class GraphSvg:
 def graph_svg(
     root: Value,
     *,
-    precision: int = 4,
+    precision: int = DEFAULT_PRECISION,
     grads: bool = True,
     backend: Backend = "auto",
     max_nodes: int | None = None,

@@ -17,10 +17,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from autograd import Value, topological_order
-from autograd.explain import sum_text
+from autograd.explain import DEFAULT_PRECISION, check_precision, sum_text
 from viz.interactive import checks, sources
 from viz.interactive.html import asset, document, esc, write
-from viz.interactive.page import MAX_PRECISION
 from viz.interactive.svg import graph_svg
 from viz.render import Backend
 
@@ -33,7 +32,7 @@ def worksheet(
     answers: bool = False,
     *,
     title: str = "Backprop worksheet",
-    precision: int = 3,
+    precision: int = DEFAULT_PRECISION,
     backend: Backend = "auto",
 ) -> Path:
     """Write a printable worksheet for ``roots`` (one exercise each) to ``path``; return it.
@@ -46,7 +45,7 @@ def worksheet(
     checks.flag(answers, "answers")
     if not isinstance(title, str):
         raise TypeError(f"title must be a str, got {type(title).__name__}")
-    checks.positive_int(precision, "precision", MAX_PRECISION)
+    check_precision(precision)
     sections = [_exercise(k, root, answers, precision, backend) for k, root in enumerate(items, 1)]
     heading = f"{title} — answers" if answers else title
     intro = (
@@ -89,7 +88,7 @@ def _exercise(k: int, root: Value, answers: bool, precision: int, backend: Backe
         worked = [text for _, text in sources.backward_steps(bp)]
         header, rows = sources.table(bp)
         drawn = graph_svg(root, precision=precision, backend=backend)
-    names = sources.names(root)
+    names = sources.names(root, precision)
     if not answers:
         order = topological_order(root)
         arrows = Counter(node for node, kind, _ in drawn.slots if kind == "share")

@@ -8,7 +8,7 @@ from typing import Any
 import graphviz
 
 from autograd import Value
-from autograd.explain import local_partials, partial_formula
+from autograd.explain import DEFAULT_PRECISION, local_partials, partial_formula
 from viz.fanout import Shares, room_text
 from viz.labels import number
 from viz.textwidth import width
@@ -56,7 +56,7 @@ class Options:
 
     names: dict[Value, str]
     rankdir: str = "LR"
-    precision: int = 4
+    precision: int = DEFAULT_PRECISION
     show_grads: bool = True
     show_partials: bool = False
     highlight_nodes: set[int] = field(default_factory=set)

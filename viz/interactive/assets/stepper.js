@@ -31,6 +31,7 @@
 
   function mount(root) {
     if (!root || root.getAttribute("data-cr-mounted")) return;
+    var began = window.performance ? performance.now() : 0;
     root.setAttribute("data-cr-mounted", "1");
     // the static stand-in for front ends that run no script: the stepper replaces it here
     all(root, ".cr-static").forEach(function (el) { el.parentNode.removeChild(el); });
@@ -84,8 +85,28 @@
     steps.forEach(function (st, k) {
       if (st.phase === "backward" && st.node !== null && nodes[st.node]) nodes[st.node].bwdAt = k;
     });
-    // each slot keeps the text the drawing gave it: the known value, to restore after "?"
-    slots.forEach(function (el) { el.setAttribute("data-known", el.textContent); });
+    // What each element shows is kept here too, and the page writes only what a step changes:
+    // on a graph of 10,000 nodes, rewriting every text and class on each step (and on opening)
+    // made the browser lay the whole page out again. Each slot keeps the text the drawing gave
+    // it: the known value, to restore after "?".
+    var slotNode = slots.map(function (el) { return nodes[+el.getAttribute("data-node")]; });
+    var slotKind = slots.map(function (el) { return el.getAttribute("data-kind"); });
+    var slotKnown = slots.map(function (el) { return el.textContent; });
+    slots.forEach(function (el, k) { el.setAttribute("data-known", slotKnown[k]); });
+    var slotShown = slotKnown.slice();
+    var slotUnknown = slots.map(function () { return false; });
+    var nodeKeys = Object.keys(nodeEls);
+    var nodeClass = {};
+    nodeKeys.forEach(function (key) { nodeClass[key] = ""; });
+    var edgeOf = edgeEls.map(function (el) { return edges[+el.getAttribute("data-edge")]; });
+    var edgeClass = edgeEls.map(function () { return ""; });
+
+    function setClass(el, before, after) {  // swap one state class for another
+      if (before === after) return after;
+      if (before) before.split(" ").forEach(function (c) { el.classList.remove(c); });
+      if (after) after.split(" ").forEach(function (c) { el.classList.add(c); });
+      return after;
+    }
 
     // ---- drawing one step --------------------------------------------------------------------
     function show(s) {
@@ -95,34 +116,39 @@
       slider.value = String(s);
       where.textContent = st.label + "  ·  step " + s + " of " + last;
       text.textContent = st.text;
-      slots.forEach(function (el) {
-        var n = nodes[+el.getAttribute("data-node")];
-        if (!n) return;
-        var kind = el.getAttribute("data-kind");
+      for (var k = 0; k < slots.length; k++) {
+        var n = slotNode[k];
+        if (!n) continue;
+        var shown, kind = slotKind[k];
         if (kind === "data") {
           var unknown = dataLabel(n, s);
-          el.textContent = unknown === null ? el.getAttribute("data-known") : unknown;
+          // read live: nudge.js rewrites the known value when a leaf is edited
+          shown = unknown === null ? slots[k].getAttribute("data-known") : unknown;
         } else if (kind === "share") {
-          el.textContent = shareText(n, el, s);
+          shown = shareText(n, slots[k], s);
         } else if (kind === "total") {
-          el.textContent = totalText(n, s);
+          shown = totalText(n, s);
         } else {
-          el.textContent = gradText(n, s);
+          shown = gradText(n, s);
         }
-        el.classList.toggle("cr-unknown", el.textContent.indexOf("?") >= 0);
+        if (shown !== slotShown[k]) slots[k].textContent = slotShown[k] = shown;
+        var isUnknown = shown.indexOf("?") >= 0;
+        if (isUnknown !== slotUnknown[k]) {
+          slots[k].classList.toggle("cr-unknown", isUnknown);
+          slotUnknown[k] = isUnknown;
+        }
+      }
+      nodeKeys.forEach(function (key) {
+        var i = +key;
+        var wanted = st.node === i ? "cr-current" : phaseDone(i, s);
+        nodeClass[key] = setClass(nodeEls[key], nodeClass[key], wanted);
       });
-      Object.keys(nodeEls).forEach(function (key) {
-        var el = nodeEls[key], i = +key;
-        el.classList.remove("cr-current", "cr-done-fwd", "cr-done-bwd");
-        if (st.node === i) el.classList.add("cr-current");
-        else { var done = phaseDone(i, s); if (done) el.classList.add(done); }
-      });
-      edgeEls.forEach(function (el) {
-        var e = edges[+el.getAttribute("data-edge")];
+      edgeEls.forEach(function (el, j) {
+        var e = edgeOf[j];
         var active = e && st.node !== null && (e.to === st.node ||
           (e.to === -1 && e.from === st.node));
-        el.classList.toggle("cr-active", !!active);
-        el.classList.toggle("cr-backward", !!active && st.phase === "backward");
+        var wanted = !active ? "" : st.phase === "backward" ? "cr-active cr-backward" : "cr-active";
+        edgeClass[j] = setClass(el, edgeClass[j], wanted);
       });
       frames.forEach(function (el) { el.hidden = +el.getAttribute("data-frame") !== st.frame; });
       if (data.table) updateTable(s, st);
@@ -131,19 +157,30 @@
       if (st.node !== null && nodeEls[st.node]) reveal(graph, nodeEls[st.node]);
     }
 
+    var cellShown = rows.map(function (row) {
+      return Array.prototype.map.call(row.children, function (c) { return c.textContent; });
+    });
+    var currentRow = null;
+    function setCell(i, j, shown) {
+      if (cellShown[i][j] !== shown) rows[i].children[j].textContent = cellShown[i][j] = shown;
+    }
     function updateTable(s, st) {
       var t = data.table;
       rows.forEach(function (row, i) {
-        var n = nodes[i], cells = row.children;
-        if (t.data !== null) cells[t.data].textContent = s >= n.dataAt ? t.rows[i][t.data] : "?";
+        var n = nodes[i];
+        if (t.data !== null) setCell(i, t.data, s >= n.dataAt ? t.rows[i][t.data] : "?");
         if (t.grad !== null) {
           var known = n.gradAt !== null && n.gradAt <= s;
-          cells[t.grad].textContent = known ? t.rows[i][t.grad] : gradText(n, s);  // ?, g + ?
+          setCell(i, t.grad, known ? t.rows[i][t.grad] : gradText(n, s));  // ?, g + ?
         }
-        var current = st.node === i;
-        row.classList.toggle("cr-row-current", current);
-        if (current) reveal(tableWrap, row);
       });
+      var current = st.node !== null && rows[st.node] ? st.node : null;
+      if (current !== currentRow) {
+        if (currentRow !== null) rows[currentRow].classList.remove("cr-row-current");
+        if (current !== null) rows[current].classList.add("cr-row-current");
+        currentRow = current;
+      }
+      if (current !== null) reveal(tableWrap, rows[current]);
     }
 
     // scroll a container (not the page) so that el is visible in it
@@ -385,12 +422,18 @@
     // for nudge.js, which rewrites the final state's numbers and shows it
     root.crStepper = { data: data, show: show, stop: stop, last: last,
                        step: function () { return state.step; } };
-    fit(true);
+    // the texts first, then the fit: the browser lays the page out once, not twice
     show(Math.max(0, Math.min(last, data.start || 0)));
+    fit(true);
+    var opened = steps[state.step];
+    if (opened.node !== null && nodeEls[opened.node]) reveal(graph, nodeEls[opened.node]);
     if (window.requestAnimationFrame) {  // once the page has its final layout (scrollbars)
       requestAnimationFrame(function () { if (autoFit) fit(true); });
     }
-    if (window.performance) root.setAttribute("data-cr-ready-ms", String(Math.round(performance.now())));
+    if (window.performance) {  // when the page got ready, and how long this script took
+      root.setAttribute("data-cr-ready-ms", String(Math.round(performance.now())));
+      root.setAttribute("data-cr-mount-ms", String(Math.round(performance.now() - began)));
+    }
     root.setAttribute("data-cr-ready", "1");
   }
 
