@@ -7,7 +7,7 @@ engine, in one public module. ``viz`` imports only from here and from :mod:`auto
 * How a node is computed: :func:`expression` (``q * z``, ``tanh(v1)``) and
   :func:`operand` (``(-0.5)`` inside an expression).
 * Names and numbers: :func:`names`, :func:`format_number`, :data:`DEFAULT_PRECISION`,
-  :func:`check_precision`.
+  :func:`check_precision`, and :func:`visible` (control characters shown as escapes).
 * Gradient shares along edges: :func:`shares`, :func:`sum_text`, :data:`MAX_TERMS`.
 * Forward mode: :func:`tangents`, the sweep :func:`autograd.jvp` runs.
 * The op table as JavaScript, for pages that recompute a graph: :func:`javascript`
@@ -28,7 +28,14 @@ from autograd.compiler import source_of
 from autograd.javascript import NotTranslatable, Script
 from autograd.javascript import script as javascript
 from autograd.layered import LEAVES, Stage, Vector, cut, default_depth
-from autograd.naming import DEFAULT_PRECISION, check_precision, format_number, names, operand
+from autograd.naming import (
+    DEFAULT_PRECISION,
+    check_precision,
+    format_number,
+    names,
+    operand,
+    visible,
+)
 from autograd.nudging import NudgeRow, NudgeTable, nudge
 from autograd.replay import reevaluate, replayed
 from autograd.shares import MAX_TERMS, shares, sum_text
@@ -70,4 +77,5 @@ __all__ = [
     "source_of",
     "sum_text",
     "tangents",
+    "visible",
 ]

@@ -101,7 +101,8 @@ def violations(source: str, where: str) -> list[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             module = aliases.get(node.value.id)
-            if module is not None and node.attr not in _exported(module):
+            dunder = node.attr.startswith("__") and node.attr.endswith("__")  # __file__: a module's
+            if module is not None and not dunder and node.attr not in _exported(module):
                 found.append(
                     f"{where}:{node.lineno}: `{node.value.id}.{node.attr}`: {node.attr} is not "
                     f"in {module.__name__}.__all__; " + _replacement(module.__name__, node.attr)

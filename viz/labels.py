@@ -19,7 +19,7 @@ import graphviz
 import numpy as np
 
 from autograd import data_of, format_number
-from autograd.naming import visible
+from autograd.explain import visible
 
 _ENTITY = re.compile(r"&(?=[#\w]*;)")
 _HTML_EXTRA = str.maketrans({"\\": "\\\\", "[": "&#91;", "]": "&#93;"})

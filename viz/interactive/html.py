@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from autograd.naming import visible
+from autograd.explain import visible
 from viz.files import output_path
 
 CSP = (

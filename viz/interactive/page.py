@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from autograd import Value
-from autograd.naming import DEFAULT_PRECISION, check_precision
+from autograd.explain import DEFAULT_PRECISION, check_precision
 from viz.errors import GraphTooLargeError
 from viz.interactive import checks, layers, nudge, sources
 from viz.interactive.html import asset, document, esc, json_script, write

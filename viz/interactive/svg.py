@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import Value
-from autograd.naming import DEFAULT_PRECISION
+from autograd.explain import DEFAULT_PRECISION
 from viz.draw import draw
 from viz.render import Backend, pipe
 from viz.styles.common import BACKWARD, FORWARD
