@@ -17,7 +17,7 @@ import threading
 import time
 import warnings
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -210,7 +210,7 @@ class Compiled:
     def _compile_trace(
         self, trace: tracing.Trace, out: Value, aux: Any, flat: tracing.Flat, dry: bool
     ) -> Any:
-        aux_values = list(_values_in(aux))
+        aux_values = _values_in(aux)
         value_slots = set(flat.value_slots)
         graph: ir.Graph | None = None
         clock = time.perf_counter()
@@ -384,41 +384,49 @@ def split_result(result: Any, has_aux: bool) -> tuple[Any, Any]:
     return result
 
 
-def _values_in(x: Any) -> Iterator[Value]:
-    if isinstance(x, Value):
-        yield x
-    elif isinstance(x, (list, tuple)):
-        for item in x:
-            yield from _values_in(item)
-    elif isinstance(x, dict):
-        for item in x.values():
-            yield from _values_in(item)
+def _values_in(x: Any) -> list[Value]:
+    found: list[Value] = []
+    map_values(found.append, x)
+    return found
+
+
+def map_values(fn: Callable[[Any], Any], x: Any, kind: type = Value) -> Any:
+    """``x`` with every Value (every ``kind``) in it replaced by ``fn(value)``, through
+    lists, tuples (named ones too) and dicts."""
+    if isinstance(x, kind):
+        return fn(x)
+    if isinstance(x, (list, tuple)):
+        items = [map_values(fn, i, kind) for i in x]
+        if isinstance(x, tuple) and hasattr(x, "_fields"):  # a namedtuple takes fields
+            return type(x)(*items)
+        return type(x)(items)
+    if isinstance(x, dict):
+        return {k: map_values(fn, v, kind) for k, v in x.items()}
+    return x
 
 
 def data_of_structure(x: Any) -> Any:
     """The same structure with every Value replaced by its data."""
-    if isinstance(x, Value):
-        return x._data
-    if isinstance(x, (list, tuple)):
-        return type(x)(data_of_structure(i) for i in x)
-    if isinstance(x, dict):
-        return {k: data_of_structure(v) for k, v in x.items()}
-    return x
+    return map_values(_get_data, x)
+
+
+class _Slot:
+    """Where an auxiliary Value was, in the shape :func:`_rebuilder` keeps."""
+
+
+_SLOT = _Slot()
 
 
 def _rebuilder(aux: Any) -> Callable[[Sequence[Any]], Any]:
-    """A function putting the generated code's auxiliary values back into ``aux``'s shape."""
+    """A function putting the generated code's auxiliary values back into ``aux``'s shape
+    (it keeps the shape only, not the trace's Values)."""
+    shape = map_values(lambda _: _SLOT, aux)
 
-    def rebuild(x: Any, it: Iterator[Any]) -> Any:
-        if isinstance(x, Value):
-            return next(it)
-        if isinstance(x, (list, tuple)):
-            return type(x)(rebuild(i, it) for i in x)
-        if isinstance(x, dict):
-            return {k: rebuild(v, it) for k, v in x.items()}
-        return x
+    def rebuild(values: Sequence[Any]) -> Any:
+        it = iter(values)
+        return map_values(lambda _: next(it), shape, _Slot)
 
-    return lambda values: rebuild(aux, iter(values))
+    return rebuild
 
 
 # ---- the engine, for what the generated code does not do ---------------------------------------
