@@ -30,7 +30,7 @@ from autograd.compiler import codegen, ir, tracing
 from autograd.compiler.symbolic import Kind, kind_of
 from autograd.data import MATH_ERRORS
 from autograd.graph import topological_order
-from autograd.modes import current
+from autograd.modes import current, enable_grad
 from autograd.value import Value, _observer
 
 _get_data = attrgetter("_data")
@@ -76,17 +76,38 @@ class Variant:
             raise Retrace
         errors = _FORWARD_ERRORS() if self.batched else nullcontext()
         with PASS_LOCK, errors:
-            out, aux, grads, arg_grads = self.fn(
-                inputs, tuple(map(_get_grad, self.written)), flat.data
-            )
+            before = tuple(map(_get_grad, self.written))
+            out, aux, grads, arg_grads = self.fn(inputs, before, flat.data)
             for v, g in zip(self.written, grads):
                 v.grad = g
             if arg_grads:
                 by_slot = dict(zip(flat.value_slots, flat.values))
-                for slot, g in zip(self.arg_grad_slots, arg_grads):
-                    v = by_slot[slot]
-                    v.grad = v.grad + g
+                try:
+                    pass_to_arguments(
+                        [(by_slot[slot], g) for slot, g in zip(self.arg_grad_slots, arg_grads)]
+                    )
+                except BaseException:  # as a failed backward(): no half-written gradient
+                    for v, g in zip(self.written, before):
+                        v.grad = g
+                    raise
         return out, self.aux(aux)
+
+
+def pass_to_arguments(pairs: list[tuple[Value, Any]]) -> None:
+    """Give each Value argument its gradient as ``backward()`` would: a leaf accumulates it;
+    a node an op made (``a * b`` passed as ``x``) gets it as its ``.grad`` and carries it on
+    into the graph under it (interior gradients reset, leaves accumulate), in one pass for
+    all such arguments, from the root ``Σ gᵢ·xᵢ`` (its partials are the gᵢ, exactly)."""
+    interior = [(v, g) for v, g in pairs if not v.is_leaf]
+    if interior:
+        with enable_grad():
+            root = interior[0][0] * interior[0][1]
+            for v, g in interior[1:]:
+                root = root + v * g
+        root.backward()
+    for v, g in pairs:
+        if v.is_leaf:
+            v.grad = v.grad + g
 
 
 def _FORWARD_ERRORS() -> Any:
@@ -228,8 +249,6 @@ class Compiled:
         clock = time.perf_counter()
         out.backward()  # the engine's pass: this call's gradients
         timings["engine backward"] = time.perf_counter() - clock
-        if not dry:
-            self._return_arg_grads(trace, flat, reached)
         result = (out._data, data_of_structure(aux))
         try:
             if graph is None:
@@ -246,6 +265,8 @@ class Compiled:
         finally:
             for v, g in saved:
                 v.grad = g
+            if not dry:  # after the check, which compares the inputs' gradients
+                self._return_arg_grads(trace, flat, reached)
         with self._lock:
             variants = self._variants.setdefault(flat.key, [])
             variants.insert(0, variant)
@@ -261,10 +282,13 @@ class Compiled:
             return
         reached = set(order)
         by_slot = dict(zip(flat.value_slots, flat.values))
-        for slot, leaf in enumerate(trace.leaves):
-            if slot in by_slot and leaf in reached:
-                v = by_slot[slot]
-                v.grad = v.grad + leaf.grad
+        pass_to_arguments(
+            [
+                (by_slot[slot], leaf.grad)
+                for slot, leaf in enumerate(trace.leaves)
+                if slot in by_slot and leaf in reached
+            ]
+        )
 
     def _generate(
         self, graph: ir.Graph, trace: tracing.Trace, flat: tracing.Flat, aux: Any

@@ -5,8 +5,9 @@ specialised on (:func:`flatten`):
 
 * a Value, a float, or a 1-D numpy array (a batch) is **data**: the function is traced
   with a fresh leaf Value holding it (labelled with the parameter's name), and the
-  compiled code reads the new data at every call. A Value argument's gradient is added
-  to its ``.grad``, as ``backward()`` would;
+  compiled code reads the new data at every call. A Value argument gets its gradient
+  as ``backward()`` would give it: a leaf adds it to its ``.grad``, a node an op made
+  carries it on into the graph under it;
 * anything else (an int, a string, a 2-D array, a model) is **static**: part of the
   structure key, so a different one traces again (arrays are compared by content).
 
