@@ -7,6 +7,7 @@ the warning is an error here: the generated code must run.
 """
 
 import collections
+import math
 import warnings
 
 import pytest
@@ -134,3 +135,35 @@ def test_a_failing_pass_through_an_argument_writes_no_gradient():
     with pytest.raises(ag.DomainError, match="sqrt"):
         step(a.sqrt())  # the derivative of sqrt at 0 is undefined, in the engine too
     assert w.grad == 0.0 and a.grad == 0.0
+
+
+def test_static_arguments_are_compared_by_content():
+    f = ag.compile(lambda s, x: x * len(s), static_argnums=0)
+    s, x = {1}, Value(2.0)
+    assert f(s, x) == 2.0
+    s.add(2)  # the same set, another content: another structure
+    assert f(s, x) == 4.0
+    assert f([1, 2, 3], x) == 6.0 and f({"a": 1}, x) == 2.0
+    g = ag.compile(lambda s, x: x * len(s))  # a set is read as it is, static or not
+    t = {1}
+    assert g(t, 1.0) == 1.0
+    t.add(5)
+    assert g(t, 1.0) == 2.0
+
+
+def test_static_signed_zeros_and_nans_are_distinct_keys():
+    f = ag.compile(lambda sign, x: x * math.copysign(1.0, sign), static_argnums=0)
+    assert f(0.0, 2.0) == 2.0 and f(-0.0, 2.0) == -2.0 and f(0.0, 3.0) == 3.0
+    assert f.traces == 2
+    nan = float("nan")
+    assert math.isnan(f(nan, 1.0)) is False and f(nan, 1.0) == 1.0
+    assert f.traces == 3  # the same NaN bits: the code traced for it
+
+
+def test_an_unhashable_static_argument_is_refused_with_a_reason():
+    class Settings:
+        __hash__ = None
+
+    f = ag.compile(lambda s, x: x * 2.0, static_argnums=0)
+    with pytest.raises(TypeError, match="static argument must be comparable by content"):
+        f(Settings(), 1.0)

@@ -57,7 +57,9 @@ def compile(
     code; int, str and 2-D array arguments are part of the input structure, compared at
     every call. ``static_argnums`` makes positional arguments static whatever they are
     (a 1-D array of targets a loss needs as numpy, say): they are passed as they are and
-    compared by content.
+    compared by content (numbers bit for bit, so ``-0.0`` is not ``0.0``; arrays, lists,
+    tuples, dicts and sets item by item; other objects by their own ``==``; an unhashable
+    object that is none of these raises TypeError).
 
     Never silently stale: comparisons, ``bool()``, ``float()`` and ``.item()`` of Values
     inside ``f`` are recorded and checked by the compiled code, which traces again when
