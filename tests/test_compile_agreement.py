@@ -167,3 +167,87 @@ def test_an_unhashable_static_argument_is_refused_with_a_reason():
     f = ag.compile(lambda s, x: x * 2.0, static_argnums=0)
     with pytest.raises(TypeError, match="static argument must be comparable by content"):
         f(Settings(), 1.0)
+
+
+def test_a_value_appended_to_a_captured_list_after_tracing_is_read():
+    weights = [Value(1.0)]
+    f = ag.compile(lambda x: ag.sum([x * w for w in weights]))
+    assert f(3.0) == 3.0
+    weights.append(Value(1.0))
+    assert f(3.0) == 6.0 and f.traces == 2
+    weights[1] = Value(2.0)  # replaced: another Value
+    assert f(3.0) == 9.0 and f.traces == 3
+
+
+GLOBAL_WEIGHT = Value(1.0)
+
+
+def test_a_rebound_global_is_read():
+    global GLOBAL_WEIGHT
+    f = ag.compile(lambda x: x * GLOBAL_WEIGHT)
+    assert f(3.0) == 3.0
+    GLOBAL_WEIGHT = Value(5.0)
+    assert f(3.0) == 15.0 and GLOBAL_WEIGHT.grad == 3.0 and f.traces == 2
+
+
+def test_a_parameter_created_on_the_first_call_is_an_input_from_the_second():
+    class Lazy:
+        def __call__(self, x):
+            if not hasattr(self, "w"):
+                self.w = Value(2.0, label="w")
+            return x * self.w
+
+    model = Lazy()
+    f = ag.compile(lambda x: model(x))
+    assert f(3.0) == 6.0 and model.w.grad == 3.0
+    model.w.data = 4.0  # an optimizer's update: read by the code
+    assert f(3.0) == 12.0 and model.w.grad == 6.0
+    assert f(3.0) == 12.0 and model.w.grad == 9.0
+    assert f.traces == 2  # the first trace made w: the second one reads it as an input
+
+
+def test_code_that_failed_for_one_branch_is_generated_for_another():
+    from unittest.mock import patch
+
+    from autograd.compiler import layout
+
+    generate, calls = layout.generate, []
+
+    def fail_once(emitter):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("a bug of ours, in one branch's code")
+        return generate(emitter)
+
+    f = ag.compile(lambda x: x * 2.0 if x > 1.0 else x * 3.0)
+    with patch.object(layout, "generate", fail_once):
+        with pytest.warns(RuntimeWarning, match="could not generate code"):
+            assert f(0.5) == 1.5  # the engine's answer
+        assert f(4.0) == 8.0 and f.fallback_reason is None  # the other branch compiles
+        assert f(0.5) == 1.5 and f.traces == 3  # and the first one, traced again
+
+
+def test_an_op_whose_result_is_unused_is_not_computed():
+    """A decision, as jax.jit's: the code computes what reaches the output, the auxiliary
+    values and the guards, so an unused ``log`` of a negative raises nothing."""
+
+    def f(x):
+        x.log()  # never used
+        return x * 2.0
+
+    step = ag.compile(f)
+    assert step(2.0) == 4.0 and step(-1.0) == -2.0
+    with pytest.raises(ag.DomainError, match="log"):
+        f(Value(-1.0)).backward()
+
+
+def test_no_derivative_is_taken_towards_a_number_argument():
+    """A decision: a float argument gets no gradient, so a derivative undefined only on the
+    way to one (``sqrt`` at 0) raises nothing; backward() over a Value there raises."""
+    w = Value(2.0, label="w")
+    step = ag.compile(lambda x: w * x.sqrt())
+    assert step(4.0) == 4.0 and step(0.0) == 0.0 and w.grad == 2.0
+    with pytest.raises(ag.DomainError, match="sqrt"):
+        (w * Value(0.0).sqrt()).backward()
+    with pytest.raises(ag.DomainError, match="sqrt"):  # a Value argument: as the engine
+        step(Value(0.0))

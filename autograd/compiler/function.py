@@ -27,6 +27,7 @@ import numpy as np
 
 from autograd.backward import PASS_LOCK, collector_paused
 from autograd.compiler import codegen, ir, tracing
+from autograd.compiler.captured import Captured
 from autograd.compiler.symbolic import Kind, kind_of
 from autograd.data import MATH_ERRORS
 from autograd.graph import topological_order
@@ -62,6 +63,8 @@ class Variant:
     arg_grad_slots: tuple[int, ...]
     aux: Any
     batched: bool
+    surroundings: Any
+    """What the function reached beyond its arguments when traced (:mod:`.captured`)."""
     floats_only: bool = field(init=False)
 
     def __post_init__(self) -> None:
@@ -144,6 +147,7 @@ class Compiled:
         self._engine_only: dict[Any, str] = {}
         self._last: Variant | None = None
         self._lock = threading.Lock()
+        self._captured = Captured(f)
 
     @property
     def retraces(self) -> int:
@@ -181,7 +185,10 @@ class Compiled:
             return self._finish(
                 *engine_call(self.f, args, kwargs, self.has_aux, static=self.static)
             )
+        surroundings = self._captured.state()
         for variant in self._variants.get(flat.key, ()):
+            if variant.surroundings != surroundings:  # a Value it reaches may be another
+                continue
             try:
                 out, aux = variant.run(flat)
             except Retrace:
@@ -220,17 +227,22 @@ class Compiled:
         ``dry``: only generate, then put every gradient back as it was."""
         with collector_paused():  # the trace makes many objects and no cycles
             start = time.perf_counter()
+            before = self._captured.state()
             trace = tracing.run(self.f, args, kwargs, self.static)
+            surroundings: Any = self._captured.state()
             self.timings = {"trace": time.perf_counter() - start}
             self.traces += 1
             out, aux = split_result(trace.result, self.has_aux)
             if not isinstance(out, Value):
                 return out, data_of_structure(aux)
-            return self._compile_trace(trace, out, aux, flat, dry)
+            if surroundings != before:  # it changed them (made a parameter): not kept
+                surroundings = _CHANGED_WHILE_TRACED
+            return self._compile_trace(trace, out, aux, flat, dry, surroundings)
 
     def _compile_trace(
-        self, trace: tracing.Trace, out: Value, aux: Any, flat: tracing.Flat, dry: bool
-    ) -> Any:
+        self, trace: tracing.Trace, out: Value, aux: Any, flat: tracing.Flat, dry: bool,
+        surroundings: Any,
+    ) -> Any:  # fmt: skip
         aux_values = _values_in(aux)
         value_slots = set(flat.value_slots)
         graph: ir.Graph | None = None
@@ -254,12 +266,13 @@ class Compiled:
             if graph is None:
                 return result
             try:
-                variant = self._generate(graph, trace, flat, aux)
+                variant = self._generate(graph, trace, flat, aux, surroundings)
                 clock = time.perf_counter()
                 self._check(variant, graph, trace, flat, before)
                 timings["check"] = time.perf_counter() - clock
             except _EngineOnly as exc:
-                self._engine_only[flat.key] = str(exc)
+                if not trace.record.guards:  # else it may hold for this branch only
+                    self._engine_only[flat.key] = str(exc)
                 warnings.warn(str(exc), RuntimeWarning, stacklevel=3)
                 return result
         finally:
@@ -291,8 +304,9 @@ class Compiled:
         )
 
     def _generate(
-        self, graph: ir.Graph, trace: tracing.Trace, flat: tracing.Flat, aux: Any
-    ) -> Variant:
+        self, graph: ir.Graph, trace: tracing.Trace, flat: tracing.Flat, aux: Any,
+        surroundings: Any,
+    ) -> Variant:  # fmt: skip
         from autograd.compiler import layout
 
         for node in graph.nodes:
@@ -329,6 +343,7 @@ class Compiled:
             arg_grad_slots=tuple(n.slot for n in graph.args if n.wants_grad),
             aux=_rebuilder(aux),
             batched=graph.batched,
+            surroundings=surroundings,
         )
         weakref.finalize(variant, linecache.cache.pop, filename, None)
         self.timings["compile"] = time.perf_counter() - clock
@@ -375,6 +390,9 @@ def close(a: Any, b: Any, rel: float = 1e-7) -> bool:
 
 
 _COUNTER = iter(range(1, 1 << 62))
+_CHANGED_WHILE_TRACED = object()
+"""The surroundings of a trace that changed them: equal to no later state, so the next
+call traces again (a parameter made on the first call is then an input)."""
 
 
 def _name(f: Any) -> str:
