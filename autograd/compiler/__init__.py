@@ -22,24 +22,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, overload
 
-from autograd.compiler.function import Compiled, Retrace
+from autograd.compiler.function import MAX_NODES, Compiled, Retrace
 
-__all__ = ["Compiled", "Retrace", "compile", "source_of"]
+__all__ = ["MAX_NODES", "Compiled", "Retrace", "compile", "source_of"]
 
 
 @overload
 def compile(
-    f: Callable[..., Any], *, has_aux: bool = ..., static_argnums: Any = ...
+    f: Callable[..., Any], *, has_aux: bool = ..., static_argnums: Any = ..., max_nodes: int = ...
 ) -> Compiled: ...
 @overload
 def compile(
-    f: None = ..., *, has_aux: bool = ..., static_argnums: Any = ...
+    f: None = ..., *, has_aux: bool = ..., static_argnums: Any = ..., max_nodes: int = ...
 ) -> Callable[[Callable[..., Any]], Compiled]: ...
 
 
 def compile(
-    f: Callable[..., Any] | None = None, *, has_aux: bool = False, static_argnums: Any = ()
-) -> Any:
+    f: Callable[..., Any] | None = None, *, has_aux: bool = False, static_argnums: Any = (),
+    max_nodes: int = MAX_NODES,
+) -> Any:  # fmt: skip
     """Compile ``f``, a function of Values (or numbers and arrays) returning a Value.
 
     Use it as ``step = autograd.compile(f)`` or as a decorator, ``@autograd.compile``.
@@ -74,10 +75,15 @@ def compile(
     inside ``f`` is not recorded: a number read that way is a constant of the code. A
     compiled function called while another one is traced is simply part of that trace
     (it returns ``f``'s Value there), as nested ``jax.jit`` is inlined.
+
+    A graph of more than ``max_nodes`` nodes (default :data:`MAX_NODES`, 100,000) is left
+    to the engine, with a warning: its code would take about 5 KB of memory and 0.2 ms to
+    generate and compile per node.
     """
+    options = {"has_aux": has_aux, "static_argnums": static_argnums, "max_nodes": max_nodes}
     if f is None:
-        return lambda g: Compiled(g, has_aux=has_aux, static_argnums=static_argnums)
-    return Compiled(f, has_aux=has_aux, static_argnums=static_argnums)
+        return lambda g: Compiled(g, **options)
+    return Compiled(f, **options)
 
 
 def source_of(f: Callable[..., Any], *args: Any, **kwargs: Any) -> str:

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from autograd.backward import local_partials, reduce_to
-from autograd.compiler.identifiers import Namer
+from autograd.compiler.identifiers import Namer, escaped
 from autograd.compiler.ir import ALIAS, ARG, CONST, INPUT, OP, Graph, Node
 from autograd.compiler.symbolic import (
     Kind,
@@ -87,9 +87,11 @@ class Emitter:
     # ---- text ------------------------------------------------------------------------------
 
     def emit(self, line: str, comment: str = "") -> None:
+        """One line of code: ``line`` (identifiers and literals only) and a comment, which
+        may show node names and is therefore escaped (a newline in it cannot end it)."""
         text = "    " * self.depth + line
         if comment:
-            text += f"  # {comment}"
+            text += f"  # {escaped(comment)}"
         self.lines.append(text)
 
     def blank(self, comment: str = "") -> None:
@@ -362,7 +364,7 @@ class Emitter:
 
     def source(self, docstring: str) -> str:
         head = f"def {self.function_name}(_inputs, _grads, _data):"
-        doc = ['    """' + docstring.strip().replace('"""', "'''") + '\n    """']
+        doc = ['    """' + escaped(docstring.strip()).replace('"', '\\"') + '\n    """']
         return "\n".join([head, *doc, *self.lines]) + "\n"
 
 

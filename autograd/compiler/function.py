@@ -26,8 +26,9 @@ from typing import Any
 import numpy as np
 
 from autograd.backward import PASS_LOCK, collector_paused
-from autograd.compiler import codegen, ir, tracing
+from autograd.compiler import codegen, ir, nudged, tracing
 from autograd.compiler.captured import Captured
+from autograd.compiler.identifiers import escaped
 from autograd.compiler.symbolic import Kind, kind_of
 from autograd.data import MATH_ERRORS
 from autograd.graph import topological_order
@@ -40,6 +41,11 @@ _FLOAT = {float}
 
 MAX_VARIANTS = 8
 """Generated codes kept per input structure (one per combination of guard outcomes)."""
+
+MAX_NODES = 100_000
+"""The largest traced graph compiled unless ``max_nodes`` says otherwise: generating and
+compiling code takes about 5 KB of memory and 0.2 ms per node (100,000 nodes: 0.55 GB,
+20 s), while the engine runs any size."""
 
 
 class Retrace(Exception):
@@ -127,10 +133,14 @@ class Compiled:
     """
 
     def __init__(
-        self, f: Callable[..., Any], *, has_aux: bool = False, static_argnums: Any = ()
-    ) -> None:
+        self, f: Callable[..., Any], *, has_aux: bool = False, static_argnums: Any = (),
+        max_nodes: int = MAX_NODES,
+    ) -> None:  # fmt: skip
         if not callable(f):
             raise TypeError(f"autograd.compile needs a function, got {type(f).__name__}")
+        if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+            raise ValueError(f"max_nodes must be a positive whole number, got {max_nodes!r}")
+        self.max_nodes = max_nodes
         functools.update_wrapper(self, f)
         self.f = f
         self.has_aux = has_aux
@@ -143,7 +153,7 @@ class Compiled:
         """Seconds the last trace took, by phase: ``trace`` (running the function with the
         engine), ``generate`` (the code), ``compile`` (Python's compiler), ``engine
         backward`` (that call's gradients) and ``check`` (the new code against them)."""
-        self._variants: dict[Any, list[Variant]] = {}
+        self._variants: dict[Any, tuple[Variant, ...]] = {}
         self._engine_only: dict[Any, str] = {}
         self._last: Variant | None = None
         self._lock = threading.Lock()
@@ -230,62 +240,82 @@ class Compiled:
             before = self._captured.state()
             trace = tracing.run(self.f, args, kwargs, self.static)
             surroundings: Any = self._captured.state()
-            self.timings = {"trace": time.perf_counter() - start}
-            self.traces += 1
+            timings = {"trace": time.perf_counter() - start}
+            with self._lock:
+                self.traces += 1
             out, aux = split_result(trace.result, self.has_aux)
             if not isinstance(out, Value):
                 return out, data_of_structure(aux)
             if surroundings != before:  # it changed them (made a parameter): not kept
                 surroundings = _CHANGED_WHILE_TRACED
-            return self._compile_trace(trace, out, aux, flat, dry, surroundings)
+            try:
+                return self._compile_trace(trace, out, aux, flat, dry, timings, surroundings)
+            finally:
+                self.timings = timings  # whole: another thread may be reading the last one
 
     def _compile_trace(
         self, trace: tracing.Trace, out: Value, aux: Any, flat: tracing.Flat, dry: bool,
-        surroundings: Any,
+        timings: dict[str, float], surroundings: Any,
     ) -> Any:  # fmt: skip
         aux_values = _values_in(aux)
         value_slots = set(flat.value_slots)
         graph: ir.Graph | None = None
         clock = time.perf_counter()
+        reached = topological_order(out)
         try:
+            if len(reached) > self.max_nodes:
+                raise _EngineOnly(self._too_big(len(reached)))
             graph = ir.build(trace, out, aux_values, value_slots)
         except ir.Unsupported as exc:
             reason = f"the engine runs {_name(self.f)} because {exc}"
             if not trace.clock_moved:
                 self._engine_only[flat.key] = reason
-        timings = self.timings
+        except _EngineOnly as exc:
+            self._engine_only[flat.key] = str(exc)
+            warnings.warn(str(exc), RuntimeWarning, stacklevel=4)
         timings["generate"] = time.perf_counter() - clock
-        reached = topological_order(out) if dry or flat.values else []
-        saved = [(v, v.grad) for v in reached if v.is_leaf] if dry else []
-        before = [n.value.grad for n in graph.inputs if n.wants_grad] if graph else []
+        inputs = [n for n in graph.inputs if n.wants_grad] if graph else []
         clock = time.perf_counter()
-        out.backward()  # the engine's pass: this call's gradients
-        timings["engine backward"] = time.perf_counter() - clock
-        result = (out._data, data_of_structure(aux))
-        try:
-            if graph is None:
-                return result
-            try:
-                variant = self._generate(graph, trace, flat, aux, surroundings)
-                clock = time.perf_counter()
-                self._check(variant, graph, trace, flat, before)
-                timings["check"] = time.perf_counter() - clock
-            except _EngineOnly as exc:
-                if not trace.record.guards:  # else it may hold for this branch only
-                    self._engine_only[flat.key] = str(exc)
-                warnings.warn(str(exc), RuntimeWarning, stacklevel=3)
-                return result
-        finally:
+        with PASS_LOCK:  # no other thread's gradients land between these reads
+            saved = [(v, v.grad) for v in reached if v.is_leaf] if dry else []
+            before = [n.value.grad for n in inputs]
+            out.backward()  # the engine's pass: this call's gradients
+            expected = [n.value.grad for n in inputs]
+            if graph is not None:
+                for node in graph.nodes:
+                    if node.needs_grad:
+                        node.grad_kind = kind_of(node.value.grad)
+            if not dry:
+                self._return_arg_grads(trace, flat, reached)
             for v, g in saved:
                 v.grad = g
-            if not dry:  # after the check, which compares the inputs' gradients
-                self._return_arg_grads(trace, flat, reached)
-        with self._lock:
-            variants = self._variants.setdefault(flat.key, [])
-            variants.insert(0, variant)
-            del variants[MAX_VARIANTS:]
+        timings["engine backward"] = time.perf_counter() - clock
+        result = (out._data, data_of_structure(aux))
+        if graph is None:
+            return result
+        try:
+            variant = self._generate(graph, trace, flat, aux, timings, surroundings)
+            clock = time.perf_counter()
+            self._check(variant, graph, flat, before, expected)
+            timings["check"] = time.perf_counter() - clock
+        except _EngineOnly as exc:
+            if not trace.record.guards:  # else it may hold for this branch only
+                self._engine_only[flat.key] = str(exc)
+            warnings.warn(str(exc), RuntimeWarning, stacklevel=3)
+            return result
+        with self._lock:  # a new tuple: calls in other threads go on reading the old one
+            variants = self._variants.get(flat.key, ())
+            self._variants[flat.key] = (variant, *variants)[:MAX_VARIANTS]
         self._last = variant
         return result
+
+    def _too_big(self, size: int) -> str:
+        return (
+            f"the engine runs {_name(self.f)} because its graph has {size:,} nodes, more than "
+            f"autograd.compile's limit of {self.max_nodes:,} (generating and compiling code "
+            "takes about 5 KB of memory and 0.2 ms per node); to compile it anyway, pass a "
+            "higher max_nodes= to autograd.compile, or compile a smaller piece of the work"
+        )
 
     def _return_arg_grads(
         self, trace: tracing.Trace, flat: tracing.Flat, order: list[Value]
@@ -305,13 +335,10 @@ class Compiled:
 
     def _generate(
         self, graph: ir.Graph, trace: tracing.Trace, flat: tracing.Flat, aux: Any,
-        surroundings: Any,
+        timings: dict[str, float], surroundings: Any,
     ) -> Variant:  # fmt: skip
         from autograd.compiler import layout
 
-        for node in graph.nodes:
-            if node.needs_grad:
-                node.grad_kind = kind_of(node.value.grad)
         name = _identifier_hint(self.f)
         clock = time.perf_counter()
         try:
@@ -323,14 +350,19 @@ class Compiled:
                 f"autograd.compile could not generate code for {_name(self.f)} "
                 f"({type(exc).__name__}: {exc}); the engine runs it instead"
             ) from exc
-        self.timings["generate"] += time.perf_counter() - clock
+        timings["generate"] += time.perf_counter() - clock
         clock = time.perf_counter()
-        filename = f"<autograd.compile {_name(self.f)} #{next(_COUNTER)}>"
-        code = compile(source, filename, "exec")
+        filename = f"<autograd.compile {escaped(_name(self.f))} #{next(_COUNTER)}>"
         namespace = dict(emitter.names.globals)
         namespace["_Retrace"] = Retrace
         namespace["__name__"] = f"autograd.compiled.{emitter.function_name}"
-        exec(code, namespace)
+        try:  # defines the function; a failure is a bug of ours, as above
+            exec(compile(source, filename, "exec"), namespace)
+        except Exception as exc:
+            raise _EngineOnly(
+                f"autograd.compile generated code for {_name(self.f)} that Python could not "
+                f"compile ({type(exc).__name__}: {exc}); the engine runs it instead"
+            ) from exc
         fn = namespace[emitter.function_name]
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         variant = Variant(
@@ -346,14 +378,16 @@ class Compiled:
             surroundings=surroundings,
         )
         weakref.finalize(variant, linecache.cache.pop, filename, None)
-        self.timings["compile"] = time.perf_counter() - clock
+        timings["compile"] = time.perf_counter() - clock
         return variant
 
     def _check(
-        self, variant: Variant, graph: ir.Graph, trace: tracing.Trace, flat: tracing.Flat,
-        before: list[Any],
+        self, variant: Variant, graph: ir.Graph, flat: tracing.Flat, before: list[Any],
+        expected: list[Any],
     ) -> None:  # fmt: skip
-        """Run the new code on the traced call and compare with the engine's numbers."""
+        """Run the new code on the traced call and on nudged inputs (:mod:`.nudged`), and
+        compare with the engine's numbers (``before``/``expected``: the inputs' gradients
+        before and after the engine's pass, read together under the pass lock)."""
         inputs = tuple(n.data for n in graph.inputs)
         try:
             errors = _FORWARD_ERRORS() if variant.batched else nullcontext()
@@ -364,7 +398,6 @@ class Compiled:
                 f"the code generated for {_name(self.f)} failed on the call that traced it "
                 f"({type(exc).__name__}: {exc}); the engine runs it instead"
             ) from exc
-        expected = [n.value.grad for n in graph.inputs if n.wants_grad]
         expected_args = [n.value.grad for n in graph.args if n.wants_grad]
         pairs = [(out, graph.out.data), *zip(grads, expected), *zip(arg_grads, expected_args)]
         pairs += [(a, n.data) for a, n in zip(aux, graph.aux)]
@@ -372,12 +405,15 @@ class Compiled:
         others = [(a, b) for a, b in pairs if not (type(a) is float and type(b) is float)]
         if numbers:
             others.append((np.array([a for a, _ in numbers]), np.array([b for _, b in numbers])))
-        for got, want in others:
-            if not close(got, want):
-                raise _EngineOnly(
-                    f"the code generated for {_name(self.f)} computed {got!r} where the engine "
-                    f"computed {want!r}; the engine runs it instead (please report this)"
-                )
+        differs = next(
+            (f"{g!r} where the engine computed {w!r}" for g, w in others if not close(g, w)), None
+        )
+        differs = differs or nudged.mismatch(variant.fn, graph, flat.data, close)
+        if differs:
+            raise _EngineOnly(
+                f"the code generated for {_name(self.f)} computed {differs}; the engine runs "
+                "it instead (please report this)"
+            )
 
 
 def close(a: Any, b: Any, rel: float = 1e-7) -> bool:

@@ -153,14 +153,18 @@ def _negative(value: Any) -> bool:
 
 
 def literal(value: Any) -> str:
-    """A number as code that evaluates to exactly it (``inf``, ``nan`` are bound names)."""
+    """A number as code that evaluates to exactly it (``inf``, ``nan`` are bound names).
+
+    Written by ``int``'s and ``float``'s own ``repr``: a subclass's ``__repr__`` (any text)
+    never reaches the code."""
     if isinstance(value, bool):
-        return repr(value)
+        return "True" if value else "False"
     if isinstance(value, int):
-        text = repr(value)
+        text = int.__repr__(value)
     else:
         x = float(value)
-        text = repr(x) if math.isfinite(x) else ("nan" if x != x else "inf" if x > 0 else "-inf")
+        finite = math.isfinite(x)
+        text = float.__repr__(x) if finite else ("nan" if x != x else "inf" if x > 0 else "-inf")
     return f"({text})" if _negative(value) else text
 
 
