@@ -60,6 +60,19 @@ def moons(n: int, seed: int = 0, noise: float = 0.1) -> tuple[np.ndarray, np.nda
 # ---- chainrule ----------------------------------------------------------------------------
 
 
+def moons_lists(n: int) -> tuple[list[list[float]], list[float]]:
+    """:func:`moons` as Python lists: the scalar workloads' inputs."""
+    X, y = moons(n)
+    return X.tolist(), y.tolist()
+
+
+def batch_inputs(variant: str, X: np.ndarray) -> Any:
+    """What the model takes: one Value per feature column (local MLP), or the 2-D array (nn)."""
+    if variant == "nn":
+        return X
+    return [Value(np.ascontiguousarray(X[:, j])) for j in range(X.shape[1])]
+
+
 class LocalMLP:
     """A minimal MLP on chainrule's engine: each neuron is ``act(dot(w, x, b))``.
 

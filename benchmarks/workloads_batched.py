@@ -27,13 +27,6 @@ TRAIN_BOUND = 10.0
 """"Trains in seconds", read as: at most this many seconds per run."""
 
 
-def batch_inputs(variant: str, X: np.ndarray) -> Any:
-    """What the model takes: one Value per feature column (local MLP), or the 2-D array (nn)."""
-    if variant == "nn":
-        return X
-    return [Value(np.ascontiguousarray(X[:, j])) for j in range(X.shape[1])]
-
-
 def _grads_match(model: Any, grads: list[tuple[np.ndarray, np.ndarray]]) -> bool:
     flat = [float(v) for W, b in grads for row, bi in zip(W, b) for v in (*row, bi)]
     ours = [float(p.grad) for p in model.parameters()]
@@ -56,7 +49,7 @@ def _agreement(
     try:
         _, grads = models.numpy_hinge_step(weights, X, np.asarray(yv.data))
         fresh = models.make_ours(variant, weights)
-        models.hinge_loss_ours_batched(fresh, batch_inputs(variant, X), yv).backward()
+        models.hinge_loss_ours_batched(fresh, models.batch_inputs(variant, X), yv).backward()
         data_only = _grads_match(fresh, grads)
     finally:
         models.ALPHA = alpha
@@ -92,7 +85,7 @@ def workload_bm(settings: Settings) -> list[Row]:
         model = models.make_ours(variant, weights)
 
         def step(model: Any = model, variant: str = variant) -> Value:
-            loss = models.hinge_loss_ours_batched(model, batch_inputs(variant, X), yv)
+            loss = models.hinge_loss_ours_batched(model, models.batch_inputs(variant, X), yv)
             model.zero_grad()
             loss.backward()
             return loss
@@ -160,7 +153,7 @@ def _time_training(
         seconds = time.perf_counter() - start
         final = float(history.train_loss[-1]) if history.train_loss else math.nan
         return seconds, final, "nn.fit(compile=True), SGD" if compile else "nn.fit, SGD"
-    final = train_plain(model, batch_inputs(variant, X), Value(y), epochs, lr)
+    final = train_plain(model, models.batch_inputs(variant, X), Value(y), epochs, lr)
     return time.perf_counter() - start, final, "plain loop, SGD"
 
 

@@ -128,19 +128,19 @@ def compiled_bm_rows(
     numpy_time: float, torch_time: float | None,
 ) -> list[Row]:  # fmt: skip
     """Workload BM compiled: layers as matrix products, against numpy and torch."""
-    from benchmarks.workloads_batched import batch_inputs
-
     yv = Value(y)
     model = models.make_ours(variant, weights)
     step = autograd.compile(
-        lambda: models.hinge_loss_ours_batched(model, batch_inputs(variant, X), yv)
+        lambda: models.hinge_loss_ours_batched(model, models.batch_inputs(variant, X), yv)
     )
     start = time.perf_counter()
     loss = step()
     compile_time = time.perf_counter() - start
     diff = _difference_from_engine(
         loss, model, variant, weights,
-        lambda engine: models.hinge_loss_ours_batched(engine, batch_inputs(variant, X), Value(y)),
+        lambda engine: models.hinge_loss_ours_batched(
+            engine, models.batch_inputs(variant, X), Value(y)
+        ),
     )  # fmt: skip
     ours = _step_time(model, step, settings)
     n = settings.batch_points

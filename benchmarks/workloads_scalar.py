@@ -34,18 +34,13 @@ def _close(a: float, b: float, tol: float = 1e-9) -> bool:
 # ---- M ---------------------------------------------------------------------------------------
 
 
-def moons_lists(n: int) -> tuple[list[list[float]], list[float]]:
-    X, y = models.moons(n)
-    return X.tolist(), y.tolist()
-
-
 def micrograd_m_time(settings: Settings) -> float | None:
     """micrograd's time for one step of workload M (cached: the batched rows reuse it)."""
     key = (settings.name, "M")
     if key not in _cache:
         if not models.micrograd_available():
             return None
-        X, y = moons_lists(settings.moons_points)
+        X, y = models.moons_lists(settings.moons_points)
         model = models.make_micrograd(models.init_weights([2, 16, 16, 1]))
 
         def step() -> Any:
@@ -60,7 +55,7 @@ def micrograd_m_time(settings: Settings) -> float | None:
 
 
 def workload_m(settings: Settings) -> list[Row]:
-    X, y = moons_lists(settings.moons_points)
+    X, y = models.moons_lists(settings.moons_points)
     weights = models.init_weights([2, 16, 16, 1])
     layers = models.plain_layers(weights)
     plain_loss = models.plain_hinge_forward(layers, X, y)
