@@ -375,16 +375,17 @@ def hinge_loss_torch_scalar(model: TorchScalarMLP, X: list[list[float]], y: list
     return data_loss + reg_loss
 
 
-def torch_sequential(weights: Weights) -> Any:
-    """``nn.Sequential`` of Linear/ReLU layers in float64 with the given weights."""
+def torch_sequential(weights: Weights, dtype: Any = None) -> Any:
+    """``nn.Sequential`` of Linear/ReLU layers with the given weights (float64 by default)."""
     import torch
 
+    dtype = torch.float64 if dtype is None else dtype
     layers: list[Any] = []
     for i, (W, b) in enumerate(weights):
-        linear = torch.nn.Linear(W.shape[1], W.shape[0], dtype=torch.float64)
+        linear = torch.nn.Linear(W.shape[1], W.shape[0], dtype=dtype)
         with torch.no_grad():
-            linear.weight.copy_(torch.from_numpy(W))
-            linear.bias.copy_(torch.from_numpy(b))
+            linear.weight.copy_(torch.from_numpy(W).to(dtype))
+            linear.bias.copy_(torch.from_numpy(b).to(dtype))
         layers.append(linear)
         if i < len(weights) - 1:
             layers.append(torch.nn.ReLU())

@@ -168,9 +168,10 @@ def compiled_c_rows(settings: Settings, plain: float) -> list[Row]:
 
 def compiled_bm_rows(
     settings: Settings, variant: str, weights: models.Weights, X: np.ndarray, y: np.ndarray,
-    numpy_time: float, torch_time: float | None,
+    others: dict[str, Callable[[], Any]],
 ) -> list[Row]:  # fmt: skip
-    """Workload BM compiled: layers as matrix products, against numpy and torch."""
+    """Workload BM compiled: layers as matrix products, against ``others`` (numpy, and torch
+    in float64 and float32 when installed), timed interleaved with it."""
     yv = Value(y)
     model = models.make_ours(variant, weights)
     step = autograd.compile(
@@ -185,15 +186,27 @@ def compiled_bm_rows(
             engine, models.batch_inputs(variant, X), Value(y)
         ),
     )  # fmt: skip
-    ours = _step_time(model, step, settings)
+
+    def run() -> Any:
+        model.zero_grad()
+        return step()
+
+    times = measure_together({"ours": run, **others}, settings)
+    ours = times["ours"].median
+
+    def other(name: str) -> float | None:
+        return times[name].median if name in times else None
+
     n = settings.batch_points
     label = f"M on {n:,} pts, compiled step, {variant} MLP"
+    skipped = "" if "torch f64" in times else "torch not installed: skipped"
     return [
-        Row("BM", label, ours, other_name="numpy by hand (fwd+bwd)", other=numpy_time,
+        Row("BM", label, ours, other_name="numpy by hand (fwd+bwd)", other=other("numpy"),
             kind="slowdown", bound=1.5, note="layers fused into matrix products"),
-        Row("BM", label, ours, other_name="torch nn.Sequential f64", other=torch_time,
-            kind="slowdown", bound=1.3,
-            note="" if torch_time else "torch not installed: skipped"),
+        Row("BM", label, ours, other_name="torch nn.Sequential f64", other=other("torch f64"),
+            kind="slowdown", bound=1.3, note=skipped),
+        Row("BM", label, ours, other_name="torch nn.Sequential f32", other=other("torch f32"),
+            kind="info", note=skipped or "float32: half the bytes, not the same numbers"),
         Row("BM", f"compiled = engine, {variant} MLP", 1 + len(_grads(model)), unit="values",
             kind="check",
             ok=diff <= EQUAL_BOUND,
@@ -214,13 +227,3 @@ def _difference_from_engine(
         relative_difference([loss], [float(ref.data)]),
         relative_difference(_grads(model), _grads(engine)),
     )
-
-
-def _step_time(model: Any, step: Callable[[], Any], settings: Settings) -> float:
-    """Median time of one compiled training step: zero the gradients, run the step."""
-
-    def run() -> Any:
-        model.zero_grad()
-        return step()
-
-    return measure(run, settings).median
