@@ -77,15 +77,16 @@ def programs(draw: st.DrawFn) -> Program:
     for _ in range(CALLS - 1):
         if draw(st.booleans()):  # the traced data again: a guard at equality
             calls.append(expr.inputs)
-        else:
-            calls.append(
-                tuple(
-                    np.array([draw(point) for _ in range(len(x))])
-                    if isinstance(x, np.ndarray)
-                    else draw(point)
-                    for x in expr.inputs
-                )
+            continue
+        size = draw(st.sampled_from([batch, batch + 1])) if batch else 0  # a new batch size
+        calls.append(
+            tuple(
+                np.array([draw(point) for _ in range(size)])
+                if isinstance(x, np.ndarray)
+                else draw(point)
+                for x in expr.inputs
             )
+        )
     statics = tuple(draw(st.sampled_from([0.0, -0.0, 2.0, 2, -1.5])) for _ in range(CALLS))
     targets = tuple(draw(point) for _ in range(draw(st.integers(8, 10))))
     return Program(expr, tuple(sources), features, tuple(calls), statics, targets, batch)
