@@ -251,3 +251,38 @@ def test_no_derivative_is_taken_towards_a_number_argument():
         (w * Value(0.0).sqrt()).backward()
     with pytest.raises(ag.DomainError, match="sqrt"):  # a Value argument: as the engine
         step(Value(0.0))
+
+
+def test_the_watch_on_captured_values_under_threads():
+    """Calls from 8 threads while another thread appends to the captured list: each call
+    sees a list of some length, and its result is that length's (never a stale one)."""
+    import sys
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    weights = [Value(1.0)]
+    f = ag.compile(lambda x: ag.sum([x * w for w in weights]))
+    f(1.0)
+    grow = threading.Event()
+
+    def append() -> None:
+        for _ in range(5):
+            weights.append(Value(1.0))
+        grow.set()
+
+    def call(_: int) -> float:
+        return f(1.0)
+
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(call, range(40)))
+            writer = threading.Thread(target=append)
+            writer.start()
+            results += list(pool.map(call, range(40)))
+            writer.join()
+    finally:
+        sys.setswitchinterval(previous)
+    assert grow.is_set() and set(results) <= {1.0, 2.0, 3.0, 4.0, 5.0, 6.0}
+    assert f(1.0) == 6.0
