@@ -95,8 +95,9 @@ class Emitter:
         self.lines.append(text)
 
     def blank(self, comment: str = "") -> None:
+        """An empty line, or a line of comment (escaped, as every comment)."""
         if comment:
-            self.emit(f"# {comment}")
+            self.emit(f"# {escaped(comment)}")
         else:
             self.lines.append("")
 

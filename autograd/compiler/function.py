@@ -6,7 +6,10 @@ when traced) or a new structure traces again. Whatever the generated code cannot
 exactly as the engine, the engine does: anomaly mode, ``create_graph``, recording off,
 and any error inside the code (the engine's own :class:`DomainError` then reaches the
 user). Each new piece of code is checked against the engine's result of the call that
-traced it before it is ever used.
+traced it, and on inputs nudged from it (:mod:`.nudged`), before it is ever used. A call
+may come from any thread: the engine's pass of a trace and the gradients it is checked
+against are read under the pass lock, as generated code writes them. A graph of more than
+``max_nodes`` nodes is left to the engine.
 """
 
 from __future__ import annotations
@@ -401,19 +404,29 @@ class Compiled:
         expected_args = [n.value.grad for n in graph.args if n.wants_grad]
         pairs = [(out, graph.out.data), *zip(grads, expected), *zip(arg_grads, expected_args)]
         pairs += [(a, n.data) for a, n in zip(aux, graph.aux)]
-        numbers = [(a, b) for a, b in pairs if type(a) is float and type(b) is float]
-        others = [(a, b) for a, b in pairs if not (type(a) is float and type(b) is float)]
-        if numbers:
-            others.append((np.array([a for a, _ in numbers]), np.array([b for _, b in numbers])))
-        differs = next(
-            (f"{g!r} where the engine computed {w!r}" for g, w in others if not close(g, w)), None
-        )
-        differs = differs or nudged.mismatch(variant.fn, graph, flat.data, close)
+        differs = difference(pairs)
+        if differs is None:
+            differs = difference(nudged.pairs(variant.fn, graph, flat.data))
+            differs = differs and f"{differs} on nudged inputs"
         if differs:
             raise _EngineOnly(
                 f"the code generated for {_name(self.f)} computed {differs}; the engine runs "
                 "it instead (please report this)"
             )
+
+
+def difference(pairs: list[tuple[Any, Any]]) -> str | None:
+    """The first pair ``(code's, engine's)`` that is not :func:`close`, described, or None.
+
+    Single numbers are compared together, on the scale of the largest (a gradient of
+    1e-17 where the engine's is -1e-17, next to one of 1, is rounding)."""
+    numbers = [(a, b) for a, b in pairs if type(a) is float and type(b) is float]
+    others = [(a, b) for a, b in pairs if not (type(a) is float and type(b) is float)]
+    if numbers:
+        others.append((np.array([a for a, _ in numbers]), np.array([b for _, b in numbers])))
+    return next(
+        (f"{g!r} where the engine computed {w!r}" for g, w in others if not close(g, w)), None
+    )
 
 
 def close(a: Any, b: Any, rel: float = 1e-7) -> bool:

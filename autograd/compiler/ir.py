@@ -32,7 +32,7 @@ class Unsupported(Exception):
     """The traced function does something the compiled code could not redo faithfully."""
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class Node:
     value: Value
     index: int
@@ -55,6 +55,9 @@ class Node:
     """Scratch space for the layouts' graph walks."""
     position: int = -1
     """Scratch space: the node's place in a rolled term."""
+
+    def __repr__(self) -> str:  # not the dataclass's: that one recurses through the graph
+        return f"<{self.role} node {self.index} {self.name!r}>"
 
     @property
     def data(self) -> Any:
