@@ -294,8 +294,8 @@ class Compiled:
                 v.grad = g
         timings["engine backward"] = time.perf_counter() - clock
         result = (out._data, data_of_structure(aux))
-        if graph is None:
-            return result
+        if graph is None or (surroundings is _CHANGED_WHILE_TRACED and not dry):
+            return result  # (code for changed surroundings would never run: none is made)
         try:
             variant = self._generate(graph, trace, flat, aux, timings, surroundings)
             clock = time.perf_counter()
