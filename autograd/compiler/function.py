@@ -284,6 +284,8 @@ class Compiled:
             before = [n.value.grad for n in inputs]
             out.backward()  # the engine's pass: this call's gradients
             expected = [n.value.grad for n in inputs]
+            # the arguments' leaves too, before a dry run puts their gradients back
+            expected += [n.value.grad for n in graph.args if n.wants_grad] if graph else []
             if graph is not None:
                 for node in graph.nodes:
                     if node.needs_grad:
@@ -390,7 +392,8 @@ class Compiled:
     ) -> None:  # fmt: skip
         """Run the new code on the traced call and on nudged inputs (:mod:`.nudged`), and
         compare with the engine's numbers (``before``/``expected``: the inputs' gradients
-        before and after the engine's pass, read together under the pass lock)."""
+        before and after the engine's pass, read together under the pass lock; ``expected``
+        goes on with the Value arguments' gradients)."""
         inputs = tuple(n.data for n in graph.inputs)
         try:
             errors = _FORWARD_ERRORS() if variant.batched else nullcontext()
@@ -401,8 +404,7 @@ class Compiled:
                 f"the code generated for {_name(self.f)} failed on the call that traced it "
                 f"({type(exc).__name__}: {exc}); the engine runs it instead"
             ) from exc
-        expected_args = [n.value.grad for n in graph.args if n.wants_grad]
-        pairs = [(out, graph.out.data), *zip(grads, expected), *zip(arg_grads, expected_args)]
+        pairs = [(out, graph.out.data), *zip([*grads, *arg_grads], expected, strict=True)]
         pairs += [(a, n.data) for a, n in zip(aux, graph.aux)]
         differs = difference(pairs)
         if differs is None:
