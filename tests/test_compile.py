@@ -59,6 +59,9 @@ def test_source_of_has_no_side_effects():
     text = source_of(f)
     assert "q = x + y" in text and "g_q = g_v1 * z  # ∂v1/∂q = z" in text
     assert (x.grad, y.grad, z.grad) == (0.0, 0.0, 0.0)
+    text = source_of(lambda a, b, c: (a + b) * c, x, y, z)  # as Value arguments
+    assert "g_x += g_v1  # ∂v1/∂x = 1" in text and "return v2, (), (), (g_x, g_y, g_z)" in text
+    assert (x.grad, y.grad, z.grad) == (0.0, 0.0, 0.0)
 
 
 def test_decorator_numbers_arrays_and_value_arguments():
