@@ -9,6 +9,7 @@ stamp is later than the child's: the child was computed from data since changed.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 
 class Clock:
@@ -28,3 +29,10 @@ class Clock:
 
 
 CLOCK = Clock()
+
+
+def stamp(node: Any) -> int:
+    """The clock reading ``node`` carries: when it was made, or when its data was last
+    assigned (negated for an op's result assigned since). For the compiler, which tells
+    the Values a call made from those that existed before it."""
+    return int(node._version)

@@ -182,27 +182,53 @@ def measure(
 ) -> Timing:
     """Time ``fn()`` (see the module docstring for the method); returns the median per call."""
     repeats = settings.repeats if repeats is None else repeats
-    number = 1
-    if warmup:
-        gc.collect()
-        start = time.perf_counter()
-        result = fn()
-        first = time.perf_counter() - start
-        del result
-        if 0 < first < settings.min_time:
-            number = max(1, math.ceil(settings.min_time / first))
-    samples = []
-    for _ in range(repeats):
-        gc.collect()
-        elapsed = 0.0
-        for _ in range(number):
-            start = time.perf_counter()
-            result = fn()
-            elapsed += time.perf_counter() - start
-            del result  # released outside the timer
-        samples.append(elapsed / number)
+    number = calls_per_repetition(fn, settings) if warmup else 1
+    samples = [repetition(fn, number) for _ in range(repeats)]
     gc.collect()
     return Timing(statistics.median(samples), repeats, number, tuple(samples))
+
+
+def calls_per_repetition(fn: Callable[[], Any], settings: Settings) -> int:
+    """The warm-up call, which sizes a repetition to last at least ``min_time``."""
+    gc.collect()
+    start = time.perf_counter()
+    result = fn()
+    first = time.perf_counter() - start
+    del result
+    if 0 < first < settings.min_time:
+        return max(1, math.ceil(settings.min_time / first))
+    return 1
+
+
+def repetition(fn: Callable[[], Any], number: int) -> float:
+    """One repetition: the mean time of ``number`` calls, each result released untimed."""
+    gc.collect()
+    elapsed = 0.0
+    for _ in range(number):
+        start = time.perf_counter()
+        result = fn()
+        elapsed += time.perf_counter() - start
+        del result  # released outside the timer
+    return elapsed / number
+
+
+def measure_together(
+    contenders: dict[str, Callable[[], Any]], settings: Settings
+) -> dict[str, Timing]:
+    """Time several callables interleaved: each repetition runs every contender in turn
+    (the order rotating), so a burst of load on the shared machine hits all of them
+    alike; each gets the median of its repetitions, as :func:`measure` gives."""
+    numbers = {name: calls_per_repetition(fn, settings) for name, fn in contenders.items()}
+    samples: dict[str, list[float]] = {name: [] for name in contenders}
+    names = list(contenders)
+    for k in range(settings.repeats):
+        for name in names[k % len(names) :] + names[: k % len(names)]:
+            samples[name].append(repetition(contenders[name], numbers[name]))
+    gc.collect()
+    return {
+        name: Timing(statistics.median(s), settings.repeats, numbers[name], tuple(s))
+        for name, s in samples.items()
+    }
 
 
 def peak_memory(fn: Callable[[], Any]) -> int:

@@ -60,6 +60,19 @@ def moons(n: int, seed: int = 0, noise: float = 0.1) -> tuple[np.ndarray, np.nda
 # ---- chainrule ----------------------------------------------------------------------------
 
 
+def moons_lists(n: int) -> tuple[list[list[float]], list[float]]:
+    """:func:`moons` as Python lists: the scalar workloads' inputs."""
+    X, y = moons(n)
+    return X.tolist(), y.tolist()
+
+
+def batch_inputs(variant: str, X: np.ndarray) -> Any:
+    """What the model takes: one Value per feature column (local MLP), or the 2-D array (nn)."""
+    if variant == "nn":
+        return X
+    return [Value(np.ascontiguousarray(X[:, j])) for j in range(X.shape[1])]
+
+
 class LocalMLP:
     """A minimal MLP on chainrule's engine: each neuron is ``act(dot(w, x, b))``.
 
@@ -362,16 +375,17 @@ def hinge_loss_torch_scalar(model: TorchScalarMLP, X: list[list[float]], y: list
     return data_loss + reg_loss
 
 
-def torch_sequential(weights: Weights) -> Any:
-    """``nn.Sequential`` of Linear/ReLU layers in float64 with the given weights."""
+def torch_sequential(weights: Weights, dtype: Any = None) -> Any:
+    """``nn.Sequential`` of Linear/ReLU layers with the given weights (float64 by default)."""
     import torch
 
+    dtype = torch.float64 if dtype is None else dtype
     layers: list[Any] = []
     for i, (W, b) in enumerate(weights):
-        linear = torch.nn.Linear(W.shape[1], W.shape[0], dtype=torch.float64)
+        linear = torch.nn.Linear(W.shape[1], W.shape[0], dtype=dtype)
         with torch.no_grad():
-            linear.weight.copy_(torch.from_numpy(W))
-            linear.bias.copy_(torch.from_numpy(b))
+            linear.weight.copy_(torch.from_numpy(W).to(dtype))
+            linear.bias.copy_(torch.from_numpy(b).to(dtype))
         layers.append(linear)
         if i < len(weights) - 1:
             layers.append(torch.nn.ReLU())

@@ -15,8 +15,6 @@ from collections.abc import Callable
 from typing import Any
 
 from benchmarks import models
-from benchmarks.workloads_batched import batch_inputs
-from benchmarks.workloads_scalar import moons_lists
 
 
 def _chain(steps: int) -> tuple[Callable[[], Any], Callable[[Any], None]]:
@@ -32,7 +30,7 @@ def _chain(steps: int) -> tuple[Callable[[], Any], Callable[[Any], None]]:
 
 
 def _moons(variant: str) -> tuple[Callable[[], Any], Callable[[Any], None]]:
-    X, y = moons_lists(100)
+    X, y = models.moons_lists(100)
     model = models.make_ours(variant, models.init_weights([2, 16, 16, 1]))
 
     def forward() -> Any:
@@ -53,7 +51,7 @@ def _batched(variant: str) -> tuple[Callable[[], Any], Callable[[Any], None]]:
     model = models.make_ours(variant, models.init_weights([2, 16, 16, 1]))
 
     def forward() -> Any:
-        return models.hinge_loss_ours_batched(model, batch_inputs(variant, X), yv)
+        return models.hinge_loss_ours_batched(model, models.batch_inputs(variant, X), yv)
 
     def backward(loss: Any) -> None:
         model.zero_grad()

@@ -1,13 +1,14 @@
 """Batched mode: one ``Value`` per number whose data is a 1-D numpy array of samples.
 
 * BM — workload M on 10,000 points: against a hand-written numpy forward+backward,
-  PyTorch ``nn.Sequential`` (CPU, float64), and micrograd per sample.
+  PyTorch ``nn.Sequential`` (CPU, float64; float32 too, for the compiled rows).
 * BT — training times: shallow (1x64) against deep (4x16) on 1,000 points for 1,000
   full-batch epochs, and the XOR network at its largest settings (120 points, 2,000 epochs).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from typing import Any
@@ -18,20 +19,12 @@ from autograd import Value
 from benchmarks import models
 from benchmarks.harness import Row, Settings, measure
 from benchmarks.workloads_compiled import compiled_bm_rows
-from benchmarks.workloads_scalar import micrograd_m_time
 
 FULL_TRAIN_EPOCHS = 1_000
 FULL_XOR_EPOCHS = 2_000
 LR = 0.01
 TRAIN_BOUND = 10.0
 """"Trains in seconds", read as: at most this many seconds per run."""
-
-
-def batch_inputs(variant: str, X: np.ndarray) -> Any:
-    """What the model takes: one Value per feature column (local MLP), or the 2-D array (nn)."""
-    if variant == "nn":
-        return X
-    return [Value(np.ascontiguousarray(X[:, j])) for j in range(X.shape[1])]
 
 
 def _grads_match(model: Any, grads: list[tuple[np.ndarray, np.ndarray]]) -> bool:
@@ -56,7 +49,7 @@ def _agreement(
     try:
         _, grads = models.numpy_hinge_step(weights, X, np.asarray(yv.data))
         fresh = models.make_ours(variant, weights)
-        models.hinge_loss_ours_batched(fresh, batch_inputs(variant, X), yv).backward()
+        models.hinge_loss_ours_batched(fresh, models.batch_inputs(variant, X), yv).backward()
         data_only = _grads_match(fresh, grads)
     finally:
         models.ALPHA = alpha
@@ -77,14 +70,14 @@ def workload_bm(settings: Settings) -> list[Row]:
     numpy_time = measure(lambda: models.numpy_hinge_step(weights, X, y), settings).median
 
     torch_time: float | None = None
+    steps: dict[str, Any] = {"numpy": lambda: models.numpy_hinge_step(weights, X, y)}
     torch = models.torch_module()
     if torch is not None:
-        seq = models.torch_sequential(weights)
-        tX, ty = torch.from_numpy(X), torch.from_numpy(y)
-        torch_time = measure(lambda: models.torch_batched_step(seq, tX, ty), settings).median
-
-    mg_step = micrograd_m_time(settings)
-    mg_per_sample = mg_step / settings.moons_points if mg_step is not None else None
+        for name, dtype in (("torch f64", torch.float64), ("torch f32", torch.float32)):
+            seq = models.torch_sequential(weights, dtype)
+            tX, ty = torch.from_numpy(X).to(dtype), torch.from_numpy(y).to(dtype)
+            steps[name] = functools.partial(models.torch_batched_step, seq, tX, ty)
+        torch_time = measure(steps["torch f64"], settings).median
 
     rows: list[Row] = []
     yv = Value(y)
@@ -92,7 +85,7 @@ def workload_bm(settings: Settings) -> list[Row]:
         model = models.make_ours(variant, weights)
 
         def step(model: Any = model, variant: str = variant) -> Value:
-            loss = models.hinge_loss_ours_batched(model, batch_inputs(variant, X), yv)
+            loss = models.hinge_loss_ours_batched(model, models.batch_inputs(variant, X), yv)
             model.zero_grad()
             loss.backward()
             return loss
@@ -107,13 +100,9 @@ def workload_bm(settings: Settings) -> list[Row]:
                 note=note),
             Row("BM", label, ours, other_name="torch nn.Sequential f64", other=torch_time,
                 kind="slowdown", bound=5, note="" if torch else "torch not installed: skipped"),
-            Row("BM", f"per sample, {variant} MLP", ours / n, other_name="micrograd per sample",
-                other=mg_per_sample, kind="speedup", bound=1000,
-                note=f"micrograd: one step on {settings.moons_points} pts / "
-                f"{settings.moons_points}; ours: one step on {n:,} pts / {n:,}"),
         ]  # fmt: skip
     for variant in models.ours_variants():
-        rows += compiled_bm_rows(settings, variant, weights, X, y, numpy_time, torch_time)
+        rows += compiled_bm_rows(settings, variant, weights, X, y, steps)
     return rows
 
 
@@ -160,7 +149,7 @@ def _time_training(
         seconds = time.perf_counter() - start
         final = float(history.train_loss[-1]) if history.train_loss else math.nan
         return seconds, final, "nn.fit(compile=True), SGD" if compile else "nn.fit, SGD"
-    final = train_plain(model, batch_inputs(variant, X), Value(y), epochs, lr)
+    final = train_plain(model, models.batch_inputs(variant, X), Value(y), epochs, lr)
     return time.perf_counter() - start, final, "plain loop, SGD"
 
 

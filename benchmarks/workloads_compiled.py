@@ -21,8 +21,8 @@ import numpy as np
 
 import autograd
 from autograd import Value
-from benchmarks import models
-from benchmarks.harness import Row, Settings, measure
+from benchmarks import floor, models
+from benchmarks.harness import Row, Settings, measure, measure_together
 
 COMPILE_TIME_BOUND = 0.1
 EQUAL_BOUND = 1e-12
@@ -57,9 +57,11 @@ def _grads(model: Any) -> list[float]:
 
 def compiled_m_rows(
     settings: Settings, variant: str, weights: models.Weights, X: list[list[float]],
-    y: list[float], plain: float, mg_time: float | None,
+    y: list[float], plain_forward: Callable[[], float], mg_time: float | None,
 ) -> list[Row]:  # fmt: skip
-    """Workload M compiled: per step, compile time, and equality with the engine."""
+    """Workload M compiled: per step (with its SGD update), against the unrolled floor and
+    the plain-float forward timed interleaved with it; compile time; equality with the
+    engine."""
     model = models.make_ours(variant, weights)
 
     def make() -> Callable[[], Any]:
@@ -73,14 +75,35 @@ def compiled_m_rows(
     diff = _difference_from_engine(
         loss, model, variant, weights, lambda engine: models.hinge_loss_ours(engine, X, y)
     )
-    ours = _step_time(model, step, settings)
-    label = f"{settings.moons_points} pts, compiled step, {variant} MLP"
+    sizes = [2, *(len(b) for _, b in weights)]
+    unrolled = floor.unrolled_step(sizes)
+    P = [float(v) for W, b in weights for row, bi in zip(W, b) for v in (*row, bi)]
+    floor_loss, floor_grads = unrolled(P, X, y, 0.0)
+    floor_diff = max(
+        relative_difference([floor_loss], [loss]), relative_difference(floor_grads, _grads(model))
+    )
+    times = measure_together(
+        {
+            "compiled": _training_step(model, step),
+            "floor": lambda: unrolled(P, X, y, UPDATE_RATE),
+            "forward": plain_forward,
+        },
+        settings,
+    )
+    ours = times["compiled"].median
+    label = f"{settings.moons_points} pts, compiled step + update, {variant} MLP"
     return [
         Row("M", label, ours, other_name="micrograd", other=mg_time, kind="speedup",
             bound=200, note="the per-sample sum rolled into one loop; loss and gradients "
             + ("agree with the engine" if diff <= EQUAL_BOUND else "DIFFER from the engine")),
-        Row("M", label, ours, other_name="plain floats, forward only", other=plain,
-            kind="slowdown", bound=1.5),
+        Row("M", label, ours, other_name=FLOOR_NAME, other=times["floor"].median,
+            kind="slowdown", bound=1.15,
+            note=f"{len(floor.unrolled_source(sizes).splitlines())} lines by hand, timed "
+            "interleaved with ours; its loss and gradients: largest relative difference "
+            f"{floor_diff:.1e} from ours"),
+        Row("M", label, ours, other_name="plain floats, forward only (generators)",
+            other=times["forward"].median, kind="slowdown", bound=1.5,
+            note="a generator expression per neuron, no backward: not a floor"),
         Row("M", f"compile time (trace + generate + compile), {variant} MLP",
             compile_time, kind="max", bound=COMPILE_TIME_BOUND,
             note=f"trace {phases['trace'] * 1e3:.0f} ms, generate {phases['generate'] * 1e3:.0f}"
@@ -94,6 +117,26 @@ def compiled_m_rows(
             note=f"loss and {len(_grads(model))} gradients: largest relative difference "
             f"{diff:.1e} (≤ {EQUAL_BOUND:g})"),
     ]  # fmt: skip
+
+
+FLOOR_NAME = "plain floats, fwd+bwd+update unrolled by hand (floor)"
+UPDATE_RATE = 0.0
+"""The SGD step both M contenders take: a real update's work (every parameter read and
+written), with a rate of 0 so that every repetition times the same step."""
+
+
+def _training_step(model: Any, step: Callable[[], Any]) -> Callable[[], Any]:
+    """Zero the gradients, run the compiled step, update every parameter (SGD)."""
+    params = model.parameters()
+
+    def run() -> Any:
+        model.zero_grad()
+        loss = step()
+        for p in params:
+            p.data = p.data - UPDATE_RATE * p.grad
+        return loss
+
+    return run
 
 
 def chain(steps: int) -> Callable[[Value], Value]:
@@ -125,32 +168,45 @@ def compiled_c_rows(settings: Settings, plain: float) -> list[Row]:
 
 def compiled_bm_rows(
     settings: Settings, variant: str, weights: models.Weights, X: np.ndarray, y: np.ndarray,
-    numpy_time: float, torch_time: float | None,
+    others: dict[str, Callable[[], Any]],
 ) -> list[Row]:  # fmt: skip
-    """Workload BM compiled: layers as matrix products, against numpy and torch."""
-    from benchmarks.workloads_batched import batch_inputs
-
+    """Workload BM compiled: layers as matrix products, against ``others`` (numpy, and torch
+    in float64 and float32 when installed), timed interleaved with it."""
     yv = Value(y)
     model = models.make_ours(variant, weights)
     step = autograd.compile(
-        lambda: models.hinge_loss_ours_batched(model, batch_inputs(variant, X), yv)
+        lambda: models.hinge_loss_ours_batched(model, models.batch_inputs(variant, X), yv)
     )
     start = time.perf_counter()
     loss = step()
     compile_time = time.perf_counter() - start
     diff = _difference_from_engine(
         loss, model, variant, weights,
-        lambda engine: models.hinge_loss_ours_batched(engine, batch_inputs(variant, X), Value(y)),
+        lambda engine: models.hinge_loss_ours_batched(
+            engine, models.batch_inputs(variant, X), Value(y)
+        ),
     )  # fmt: skip
-    ours = _step_time(model, step, settings)
+
+    def run() -> Any:
+        model.zero_grad()
+        return step()
+
+    times = measure_together({"ours": run, **others}, settings)
+    ours = times["ours"].median
+
+    def other(name: str) -> float | None:
+        return times[name].median if name in times else None
+
     n = settings.batch_points
     label = f"M on {n:,} pts, compiled step, {variant} MLP"
+    skipped = "" if "torch f64" in times else "torch not installed: skipped"
     return [
-        Row("BM", label, ours, other_name="numpy by hand (fwd+bwd)", other=numpy_time,
+        Row("BM", label, ours, other_name="numpy by hand (fwd+bwd)", other=other("numpy"),
             kind="slowdown", bound=1.5, note="layers fused into matrix products"),
-        Row("BM", label, ours, other_name="torch nn.Sequential f64", other=torch_time,
-            kind="slowdown", bound=1.3,
-            note="" if torch_time else "torch not installed: skipped"),
+        Row("BM", label, ours, other_name="torch nn.Sequential f64", other=other("torch f64"),
+            kind="slowdown", bound=1.3, note=skipped),
+        Row("BM", label, ours, other_name="torch nn.Sequential f32", other=other("torch f32"),
+            kind="info", note=skipped or "float32: half the bytes, not the same numbers"),
         Row("BM", f"compiled = engine, {variant} MLP", 1 + len(_grads(model)), unit="values",
             kind="check",
             ok=diff <= EQUAL_BOUND,
@@ -171,13 +227,3 @@ def _difference_from_engine(
         relative_difference([loss], [float(ref.data)]),
         relative_difference(_grads(model), _grads(engine)),
     )
-
-
-def _step_time(model: Any, step: Callable[[], Any], settings: Settings) -> float:
-    """Median time of one compiled training step: zero the gradients, run the step."""
-
-    def run() -> Any:
-        model.zero_grad()
-        return step()
-
-    return measure(run, settings).median

@@ -58,14 +58,20 @@ def compile(
     code; int, str and 2-D array arguments are part of the input structure, compared at
     every call. ``static_argnums`` makes positional arguments static whatever they are
     (a 1-D array of targets a loss needs as numpy, say): they are passed as they are and
-    compared by content.
+    compared by content (numbers bit for bit, so ``-0.0`` is not ``0.0``; arrays, lists,
+    tuples, dicts and sets item by item; other objects by their own ``==``; an unhashable
+    object that is none of these raises TypeError).
 
     Never silently stale: comparisons, ``bool()``, ``float()`` and ``.item()`` of Values
     inside ``f`` are recorded and checked by the compiled code, which traces again when
     one comes out otherwise (``step.retraces`` counts it), as it does for a new input
-    structure. ``detect_anomaly``, ``no_grad`` and ``step(..., create_graph=True)`` run
-    the engine, and so does a call whose generated code raises (log of a negative), so
-    the error you get is the engine's :class:`~autograd.DomainError`. Reading ``.data``
+    structure, and when a Value it reaches through its closure or globals may be another
+    (:mod:`autograd.compiler.captured`). A Value argument an op made passes its gradient
+    on into the graph under it. An op whose result is unused is not computed, and a
+    number argument gets no gradient: an error only they would raise is not raised.
+    ``detect_anomaly``, ``no_grad`` and ``step(..., create_graph=True)`` run the engine,
+    and so does a call whose generated code raises (log of a negative), so the error you
+    get is the engine's :class:`~autograd.DomainError`. Reading ``.data``
     inside ``f`` is not recorded: a number read that way is a constant of the code. A
     compiled function called while another one is traced is simply part of that trace
     (it returns ``f``'s Value there), as nested ``jax.jit`` is inlined.

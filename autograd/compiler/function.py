@@ -20,7 +20,7 @@ import threading
 import time
 import warnings
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -30,11 +30,12 @@ import numpy as np
 
 from autograd.backward import PASS_LOCK, collector_paused
 from autograd.compiler import codegen, ir, nudged, tracing
+from autograd.compiler.captured import Captured
 from autograd.compiler.identifiers import escaped
 from autograd.compiler.symbolic import Kind, kind_of
 from autograd.data import MATH_ERRORS
 from autograd.graph import topological_order
-from autograd.modes import current
+from autograd.modes import current, enable_grad
 from autograd.value import Value, _observer
 
 _get_data = attrgetter("_data")
@@ -71,6 +72,8 @@ class Variant:
     arg_grad_slots: tuple[int, ...]
     aux: Any
     batched: bool
+    surroundings: Any
+    """What the function reached beyond its arguments when traced (:mod:`.captured`)."""
     floats_only: bool = field(init=False)
 
     def __post_init__(self) -> None:
@@ -85,17 +88,38 @@ class Variant:
             raise Retrace
         errors = _FORWARD_ERRORS() if self.batched else nullcontext()
         with PASS_LOCK, errors:
-            out, aux, grads, arg_grads = self.fn(
-                inputs, tuple(map(_get_grad, self.written)), flat.data
-            )
+            before = tuple(map(_get_grad, self.written))
+            out, aux, grads, arg_grads = self.fn(inputs, before, flat.data)
             for v, g in zip(self.written, grads):
                 v.grad = g
             if arg_grads:
                 by_slot = dict(zip(flat.value_slots, flat.values))
-                for slot, g in zip(self.arg_grad_slots, arg_grads):
-                    v = by_slot[slot]
-                    v.grad = v.grad + g
+                try:
+                    pass_to_arguments(
+                        [(by_slot[slot], g) for slot, g in zip(self.arg_grad_slots, arg_grads)]
+                    )
+                except BaseException:  # as a failed backward(): no half-written gradient
+                    for v, g in zip(self.written, before):
+                        v.grad = g
+                    raise
         return out, self.aux(aux)
+
+
+def pass_to_arguments(pairs: list[tuple[Value, Any]]) -> None:
+    """Give each Value argument its gradient as ``backward()`` would: a leaf accumulates it;
+    a node an op made (``a * b`` passed as ``x``) gets it as its ``.grad`` and carries it on
+    into the graph under it (interior gradients reset, leaves accumulate), in one pass for
+    all such arguments, from the root ``Σ gᵢ·xᵢ`` (its partials are the gᵢ, exactly)."""
+    interior = [(v, g) for v, g in pairs if not v.is_leaf]
+    if interior:
+        with enable_grad():
+            root = interior[0][0] * interior[0][1]
+            for v, g in interior[1:]:
+                root = root + v * g
+        root.backward()
+    for v, g in pairs:
+        if v.is_leaf:
+            v.grad = v.grad + g
 
 
 def _FORWARD_ERRORS() -> Any:
@@ -136,6 +160,7 @@ class Compiled:
         self._engine_only: dict[Any, str] = {}
         self._last: Variant | None = None
         self._lock = threading.Lock()
+        self._captured = Captured(f)
 
     @property
     def retraces(self) -> int:
@@ -173,7 +198,10 @@ class Compiled:
             return self._finish(
                 *engine_call(self.f, args, kwargs, self.has_aux, static=self.static)
             )
+        surroundings = self._captured.state()
         for variant in self._variants.get(flat.key, ()):
+            if variant.surroundings != surroundings:  # a Value it reaches may be another
+                continue
             try:
                 out, aux = variant.run(flat)
             except Retrace:
@@ -212,23 +240,27 @@ class Compiled:
         ``dry``: only generate, then put every gradient back as it was."""
         with collector_paused():  # the trace makes many objects and no cycles
             start = time.perf_counter()
+            before = self._captured.state()
             trace = tracing.run(self.f, args, kwargs, self.static)
+            surroundings: Any = self._captured.state()
             timings = {"trace": time.perf_counter() - start}
             with self._lock:
                 self.traces += 1
             out, aux = split_result(trace.result, self.has_aux)
             if not isinstance(out, Value):
                 return out, data_of_structure(aux)
+            if surroundings != before:  # it changed them (made a parameter): not kept
+                surroundings = _CHANGED_WHILE_TRACED
             try:
-                return self._compile_trace(trace, out, aux, flat, dry, timings)
+                return self._compile_trace(trace, out, aux, flat, dry, timings, surroundings)
             finally:
                 self.timings = timings  # whole: another thread may be reading the last one
 
     def _compile_trace(
         self, trace: tracing.Trace, out: Value, aux: Any, flat: tracing.Flat, dry: bool,
-        timings: dict[str, float],
+        timings: dict[str, float], surroundings: Any,
     ) -> Any:  # fmt: skip
-        aux_values = list(_values_in(aux))
+        aux_values = _values_in(aux)
         value_slots = set(flat.value_slots)
         graph: ir.Graph | None = None
         clock = time.perf_counter()
@@ -263,15 +295,16 @@ class Compiled:
                 v.grad = g
         timings["engine backward"] = time.perf_counter() - clock
         result = (out._data, data_of_structure(aux))
-        if graph is None:
-            return result
+        if graph is None or (surroundings is _CHANGED_WHILE_TRACED and not dry):
+            return result  # (code for changed surroundings would never run: none is made)
         try:
-            variant = self._generate(graph, trace, flat, aux, timings)
+            variant = self._generate(graph, trace, flat, aux, timings, surroundings)
             clock = time.perf_counter()
             self._check(variant, graph, flat, before, expected + expected_args)
             timings["check"] = time.perf_counter() - clock
         except _EngineOnly as exc:
-            self._engine_only[flat.key] = str(exc)
+            if not trace.record.guards:  # else it may hold for this branch only
+                self._engine_only[flat.key] = str(exc)
             warnings.warn(str(exc), RuntimeWarning, stacklevel=3)
             return result
         with self._lock:  # a new tuple: calls in other threads go on reading the old one
@@ -296,14 +329,17 @@ class Compiled:
             return
         reached = set(order)
         by_slot = dict(zip(flat.value_slots, flat.values))
-        for slot, leaf in enumerate(trace.leaves):
-            if slot in by_slot and leaf in reached:
-                v = by_slot[slot]
-                v.grad = v.grad + leaf.grad
+        pass_to_arguments(
+            [
+                (by_slot[slot], leaf.grad)
+                for slot, leaf in enumerate(trace.leaves)
+                if slot in by_slot and leaf in reached
+            ]
+        )
 
     def _generate(
         self, graph: ir.Graph, trace: tracing.Trace, flat: tracing.Flat, aux: Any,
-        timings: dict[str, float],
+        timings: dict[str, float], surroundings: Any,
     ) -> Variant:  # fmt: skip
         from autograd.compiler import layout
 
@@ -343,6 +379,7 @@ class Compiled:
             arg_grad_slots=tuple(n.slot for n in graph.args if n.wants_grad),
             aux=_rebuilder(aux),
             batched=graph.batched,
+            surroundings=surroundings,
         )
         weakref.finalize(variant, linecache.cache.pop, filename, None)
         timings["compile"] = time.perf_counter() - clock
@@ -403,6 +440,9 @@ def close(a: Any, b: Any, rel: float = 1e-7) -> bool:
 
 
 _COUNTER = iter(range(1, 1 << 62))
+_CHANGED_WHILE_TRACED = object()
+"""The surroundings of a trace that changed them: equal to no later state, so the next
+call traces again (a parameter made on the first call is then an input)."""
 
 
 def _name(f: Any) -> str:
@@ -436,41 +476,49 @@ def split_result(result: Any, has_aux: bool) -> tuple[Any, Any]:
     return result
 
 
-def _values_in(x: Any) -> Iterator[Value]:
-    if isinstance(x, Value):
-        yield x
-    elif isinstance(x, (list, tuple)):
-        for item in x:
-            yield from _values_in(item)
-    elif isinstance(x, dict):
-        for item in x.values():
-            yield from _values_in(item)
+def _values_in(x: Any) -> list[Value]:
+    found: list[Value] = []
+    map_values(found.append, x)
+    return found
+
+
+def map_values(fn: Callable[[Any], Any], x: Any, kind: type = Value) -> Any:
+    """``x`` with every Value (every ``kind``) in it replaced by ``fn(value)``, through
+    lists, tuples (named ones too) and dicts."""
+    if isinstance(x, kind):
+        return fn(x)
+    if isinstance(x, (list, tuple)):
+        items = [map_values(fn, i, kind) for i in x]
+        if isinstance(x, tuple) and hasattr(x, "_fields"):  # a namedtuple takes fields
+            return type(x)(*items)
+        return type(x)(items)
+    if isinstance(x, dict):
+        return {k: map_values(fn, v, kind) for k, v in x.items()}
+    return x
 
 
 def data_of_structure(x: Any) -> Any:
     """The same structure with every Value replaced by its data."""
-    if isinstance(x, Value):
-        return x._data
-    if isinstance(x, (list, tuple)):
-        return type(x)(data_of_structure(i) for i in x)
-    if isinstance(x, dict):
-        return {k: data_of_structure(v) for k, v in x.items()}
-    return x
+    return map_values(_get_data, x)
+
+
+class _Slot:
+    """Where an auxiliary Value was, in the shape :func:`_rebuilder` keeps."""
+
+
+_SLOT = _Slot()
 
 
 def _rebuilder(aux: Any) -> Callable[[Sequence[Any]], Any]:
-    """A function putting the generated code's auxiliary values back into ``aux``'s shape."""
+    """A function putting the generated code's auxiliary values back into ``aux``'s shape
+    (it keeps the shape only, not the trace's Values)."""
+    shape = map_values(lambda _: _SLOT, aux)
 
-    def rebuild(x: Any, it: Iterator[Any]) -> Any:
-        if isinstance(x, Value):
-            return next(it)
-        if isinstance(x, (list, tuple)):
-            return type(x)(rebuild(i, it) for i in x)
-        if isinstance(x, dict):
-            return {k: rebuild(v, it) for k, v in x.items()}
-        return x
+    def rebuild(values: Sequence[Any]) -> Any:
+        it = iter(values)
+        return map_values(lambda _: next(it), shape, _Slot)
 
-    return lambda values: rebuild(aux, iter(values))
+    return rebuild
 
 
 # ---- the engine, for what the generated code does not do ---------------------------------------

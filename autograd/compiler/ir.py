@@ -22,7 +22,8 @@ from autograd.compiler.symbolic import Kind, kind_of
 from autograd.compiler.tracing import Trace
 from autograd.naming import names as shared_names
 from autograd.ops import WITH_CONSTANT, Op
-from autograd.value import UNRECORDED, Value
+from autograd.value import Value
+from autograd.versions import stamp
 
 INPUT, ARG, CONST, OP, ALIAS = "input", "arg", "const", "op", "alias"
 
@@ -96,63 +97,11 @@ def build(trace: Trace, out: Value, aux: list[Value], value_slots: set[int]) -> 
     if trace.clock_moved:
         raise Unsupported("a Value's data was assigned while the function ran")
     record = trace.record
-    slot_of = {leaf: i for i, leaf in enumerate(trace.leaves)}
-    guard_values: list[Value] = []
-    for _, guarded, other, _ in record.guards:
-        guard_values.append(guarded)
-        if isinstance(other, Value):
-            guard_values.append(other)
-    roots = [out, *aux, *guard_values, *record.detached.values()]
+    roots = [out, *aux, *guarded_values(record.guards), *record.detached.values()]
     names = shared_names(*roots)  # in topological order: the one walk of the graph
-    # a detached leaf must come after the node it copies
-    order = _alias_order(list(names), record.detached)
-    start = trace.start
-    nodes: list[Node] = []
-    by_value: dict[Value, Node] = {}
-    get = by_value.__getitem__
-    unnamed = 0
-    for i, v in enumerate(order):
-        data = v._data
-        kind = None if data.__class__ is float else kind_of(data)
-        op = v._op
-        if op is not None:
-            if v._version < start:
-                raise Unsupported(
-                    f"it uses a Value computed before the call ({_describe(v)}); only leaves "
-                    "(parameters, inputs) may come from outside: compute the rest inside"
-                )
-            parents = tuple(map(get, v.parents))
-            node: Node = Node(v, i, OP, kind, names[v], "", op, parents)
-            if op.kind is WITH_CONSTANT:
-                node.constant = v._b
-            for p in parents:
-                p.consumers.append(node)
-            node.needs_grad = any(map(_needs_grad, parents))
-            if parents and parents[0].role == CONST and all(p.role == CONST for p in parents):
-                node.role = CONST  # an op whose operands are all constants is a constant
-        elif v in slot_of:
-            node = Node(v, i, ARG, kind, names[v], slot=slot_of[v])
-            node.needs_grad = node.slot in value_slots
-        elif v in record.detached:
-            node = Node(v, i, ALIAS, kind, names[v], source=by_value[record.detached[v]])
-        elif v._version < start:
-            if v.label:
-                node = Node(v, i, INPUT, kind, names[v])
-            else:
-                # autograd.names calls an unlabelled leaf by its value, as a constant; an
-                # input's value changes from call to call, so it is in1, in2, … in the code
-                unnamed += 1
-                node = Node(v, i, INPUT, kind, f"in{unnamed}")
-            node.needs_grad = True
-        elif v._a is UNRECORDED:
-            raise Unsupported(
-                f"it computes {_describe(v)} under no_grad: the compiled code could not "
-                "recompute it; compute it with recording on (or outside the function)"
-            )
-        else:
-            node = Node(v, i, CONST, kind, names[v])
-        nodes.append(node)
-        by_value[v] = node
+    roles = _Roles(trace, names, value_slots)
+    nodes = [roles.node(v, i) for i, v in enumerate(alias_order(list(names), record.detached))]
+    by_value = roles.by_value
     graph_out = by_value[out]
     _mark_gradients(nodes, graph_out, len(roots) > 1)
     guards = [
@@ -171,6 +120,84 @@ def build(trace: Trace, out: Value, aux: list[Value], value_slots: set[int]) -> 
     )
 
 
+def guarded_values(guards: list[tuple[str, Value, Any, Any]]) -> list[Value]:
+    """The Values the recorded guards read (each compared node, and a Value it met)."""
+    found: list[Value] = []
+    for _, guarded, other, _ in guards:
+        found.append(guarded)
+        if isinstance(other, Value):
+            found.append(other)
+    return found
+
+
+class _Roles:
+    """Makes each traced Value's node, with the role its history gives it (see the module)."""
+
+    def __init__(self, trace: Trace, names: dict[Value, str], value_slots: set[int]) -> None:
+        self.names = names
+        self.value_slots = value_slots
+        self.slot_of = {leaf: i for i, leaf in enumerate(trace.leaves)}
+        self.detached = trace.record.detached
+        self.start = trace.start
+        self.by_value: dict[Value, Node] = {}
+        self.unnamed_inputs = 0
+
+    def node(self, v: Value, index: int) -> Node:
+        """The node of ``v``, the ``index``-th in topological order (its parents are made)."""
+        data = v.data
+        kind = None if data.__class__ is float else kind_of(data)
+        if v.op_entry is not None:
+            node = self.op_node(v, index, kind)
+        elif v in self.slot_of:
+            node = Node(v, index, ARG, kind, self.names[v], slot=self.slot_of[v])
+            node.needs_grad = node.slot in self.value_slots
+        elif v in self.detached:
+            source = self.by_value[self.detached[v]]
+            node = Node(v, index, ALIAS, kind, self.names[v], source=source)
+        elif stamp(v) < self.start:
+            node = self.input_node(v, index, kind)
+        elif not v.requires_grad:
+            raise Unsupported(
+                f"it computes {_describe(v)} under no_grad: the compiled code could not "
+                "recompute it; compute it with recording on (or outside the function)"
+            )
+        else:
+            node = Node(v, index, CONST, kind, self.names[v])
+        self.by_value[v] = node
+        return node
+
+    def op_node(self, v: Value, index: int, kind: Kind) -> Node:
+        """An op the call computed: an ``OP``, or a ``CONST`` when all its operands are."""
+        op = v.op_entry
+        if stamp(v) < self.start:
+            raise Unsupported(
+                f"it uses a Value computed before the call ({_describe(v)}); only leaves "
+                "(parameters, inputs) may come from outside: compute the rest inside"
+            )
+        parents = tuple(map(self.by_value.__getitem__, v.parents))
+        node = Node(v, index, OP, kind, self.names[v], "", op, parents)
+        if op is not None and op.kind is WITH_CONSTANT:
+            node.constant = v.constant
+        for p in parents:
+            p.consumers.append(node)
+        node.needs_grad = any(map(_needs_grad, parents))
+        if parents and all(p.role == CONST for p in parents):
+            node.role = CONST  # an op whose operands are all constants is a constant
+        return node
+
+    def input_node(self, v: Value, index: int, kind: Kind) -> Node:
+        """A leaf that existed before the call (a parameter): read, and given its gradient."""
+        if v.label:
+            node = Node(v, index, INPUT, kind, self.names[v])
+        else:
+            # autograd.names calls an unlabelled leaf by its value, as a constant; an
+            # input's value changes from call to call, so it is in1, in2, … in the code
+            self.unnamed_inputs += 1
+            node = Node(v, index, INPUT, kind, f"in{self.unnamed_inputs}")
+        node.needs_grad = True
+        return node
+
+
 _needs_grad = attrgetter("needs_grad")
 
 
@@ -178,23 +205,32 @@ def _describe(v: Value) -> str:
     return repr(v.label) if v.label else f"a node with op {v.op!r}"
 
 
-def _alias_order(order: list[Value], detached: dict[Value, Value]) -> list[Value]:
+def alias_order(order: list[Value], detached: dict[Value, Value]) -> list[Value]:
+    """``order`` (topological) with each detached leaf after the node it copies.
+
+    A copy's source may be reached only through the extra roots, after the copy's own
+    consumers (``x * w.detach()``): the source and whatever it needs not placed yet come
+    first, then the copy, so every node still follows its parents."""
     if not detached:
         return order
-    position = {v: i for i, v in enumerate(order)}
-    late = [a for a, src in detached.items() if a in position and position[a] < position[src]]
-    if not late:
-        return order
-    moved = set(late)
+    placed: set[Value] = set()
     result: list[Value] = []
-    after: dict[Value, list[Value]] = {}
-    for a in late:
-        after.setdefault(detached[a], []).append(a)
+    position = {v: i for i, v in enumerate(order)}
     for v in order:
-        if v in moved:
+        if v in placed:
             continue
-        result.append(v)
-        result.extend(after.get(v, ()))
+        stack = [v]
+        while stack:  # place stack[-1] once everything it needs is placed
+            top = stack[-1]
+            needs = [*top.parents, *([detached[top]] if top in detached else [])]
+            waiting = [p for p in needs if p not in placed and p in position]
+            if waiting:
+                stack.extend(sorted(waiting, key=position.__getitem__, reverse=True))
+                continue
+            stack.pop()
+            if top not in placed:
+                placed.add(top)
+                result.append(top)
     return result
 
 

@@ -449,9 +449,12 @@ def _emit_loop(
     if not loop.slots:
         header = f"for _ in range({len(loop.terms)}):"
     elif baked:
-        rows = list(zip(*(col for _, col in loop.slots)))
+        if len(loop.slots) == 1:  # one varying datum: the column itself, no 1-tuples
+            rows: list[Any] = list(loop.slots[0][1])
+        else:
+            rows = list(zip(*(col for _, col in loop.slots)))
         rows_name = names.name_of(tuple(rows), f"samples{number}")
-        header = f"for {_targets(loop_vars)} in {rows_name}:"
+        header = f"for {', '.join(loop_vars)} in {rows_name}:"
     elif len(columns) == 1:
         header = f"for {loop_vars[0]} in {columns[0]}:"
     else:
@@ -480,10 +483,6 @@ def _emit_loop(
     emitter.check_guards()
     for node in template:  # each sample's gradients start afresh in the next iteration
         emitter.assigned.discard(id(node))
-
-
-def _targets(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names)
 
 
 def _describe_slot(template: list[Node], loop: Loop, k: int) -> str:

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.data import MATH_ERRORS
 from autograd.ops import WITH_CONSTANT, Op
 
 Kind = tuple[int, ...] | None
@@ -534,8 +535,8 @@ class Templates:
         template = self._cache.get(key)
         if template is None:
             template = self._make(op, kinds, out_kind)
-            self._check(template, op, sample, out, reference_partials)
-            self._cache[key] = template
+            if self._check(template, op, sample, out, reference_partials):
+                self._cache[key] = template
         return template
 
     def _make(self, op: Op, kinds: Sequence[Kind], out_kind: Kind) -> Template:
@@ -584,9 +585,10 @@ class Templates:
     def _check(
         self, template: Template, op: Op, sample: Sequence[Any], out: Any,
         reference_partials: Callable[[], tuple[Any, ...]],
-    ) -> None:  # fmt: skip
+    ) -> bool:  # fmt: skip
         """Evaluate the template on the traced data; a symbolic form that does not give the
-        engine's numbers is replaced by a call of the op's own function."""
+        engine's numbers is replaced by a call of the op's own function. False when the
+        partials are undefined at this data (then unchecked: the template is not reused)."""
         env = dict(self.names.globals)
         atoms = [f"_a{i}" for i in range(len(sample))]
         env.update(zip(atoms, sample))
@@ -598,9 +600,14 @@ class Templates:
                 template.symbolic_forward = False
         if not template.symbolic_partials:
             env["_d"] = _evaluate(template.partials_call.format(*atoms, out="_out"), env)
+            if isinstance(env["_d"], BaseException):
+                return False
             template.partial_kinds = [kind_of(v) for v in env["_d"]]
-            return
-        reference = reference_partials()
+            return True
+        try:
+            reference = reference_partials()
+        except MATH_ERRORS:  # undefined here: a node only a guard reads, needing no gradient
+            return False
         ok = len(reference) == len(template.partials)
         for i, text in enumerate(template.partials if ok else ()):
             value = _evaluate(text.format(*atoms, out="_out"), env)
@@ -614,6 +621,7 @@ class Templates:
             template.partials = [f"{{d}}[{i}]" for i in range(len(reference))]
             template.partial_kinds = [kind_of(v) for v in reference]
             template.symbolic_partials = False
+        return True
 
 
 def _evaluate(text: str, env: dict[str, Any]) -> Any:

@@ -5,8 +5,9 @@ specialised on (:func:`flatten`):
 
 * a Value, a float, or a 1-D numpy array (a batch) is **data**: the function is traced
   with a fresh leaf Value holding it (labelled with the parameter's name), and the
-  compiled code reads the new data at every call. A Value argument's gradient is added
-  to its ``.grad``, as ``backward()`` would;
+  compiled code reads the new data at every call. A Value argument gets its gradient
+  as ``backward()`` would give it: a leaf adds it to its ``.grad``, a node an op made
+  carries it on into the graph under it;
 * anything else (an int, a string, a 2-D array, a model) is **static**: part of the
   structure key, so a different one traces again (arrays are compared by content).
 
@@ -70,19 +71,29 @@ _STATIC_TYPES = (int, bool, str, bytes, type(None), np.integer, np.bool_)
 
 
 def _static_key(x: Any) -> Key:
-    """A static argument in the key: by content for numbers, arrays and lists of them."""
+    """A static argument in the key, by content: numbers (``-0.0`` apart from ``0.0``),
+    arrays, and lists, tuples, dicts and sets of them; any other object by its own ``==``
+    and hash. An unhashable object that is none of these cannot be compared: TypeError."""
     if isinstance(x, np.ndarray):
-        return ("A", x.shape, x.dtype.str, hash(np.ascontiguousarray(x).tobytes()))
+        return ("A", x.shape, x.dtype.str, np.ascontiguousarray(x).tobytes())
     if isinstance(x, (list, tuple)):
         return (type(x).__name__, *map(_static_key, x))
     if isinstance(x, dict):
         return ("d", *((k, _static_key(v)) for k, v in x.items()))
+    if isinstance(x, (set, frozenset)):
+        return (type(x).__name__, frozenset(map(_static_key, x)))
+    if isinstance(x, float):  # 0.0 == -0.0 and nan != nan: the bits tell them apart
+        return ("f", type(x).__name__, x.hex())
     if isinstance(x, Value):
         return ("o", id(x))
     try:
         hash(x)
     except TypeError:
-        return ("o", id(x))
+        raise TypeError(
+            f"a static argument must be comparable by content: {type(x).__name__} is "
+            "unhashable and not a list, tuple, dict, set or array (make it hashable, or "
+            "pass what the function needs from it)"
+        ) from None
     return ("s", type(x).__name__, x)
 
 
@@ -103,7 +114,7 @@ def _walk(x: Any, data: list[Any], values: list[Value], slots: list[int]) -> Key
         if x.ndim == 1 and x.size and x.dtype.kind in "biuf":
             data.append(x if x.dtype == np.float64 else x.astype(np.float64))
             return ("a", x.shape)
-        return ("A", x.shape, x.dtype.str, hash(np.ascontiguousarray(x).tobytes()))
+        return ("A", x.shape, x.dtype.str, np.ascontiguousarray(x).tobytes())
     if isinstance(x, np.floating):
         data.append(float(x))
         return "f"
@@ -119,7 +130,9 @@ def _walk(x: Any, data: list[Any], values: list[Value], slots: list[int]) -> Key
     if isinstance(x, numbers.Real):
         data.append(float(x))
         return "f"
-    return ("o", id(x))  # any other object: the same object, by identity
+    if isinstance(x, (set, frozenset)):
+        return _static_key(x)  # read by the function as it is: its content is structure
+    return ("o", id(x))  # any other object (a model): the same object, by identity
 
 
 def lift(
