@@ -89,7 +89,8 @@
     // on a graph of 10,000 nodes, rewriting every text and class on each step (and on opening)
     // made the browser lay the whole page out again. Each slot keeps the text the drawing gave
     // it: the known value, to restore after "?".
-    var slotNode = slots.map(function (el) { return nodes[+el.getAttribute("data-node")]; });
+    // by index, not the node objects: nudge.js puts fresh node objects in `nodes`
+    var slotIndex = slots.map(function (el) { return +el.getAttribute("data-node"); });
     var slotKind = slots.map(function (el) { return el.getAttribute("data-kind"); });
     var slotKnown = slots.map(function (el) { return el.textContent; });
     slots.forEach(function (el, k) { el.setAttribute("data-known", slotKnown[k]); });
@@ -117,7 +118,7 @@
       where.textContent = st.label + "  ·  step " + s + " of " + last;
       text.textContent = st.text;
       for (var k = 0; k < slots.length; k++) {
-        var n = slotNode[k];
+        var n = nodes[slotIndex[k]];
         if (!n) continue;
         var shown, kind = slotKind[k];
         if (kind === "data") {
