@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from test_browser_stepper import driver, keys, open_page, state  # noqa: F401 (fixtures)
 from test_viz_layout import check
 from test_viz_svg import BACKENDS, texts_of
 
@@ -255,3 +256,59 @@ def test_stepping_by_layer_gives_the_engines_gradients(graph: str, batch: int | 
         np.testing.assert_allclose(got_grad, want_grad, rtol=0, atol=1e-12)
     text = "\n".join(map(str, steps))
     assert "] + ?" in text and re.search(r"\] \+ \[[^\]]+\]\s+= \[", text)
+
+
+def test_the_layers_page_table_shows_a_partial_sum_until_both_readers_are_done() -> None:
+    loss = fork()
+    page = viz.stepper(loss, style="layers")
+    steps = page.data["steps"]
+    (h1,) = [n for n in page.data["nodes"] if n["name"] == "h1"]
+    at = {s["label"].split(": ")[1]: k for k, s in enumerate(steps) if s["phase"] == "backward"}
+    assert h1["gradAt"] == at["f2"]  # complete once both f3 and f2 are done
+    ((step, partial),) = h1["grads"]
+    assert step == at["f3"] and re.fullmatch(r"\[[^\]]+\] \+ \?", partial)
+    expected = fork()
+    stepper = Backprop(expected, by="layer")
+    while stepper.step().stage.key != "f3":
+        pass
+    h1_nodes = layer_graph(expected).stages[0].output.nodes
+    assert close(printed(partial), [float(v.grad) for v in h1_nodes])  # f3's share alone
+    assert "] + ?" in steps[at["f3"]]["text"]
+
+
+def test_the_layers_page_in_chromium_shows_the_partial_sum_then_the_total(
+    driver: Any,  # noqa: F811
+    open_page: Any,  # noqa: F811
+) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    page = viz.stepper(fork(), style="layers")
+    steps = page.data["steps"]
+    at = {s["label"].split(": ")[1]: k for k, s in enumerate(steps) if s["phase"] == "backward"}
+    (h1,) = [n for n in page.data["nodes"] if n["name"] == "h1"]
+    open_page(page)
+
+    def h1_grad() -> str:
+        rows = {row[0]: row for row in state(driver)["rows"]}
+        return str(rows["h1"][2])
+
+    def frame_texts() -> list[str]:
+        """The texts of the frame on show (drawn at its step; the page leaves them)."""
+        return driver.execute_script(  # type: ignore[no-any-return]
+            "return Array.prototype.map.call(document.querySelectorAll("
+            "'.cr-frame:not([hidden]) text'), function (t) { return t.textContent; });"
+        )
+
+    keys(driver, *[Keys.ARROW_RIGHT] * at["L"])
+    assert state(driver)["step"] == at["L"] and h1_grad() == "?"
+    keys(driver, Keys.ARROW_RIGHT)  # f3: its share arrives
+    assert h1_grad() == h1["grads"][0][1] and h1_grad().endswith("] + ?")
+    sums = [t for t in frame_texts() if t.startswith("∂L/∂h1 = ") and "+" in t]
+    assert sums == [f"∂L/∂h1 = {h1_grad()}"]  # the drawing's sum is the table's
+    keys(driver, Keys.ARROW_RIGHT)  # f2: the sum is complete
+    expected = fork()
+    expected.backward()
+    want = [float(v.grad) for v in layer_graph(expected).stages[0].output.nodes]
+    assert "?" not in h1_grad() and close(printed(h1_grad()), want)
+    (total,) = [t for t in frame_texts() if t.startswith("∂L/∂h1 = ") and "+" in t]
+    assert total.endswith(f"= {h1_grad()}")
