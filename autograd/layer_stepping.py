@@ -11,7 +11,10 @@ layer ``h = act(z)``, ``z = W·x + b`` (§9.4) a step prints
 
 computed with those matrix formulas (a batch: summed over its samples for W and
 b), the activation's derivative from the op table. Any other stage (a loss) is
-differentiated by :func:`autograd.gradients`. Each step writes the gradients it
+differentiated by :func:`autograd.gradients`, each input receiving only what this
+stage's ops send back to it. A vector that several stages read shows its gradient
+as the sum of their shares so far (``[…] + ?`` until the last of them is stepped,
+like the scalar stepper's ``3 + ?``). Each step writes the gradients it
 found onto the Values, so a drawing (``viz.draw(loss, "layers", step=stepper)``)
 shows the pass mid-way; every number equals the scalar engine's gradient.
 """

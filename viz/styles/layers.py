@@ -14,8 +14,11 @@ goes straight into a box without parameters) shows no gradient unless
 ``target_grad``. ``show_preactivations`` splits each affine layer into
 ``z = W·x + b`` and ``h = act(z)`` with ``z`` on the arrow between. Sibling boxes
 that do not feed one another (the neurons of a layer, with a deeper
-``group_depth``) are stacked in index order. With ``collapse=False`` every value
-is drawn, clustered by group.
+``group_depth``) are stacked in index order. A vector read by several boxes carries
+on each arrow its own share of the gradient (what that box sends back) and shows
+its gradient once where its arrows start, as their sum (``∂L/∂x = […] + […] = […]``,
+``[…] + ?`` while a pass is stepped). With ``collapse=False`` every value is drawn,
+clustered by group.
 """
 
 from __future__ import annotations
