@@ -312,3 +312,15 @@ def test_the_layers_page_in_chromium_shows_the_partial_sum_then_the_total(
     assert "?" not in h1_grad() and close(printed(h1_grad()), want)
     (total,) = [t for t in frame_texts() if t.startswith("∂L/∂h1 = ") and "+" in t]
     assert total.endswith(f"= {h1_grad()}")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_every_layer_step_of_a_fan_out_keeps_labels_apart(backend: str) -> None:
+    loss = fork()
+    stepper = Backprop(loss, by="layer")
+    while True:
+        svg = viz.to_svg(loss, backend=backend, style="layers", step=stepper)
+        check(svg)
+        if stepper.current is None:
+            break
+        stepper.step()
