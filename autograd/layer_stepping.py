@@ -11,7 +11,10 @@ layer ``h = act(z)``, ``z = W·x + b`` (§9.4) a step prints
 
 computed with those matrix formulas (a batch: summed over its samples for W and
 b), the activation's derivative from the op table. Any other stage (a loss) is
-differentiated by :func:`autograd.gradients`. Each step writes the gradients it
+differentiated by :func:`autograd.gradients`, each input receiving only what this
+stage's ops send back to it. A vector that several stages read shows its gradient
+as the sum of their shares so far (``[…] + ?`` until the last of them is stepped,
+like the scalar stepper's ``3 + ?``). Each step writes the gradients it
 found onto the Values, so a drawing (``viz.draw(loss, "layers", step=stepper)``)
 shows the pass mid-way; every number equals the scalar engine's gradient.
 """
@@ -27,8 +30,9 @@ import numpy as np
 from autograd.backward import gradients, local_partials
 from autograd.data import data_of
 from autograd.graph import topological_order
-from autograd.layered import LayerGraph, Stage, layer_graph
+from autograd.layered import LayerGraph, Stage, Vector, layer_graph
 from autograd.naming import DEFAULT_PRECISION, check_precision, format_number
+from autograd.shares import shares, sum_text
 from autograd.value import Value
 from autograd.vectors import format_matrix, format_vector
 
@@ -79,6 +83,14 @@ class LayerBackprop:
         self.order = [v for stage in self.stages for v in reversed(stage.members)]
         self.done_stages = 0
         self.steps: list[LayerStep] = []
+        self.readers: dict[int, set[int]] = {}
+        """Which stages (their ids) read each node (its id) as an input."""
+        for stage in self.graph.stages:
+            for vector in stage.inputs:
+                for v in vector.nodes:
+                    self.readers.setdefault(id(v), set()).add(id(stage))
+        self.received: dict[tuple[int, int], Any] = {}
+        """The share each stepped stage sent back to each of its inputs: (node, stage) ids."""
 
     # ---- what a drawing reads (viz.walk.Stepping) ----------------------------------------
 
@@ -163,7 +175,7 @@ class LayerBackprop:
             share = sum((data_of(row[i]) * g for row, g in zip(affine.weights, gz)), start=0.0)
             into.append(share)
             xi.grad = xi.grad + _reduce(share, xi.data)
-        lines.append(f"{d}{x} = {W}ᵀ · {d}{z} = {self._vec(into)}" + self._summed(xs, into))
+        lines.append(self._input_line(stage, x_vector, into, f"{W}ᵀ · {d}{z}"))
         return lines
 
     def _generic(self, stage: Stage) -> list[str]:
@@ -176,31 +188,49 @@ class LayerBackprop:
             lines.append(f"{d}{self.out} = 1")
         else:
             lines.append(f"{d}{stage.output.name} = {self._vec(seeds)}")
-        inside = [v for v in stage.members if v not in outs]
-        wanted = [*inside, *(v for vector in stage.inputs for v in vector.nodes)]
-        if not wanted:
-            return lines
-        found = gradients(outs, wanted, grad_outputs=seeds)
+        members = list(stage.members)
+        found = gradients(outs, members, grad_outputs=seeds) if members else ()
         found = found if isinstance(found, tuple) else (found,)
-        for node, g in zip(inside, found):
-            node.grad = node.grad + g if node.is_leaf else g
-        offset = len(inside)
+        local = {id(node): g for node, g in zip(members, found)}
+        outputs = {id(v) for v in outs}
+        for node, g in zip(members, found):
+            if id(node) not in outputs:
+                node.grad = node.grad + g if node.is_leaf else g
+        sent: dict[int, Any] = {}  # what the stage's ops send back to each outside operand
+        for node in (v for v in members if not v.is_leaf):
+            for parent, g in zip(node.parents, shares(node, local[id(node)])):
+                if id(parent) not in local:
+                    sent[id(parent)] = sent[id(parent)] + g if id(parent) in sent else g
         for vector in stage.inputs:
-            share = list(found[offset : offset + len(vector.nodes)])
-            offset += len(vector.nodes)
+            share = [sent.get(id(v), 0.0) for v in vector.nodes]
             for node, g in zip(vector.nodes, share):
                 node.grad = node.grad + g
-            lines.append(
-                f"{d}{vector.name} = {self._vec(share)}" + self._summed(vector.nodes, share)
-            )
+            lines.append(self._input_line(stage, vector, share))
         return lines
 
-    def _summed(self, nodes: Sequence[Value], share: Sequence[Any]) -> str:
-        """``  (with other uses: [...])`` when a vector's gradient holds more than this share."""
-        totals = [v.grad for v in nodes]
-        if all(np.allclose(data_of(t), data_of(s)) for t, s in zip(totals, share)):
-            return ""
-        return f"  (with its other uses: {self._vec(totals)})"
+    def _input_line(
+        self, stage: Stage, vector: Vector, share: Sequence[Any], formula: str = ""
+    ) -> str:
+        """``∂L/∂x = f1.Wᵀ · ∂L/∂z1 = […]``; for a vector other stages read too (it fans out),
+        its gradient as the sum of their shares, as far as the pass has got:
+        ``∂L/∂x = f2.Wᵀ · ∂L/∂z2 + ? = […] + ?``, later
+        ``∂L/∂x = […] + f1.Wᵀ · ∂L/∂z1 = […] + […] = […]``."""
+        nodes = vector.nodes
+        for node, g in zip(nodes, share):
+            self.received[(id(node), id(stage))] = g
+        head = f"∂{self.out}/∂{vector.name} = "
+        others = {id(t) for v in nodes for t in self.graph.stages
+                  if id(t) in self.readers[id(v)]} - {id(stage)}  # fmt: skip
+        if not others:
+            return head + (f"{formula} = " if formula else "") + self._vec(share)
+        earlier = [t for t in self.stages[: self.done_stages] if id(t) in others]
+        missing = len(others) - len(earlier)
+        before = [[self.received.get((id(v), id(t)), 0.0) for v in nodes] for t in earlier]
+        texts, note = _one_note([*map(self._vec, before), self._vec(share)])
+        (total,), _ = _one_note([self._vec([v.grad for v in nodes])])
+        symbolic = sum_text([*texts[:-1], formula], missing) if formula else ""
+        numbers = sum_text(texts, missing, total)
+        return head + (f"{symbolic} = " if symbolic else "") + numbers + note
 
     def _vec(self, xs: Sequence[Any]) -> str:
         return format_vector(xs, self.precision) if len(xs) != 1 else self._num(xs[0])
@@ -220,6 +250,17 @@ def _wrap(line: str) -> list[str]:
         return [line]
     indent = " " * len(parts[0])
     return [f"{parts[0]} = {parts[1]}", *(f"{indent} = {part}" for part in parts[2:])]
+
+
+def _one_note(texts: list[str]) -> tuple[list[str], str]:
+    """Vectors of a batch each say ``(means over a batch of 8)``: in a sum, once at its end."""
+    note = ""
+    found = []
+    for t in texts:
+        body, sep, rest = t.partition(" (means over")
+        found.append(body)
+        note = f" (means over{rest}" if sep else note
+    return found, note
 
 
 def _sum_tree(z: Value, members: set[Value]) -> list[Value]:

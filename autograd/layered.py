@@ -194,6 +194,7 @@ class _Builder:
         self.root, self.order, self.keys = root, order, keys
         self.output_name, self.renames = output_name, renames
         self.index = {id(v): i for i, v in enumerate(order)}
+        self.leaf_names: dict[tuple[int, ...], str] = {}
 
     def build(self, depth: int | None) -> LayerGraph:
         members: dict[str, list[int]] = {}
@@ -295,8 +296,11 @@ class _Builder:
             if source == LEAVES and not has_params and all(v.label for v in nodes):
                 vectors += [Vector(self.renames.get(v.label, v.label), (v,), LEAVES) for v in nodes]
                 continue
-            if source == LEAVES:
-                name = self._leaf_name(nodes, has_params, inputs_named)
+            if source == LEAVES:  # the same inputs read by several stages keep one name
+                ids = tuple(map(id, nodes))
+                if ids not in self.leaf_names:
+                    self.leaf_names[ids] = self._leaf_name(nodes, has_params, inputs_named)
+                name = self.leaf_names[ids]
             else:
                 key = next(k for k, v in stage_of.items() if v == source)
                 name = names[key]

@@ -60,7 +60,8 @@ def draw(
       seed's Figure 9.3: one box per layer, the vector crossing each arrow above it and
       its gradient below, θ and ∂L/∂θ above each box; else clusters). A value used
       more than once carries its own share below each of its arrows and shows their
-      sum at its node, ``x.grad = 3 + 3 = 6`` (the values style: in its grad cell).
+      sum at its node, ``x.grad = 3 + 3 = 6`` (the values style: in its grad cell; the
+      layers style: a vector read by several boxes, its sum where its arrows start).
     * ``group_depth``: how many dotted parts of a group name make a box; by default
       the deepest level whose boxes feed one another (an ``nn.MLP``: one box per
       layer; ``group_depth=4``: one per neuron, stacked in index order).

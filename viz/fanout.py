@@ -8,13 +8,14 @@ backward pass is stepped, a share is ``?`` until its consumer has been
 processed, and the sum reads ``3 + ?``. A value used once looks as before.
 
 :func:`box_shares` adds the shares up by the box that receives them, for views
-that draw one box per group of nodes (the layers style).
+that draw one box per group of nodes (the layers style), and :func:`vector_sum`
+writes a vector's gradient as the sum of its arrows' shares.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,16 +98,19 @@ def room_text(count: int, precision: int) -> str:
     return sum_text([widest] * count, 0, widest)
 
 
-def box_shares(view: GraphView, box: Callable[[int], Hashable]) -> dict[tuple[int, Hashable], Any]:
+def box_shares(
+    view: GraphView, box: Callable[[int], Hashable], step: StepState | None = None
+) -> dict[tuple[int, Hashable], Any]:
     """Each value's share of the gradient per receiving box: ``(position, box) → Σ shares``.
 
     ``box(i)`` names the box node ``i`` is drawn in; a value feeding several nodes of
     one box sends that box the sum of their shares (an arrow per box, not per node).
-    Shares within one box are left out; None where a local partial is undefined. Read
-    after ``backward()``.
+    Shares within one box are left out; None where a local partial is undefined, and,
+    while ``step`` steps a backward pass, until every node of the box that reads the
+    value has been processed. Read after ``backward()`` (or mid-way through a step).
     """
     found: dict[tuple[int, Hashable], Any] = {}
-    reader = Shares(view)
+    reader = Shares(view, step)
     for parent, child, k in view.edges():
         target = box(child)
         if target == box(parent):
@@ -120,6 +124,26 @@ def box_shares(view: GraphView, box: Callable[[int], Hashable]) -> dict[tuple[in
     return found
 
 
+def vector_sum(
+    terms: Sequence[Sequence[Any] | None],
+    total: Sequence[Any],
+    text: Callable[[Sequence[Any]], str],
+) -> str:
+    """``[1, 2] + [3, 4] = [4, 6]``: a vector's gradient ``total`` as the sum of its arrows'
+    shares, one term per arrow (None while not known: ``[1, 2] + ?``), each printed by
+    ``text``; ``total (arrows: …)`` when the gradient is not their sum."""
+    known = [term for term in terms if term is not None]
+    missing = len(terms) - len(known)
+    texts = [text(term) for term in known]
+    if missing:
+        return sum_text(texts, missing)
+    summed = [sum(column[1:], column[0]) for column in zip(*known)]
+    shown = sum_text(texts, 0, text(summed))
+    if all(_close(data_of(a), data_of(b)) for a, b in zip(total, summed)):
+        return shown
+    return f"{text(total)} (arrows: {shown})"
+
+
 def _close(a: Any, b: Any) -> bool:
     """Equal up to rounding (summing shares in another order than backward did)."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
@@ -127,4 +151,4 @@ def _close(a: Any, b: Any) -> bool:
     return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
 
 
-__all__ = ["MAX_TERMS", "Shares", "box_shares", "room_text"]
+__all__ = ["MAX_TERMS", "Shares", "box_shares", "room_text", "vector_sum"]

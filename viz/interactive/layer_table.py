@@ -17,6 +17,7 @@ import numpy as np
 
 from autograd import LayerGraph, Value, data_of
 from autograd.explain import LEAVES, Stage, format_matrix, format_number, format_vector
+from viz.interactive.model import PARTIAL
 
 HEADER = ["vector", "data", "grad"]
 
@@ -42,6 +43,32 @@ class LayerTable:
     """Stage key (``"inputs"`` for the leaves) → the forward step that computes it."""
     backward_at: dict[str, int] = field(default_factory=dict)
     """Stage key → the backward step that takes it."""
+    partial: dict[str, list[list[Any]]] = field(default_factory=dict)
+    """Vector name → ``[step, "[…] + ?"]``: its gradient partly summed, when several stages
+    read it and some have been stepped back through (what the page's table shows then)."""
+
+    def partly_summed(self, step: int, precision: int) -> None:
+        """Call after each backward step: note every vector whose readers are partly done."""
+        for name, nodes, users in self._vectors():
+            stepped = sum(key in self.backward_at for key in users)
+            if 0 < stepped < len(users):
+                grads = _text([[v.grad for v in nodes]], precision) + PARTIAL
+                self.partial.setdefault(name, []).append([step, grads])
+
+    def _vectors(self) -> list[tuple[str, list[Value], list[str]]]:
+        """Each vector that enters a stage, once: its name, nodes and the stages reading it."""
+        found = []
+        seen: set[tuple[str, int]] = set()
+        for stage in self.graph.stages:
+            for vector in stage.inputs:
+                if (vector.name, vector.source) in seen:
+                    continue
+                seen.add((vector.name, vector.source))
+                ids = {id(v) for v in vector.nodes}
+                users = [t.key for t in self.graph.stages
+                         if any(ids & {id(v) for v in u.nodes} for u in t.inputs)]  # fmt: skip
+                found.append((vector.name, list(vector.nodes), users))
+        return found
 
     def rows(self) -> list[Row]:
         found: list[Row] = []
@@ -88,7 +115,8 @@ class LayerTable:
             grads = _text([[v.grad for v in r] for r in row.nodes], precision)
             cells.append([row.name, values, grads])
             nodes.append({"name": row.name, "leaf": True, "dataAt": row.data_at,
-                          "gradAt": row.grad_at, "grads": [], "value": values})  # fmt: skip
+                          "gradAt": row.grad_at, "grads": self.partial.get(row.name, []),
+                          "value": values})  # fmt: skip
             answer = [v.grad for v in row.nodes[0]]
             batch = any(isinstance(data_of(g), np.ndarray) for g in answer)
             if quiz and row.ask and row.grad_at is not None and not batch:

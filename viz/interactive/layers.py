@@ -27,6 +27,9 @@ from viz.walk import check_size
 
 MAX_NODES = 50_000
 """The layers stepper's limit (the page holds the text of every engine step)."""
+SLOT_ATTRIBUTES = ("data-node", "data-kind", "data-to", "data-operand")
+"""What marks a number the page rewrites at each step (the scalar view's numbers by node);
+a frame's numbers are already those of its step, so its texts carry none of them."""
 MAX_LINES = 60
 """Lines of step text shown per layer step; the rest are counted."""
 
@@ -72,7 +75,11 @@ def build(
         def frame(stepper: _At | LayerBackprop, grads: bool) -> str:
             drawing = draw(root, "layers", step=stepper, group_depth=graph.depth,
                            precision=precision, grads=grads, max_nodes=MAX_NODES)  # fmt: skip
-            return parse(pipe(str(drawing.source), "svg", backend).decode("utf-8")).markup()
+            svg = parse(pipe(str(drawing.source), "svg", backend).decode("utf-8"))
+            for _, _, element in svg.slots:  # drawn at its step: not a slot the page fills in
+                for key in SLOT_ATTRIBUTES:
+                    element.attrib.pop(key, None)
+            return svg.markup()
 
         if direction != "backward":
             runs = _runs(order, keys)
@@ -96,6 +103,7 @@ def build(
                 table.backward_at[layer.stage.key] = len(steps)
                 texts[len(steps)] = str(layer)
                 steps.append(_step("backward", label, _join(list(layer.lines)), len(frames)))
+                table.partly_summed(len(steps) - 1, precision)
                 frames.append(frame(bp, grads=True))
         cells, nodes, questions = table.data(precision, quiz, texts)
     if direction == "forward":

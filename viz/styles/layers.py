@@ -14,20 +14,26 @@ goes straight into a box without parameters) shows no gradient unless
 ``target_grad``. ``show_preactivations`` splits each affine layer into
 ``z = W·x + b`` and ``h = act(z)`` with ``z`` on the arrow between. Sibling boxes
 that do not feed one another (the neurons of a layer, with a deeper
-``group_depth``) are stacked in index order. With ``collapse=False`` every value
-is drawn, clustered by group.
+``group_depth``) are stacked in index order. A vector read by several boxes carries
+on each arrow its own share of the gradient (what that box sends back) and shows
+its gradient once where its arrows start, as their sum (``∂L/∂x = […] + […] = […]``,
+``[…] + ?`` while a pass is stepped). With ``collapse=False`` every value is drawn,
+clustered by group.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import graphviz
 
 from autograd import LayerGraph, Value, layer_graph
-from autograd.explain import LEAVES, Stage, Vector, elide, fits, norm, shape
+from autograd.explain import LEAVES, Stage, Vector, elide, fits, norm, shape, sum_text
 from viz.errors import GraphTooLargeError
+from viz.fanout import box_shares, vector_sum
 from viz.grouping import cut, default_depth, natural
 from viz.labels import html_label, plain, text
 from viz.styles import values
@@ -80,15 +86,20 @@ def build(g: graphviz.Digraph, view: GraphView, opts: Options) -> None:
             f"even with one box per group this graph has {len(graph.stages):,} boxes; group"
             " more nodes (autograd.node_group) or pass a smaller group_depth"
         )
-    _Figure(g, view, opts, graph).draw()
-    legend(g, opts, entries(opts))
+    figure = _Figure(g, view, opts, graph)
+    figure.draw()
+    legend(g, opts, entries(opts, shared=bool(figure.fan.per_box)))
 
 
-def entries(opts: Options) -> list[tuple[str, str]]:
-    """The legend: what the texts above and below each arrow are."""
+def entries(opts: Options, shared: bool = False) -> list[tuple[str, str]]:
+    """The legend: what the texts above and below each arrow are (``shared``: some vector's
+    arrows each carry their share of its gradient)."""
     above, below = ("above", "below") if opts.horizontal else ("left of", "right of")
     found = [(f"{above} each arrow: the vector it carries", FORWARD)]
-    if opts.show_grads:
+    if opts.show_grads and shared:
+        found.append((f"{below} it: the gradient that flows back along it;"
+                      " a vector used twice adds them", BACKWARD))  # fmt: skip
+    elif opts.show_grads:
         found.append((f"{below} it: its gradient ∂{opts.output}/∂vector", BACKWARD))
     if opts.tangents is not None:
         found.append((f"∂vector/∂{opts.tangent_of}: forward mode", TANGENT))
@@ -110,28 +121,20 @@ class _Figure:
                  if v.source != LEAVES}  # fmt: skip
         stacks = _sibling_stacks(keys, edges)
         stacked = {key for stack in stacks for key in stack}
+        plan = self._plan(bool(stacked))
+        self.fan = _FanOut(self, [item for item in plan if isinstance(item, _Arrow)])
         for s, stage in enumerate(stages):
             self._stage(s, stage, with_params=stage.key not in stacked)
-        sources: dict[tuple[Value, ...], str] = {}
-        for s, stage in enumerate(stages):
-            for k, vector in enumerate(stage.inputs):
-                if vector.source == LEAVES:
-                    number = len(stages) + len(sources)
-                    tail = sources.setdefault(vector.nodes, f"x{number}")
-                    if stacked and number != len(stages) + len(sources) - 1:
-                        self.g.edge(tail, f"g{s}")  # the same inputs, labelled once
-                        continue
-                    self.g.node(tail, plain(vector.name), shape="plaintext", fontsize=str(SIZE))
-                    grads = self.opts.layers.target_grad or bool(stage.params)
-                else:
-                    tail, grads, number = self._exit(vector.source), True, vector.source
-                if stacked and vector.source != LEAVES:  # one neuron to the next: a plain arrow
-                    self.g.edge(tail, f"g{s}")
-                    continue
-                self._arrow(tail, f"g{s}", f"e{number}_{s}_{k}", vector, grads)
-        last = stages[-1]
-        self.g.node("output", plain(self.opts.output), shape="plaintext", fontsize=str(SIZE + 1))
-        self._arrow(self._exit(len(stages) - 1), "output", "e_output", last.output, True)
+        for item in plan:
+            if not isinstance(item, _Arrow):
+                self.g.edge(*item)
+                continue
+            if item.head == "output":
+                self.g.node("output", plain(self.opts.output), shape="plaintext",
+                            fontsize=str(SIZE + 1))  # fmt: skip
+            elif item.vector.source == LEAVES:
+                self._input_name(item.tail, item.vector.name)
+            self._arrow(item)
         names = {key: f"g{s}" for s, key in enumerate(keys)}
         if stacks:  # many arrows between stacked boxes: room to route them
             self.g.attr(ranksep="1.2")
@@ -140,6 +143,48 @@ class _Figure:
                 same.attr(rank="same")
                 for a, b in itertools.pairwise(stack):
                     same.edge(names[a], names[b], style="invis")
+
+    def _plan(self, stacked: bool) -> list[_Arrow | tuple[str, str]]:
+        """The arrows into the boxes and to the output, in drawing order: labelled ones, and
+        plain ``(tail, head)`` ones (in a stack of sibling boxes, an input is labelled once)."""
+        stages = self.graph.stages
+        plan: list[_Arrow | tuple[str, str]] = []
+        sources: dict[tuple[Value, ...], str] = {}
+        readers: dict[str, set[int]] = {}
+        for s, stage in enumerate(stages):
+            for k, vector in enumerate(stage.inputs):
+                if vector.source == LEAVES:
+                    number = len(stages) + len(sources)
+                    tail = sources.setdefault(vector.nodes, f"x{number}")
+                    readers.setdefault(tail, set()).add(s)
+                    if stacked and number != len(stages) + len(sources) - 1:
+                        plan.append((tail, f"g{s}"))  # the same inputs, labelled once
+                        continue
+                    grads = self.opts.layers.target_grad or bool(stage.params)
+                else:
+                    tail, grads, number = self._exit(vector.source), True, vector.source
+                if stacked and vector.source != LEAVES:  # one neuron to the next: a plain arrow
+                    plan.append((tail, f"g{s}"))
+                    continue
+                into = readers[tail] if stacked else {s}  # a stack's readers: filled by the end
+                plan.append(_Arrow(tail, f"g{s}", f"e{number}_{s}_{k}", vector, grads, into))
+        last = len(stages) - 1
+        plan.append(_Arrow(self._exit(last), "output", "e_output", stages[last].output, True,
+                           set()))  # fmt: skip
+        return plan
+
+    def _input_name(self, tail: str, name: str) -> None:
+        """An input's name where its arrows start; under it, when they share its gradient,
+        the sum of their shares (``∂L/∂x = [a, b] + [c, d] = [e, f]``)."""
+        total = self.fan.total(tail)
+        if total is None:
+            self.g.node(tail, plain(name), shape="plaintext", fontsize=str(SIZE))
+            return
+        rows = [cell(text(name, size=SIZE)), cell(text(total, BACKWARD, SIZE - 1),
+                                                    self.fan.room(tail, SIZE - 1))]  # fmt: skip
+        body = "".join(f"<tr>{r}</tr>" for r in rows)
+        label = f'<table border="0" cellborder="0" cellspacing="0">{body}</table>'
+        self.g.node(tail, html_label(label), shape="plain")
 
     def _exit(self, s: int) -> str:
         """The node a stage's output leaves from: its activation box when split."""
@@ -168,17 +213,26 @@ class _Figure:
         steady = _steady_width(self.view, positions, [stage.key, formula], self.opts)
         if progress:
             lines.append((progress, SIZE - 2, False, ""))
+        split = affine is not None and affine.activation is not None and self._splits(stage)
+        total = self.fan.total(f"g{s}") if not split else None
+        if total is not None:  # the layer's output is used by several boxes: its sum
+            lines.append((total, SIZE - 2, False, BACKWARD))
+            steady = max(steady, self.fan.room(f"g{s}", SIZE - 2))
         self.g.node(f"g{s}", html_label(_box(lines, steady, mark)), shape="plain")
         if stage.params and with_params:
             self._params(s, stage)
-        if affine is not None and affine.activation is not None and self._splits(stage):
+        if affine is not None and affine.activation is not None and split:
             act = affine.activation.symbol
             h = stage.output.name
             act_lines = [(act, SIZE, True, ""), (f"{h} = {act}({affine.pre_name})",
                                                  SIZE - 2, False, DETAIL)]  # fmt: skip
-            self.g.node(f"a{s}", html_label(_box(act_lines, 0.0, mark)), shape="plain")
+            total = self.fan.total(f"a{s}")
+            if total is not None:
+                act_lines.append((total, SIZE - 2, False, BACKWARD))
+            act_room = self.fan.room(f"a{s}", SIZE - 2) if total is not None else 0.0
+            self.g.node(f"a{s}", html_label(_box(act_lines, act_room, mark)), shape="plain")
             pre = Vector(affine.pre_name, affine.pre, s)
-            self._arrow(f"g{s}", f"a{s}", f"e{s}_{s}_99", pre, True)
+            self._arrow(_Arrow(f"g{s}", f"a{s}", f"e{s}_{s}_99", pre, True, set()))
 
     def _params(self, s: int, stage: Stage) -> None:
         """θ above the box, coming in: values in blue, ∂L/∂θ in red."""
@@ -238,15 +292,21 @@ class _Figure:
 
     # ---- arrows --------------------------------------------------------------------------
 
-    def _arrow(self, tail: str, head: str, name: str, vector: Vector, grads: bool) -> None:
-        """``tail → head`` through a label: ``h1 = [...]`` above, ``∂L/∂h1 = [...]`` below."""
-        size = SIZE - 1
+    def _arrow(self, arrow: _Arrow) -> None:
+        """``tail → head`` through a label: ``h1 = [...]`` above, ``∂L/∂h1 = [...]`` below (the
+        arrow's own share when the vector's gradient adds up several arrows)."""
+        size, vector = SIZE - 1, arrow.vector
         positions = [self.view.index[id(v)] for v in vector.nodes]
         values_text = _vector([data_text(self.view, i, self.opts) for i in positions])
         above = cell(text(f"{vector.name} = {values_text}", FORWARD, size), padding=PAD)
         below = []
-        if grads and self.opts.show_grads:
-            grads_text = _vector([grad_text(self.view, i, self.opts) for i in positions])
+        shared = self.fan.carried(arrow)
+        if (arrow.grads or shared is not None) and self.opts.show_grads:
+            grads_text = (
+                _vector([grad_text(self.view, i, self.opts) for i in positions])
+                if shared is None
+                else self.fan.text(shared)
+            )
             below.append(text(f"∂{self.opts.output}/∂{vector.name} = {grads_text}", BACKWARD, size))
         if self.opts.tangents is not None:
             tangents = self.opts.tangents
@@ -254,8 +314,106 @@ class _Figure:
                        self.opts.num(tangents[i]) for i in positions]  # fmt: skip
             tangent = f"∂{vector.name}/∂{self.opts.tangent_of} = {_vector(entries)}"
             below.append(text(tangent, TANGENT, size - 1))
-        labelled_edge(self.g, tail, head, name, above, cell("<br/>".join(below), padding=PAD),
-                      self.opts.rankdir)  # fmt: skip
+        labelled_edge(self.g, arrow.tail, arrow.head, arrow.name, above,
+                      cell("<br/>".join(below), padding=PAD), self.opts.rankdir)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Arrow:
+    """A labelled arrow ``tail → head`` carrying ``vector`` into the stages ``into`` (the
+    stack of sibling boxes an input is labelled once for; none for the output's arrow)."""
+
+    tail: str
+    head: str
+    name: str
+    vector: Vector
+    grads: bool
+    into: set[int]
+
+
+class _FanOut:
+    """Shares of vectors used by several boxes: what each arrow carries back, and the sums.
+
+    A value carried by more than one labelled arrow *fans out*. Every arrow carrying such
+    a value shows its share, the sum of the shares the value sends into the arrow's
+    boxes (:func:`viz.fanout.box_shares`), and the vector where those arrows start (an
+    input's name, the box that makes it) shows its gradient as the sum of the arrows'
+    shares, an arrow not carrying an entry adding 0 to it. While a backward pass is
+    stepped, a share is ``?`` until its boxes are done, and the sum reads ``[…] + ?``.
+    """
+
+    def __init__(self, figure: _Figure, arrows: list[_Arrow]) -> None:
+        self.view, self.opts = figure.view, figure.opts
+        stages = figure.graph.stages
+        self.arrows = [a for a in arrows if a.into]
+        count: dict[int, int] = {}
+        for arrow in self.arrows:
+            for v in arrow.vector.nodes:
+                count[id(v)] = count.get(id(v), 0) + 1
+        self.fanning = {key for key, n in count.items() if n > 1}
+        self.per_box: dict[tuple[int, Hashable], Any] = {}
+        if self.fanning and self.opts.show_grads:
+            stage_of = {
+                self.view.index[id(v)]: s for s, st in enumerate(stages) for v in st.members
+            }
+            self.per_box = box_shares(self.view, stage_of.get, self.opts.step)
+        self.sources: dict[str, Vector] = {a.tail: a.vector for a in self.arrows
+                                           if a.vector.source == LEAVES}  # fmt: skip
+        self.sources.update({figure._exit(s): st.output for s, st in enumerate(stages)})
+
+    def carried(self, arrow: _Arrow) -> list[Any] | None:
+        """The shares ``arrow`` carries back, entry by entry (None for one not known yet);
+        None when none of its values fans out (it then carries their gradients)."""
+        if not self.per_box or not arrow.into:
+            return None
+        if not any(id(v) in self.fanning for v in arrow.vector.nodes):
+            return None
+        return [self._share(v, arrow.into) for v in arrow.vector.nodes]
+
+    def _share(self, v: Value, into: set[int]) -> Any:
+        i = self.view.index[id(v)]
+        found: Any = 0.0
+        for s in into:
+            share = self.per_box.get((i, s), 0.0)
+            if share is None:
+                return None
+            found = found + share
+        return found
+
+    def total(self, tail: str) -> str | None:
+        """``∂L/∂h1 = [a, b] + [c, d] = [e, f]`` where the arrows of a vector that fans out
+        start (``[a, b] + ?`` while stepping); None when none of its values fans out."""
+        if not self.per_box or tail not in self.sources:
+            return None
+        source = self.sources[tail]
+        nodes = source.nodes
+        if not any(id(v) in self.fanning for v in nodes):
+            return None
+        wanted = {id(v) for v in nodes}
+        users = [a for a in self.arrows if wanted & {id(v) for v in a.vector.nodes}]
+        users.sort(key=lambda a: -max(a.into))  # in the order a backward pass reaches them
+        terms: list[list[Any] | None] = []
+        for arrow in users:
+            carried = dict(zip(map(id, arrow.vector.nodes), self.carried(arrow) or ()))
+            entries = [carried.get(id(v), 0.0) for v in nodes]
+            terms.append(None if any(e is None for e in entries) else entries)
+        total = vector_sum(terms, [v.grad for v in nodes], self.text)
+        return f"∂{self.opts.output}/∂{source.name} = {total}"
+
+    def text(self, entries: Sequence[Any]) -> str:
+        """A vector of shares as the arrows print vectors (``?`` for one not known yet)."""
+        return _vector(["?" if e is None else self.opts.num(e) for e in entries])
+
+    def room(self, tail: str, size: int) -> float:
+        """While stepping backward: a width (points) that fits the sum at ``tail`` at any step."""
+        if self.opts.step is None or not self.opts.step.backward:
+            return 0.0
+        source = self.sources[tail]
+        widest = _vector(["-0.00" + "0" * self.opts.precision] * len(source.nodes))
+        wanted = {id(v) for v in source.nodes}
+        users = sum(bool(wanted & {id(v) for v in a.vector.nodes}) for a in self.arrows)
+        head = f"∂{self.opts.output}/∂{source.name} = "
+        return room(width(head + sum_text([widest] * users, 0, widest), size))
 
 
 def _vector(entries: list[str]) -> str:
