@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable
 
 import pytest
-from test_viz_svg import (
-    BACKENDS,
+from support.requirements import BACKENDS
+from support.svg import (
     arrows_through_text,
     labels_on_their_arrows,
     overlaps,

@@ -14,19 +14,13 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.requirements import BACKENDS
 
 import autograd
 import viz
 from autograd import Value
 
 SVG = "{http://www.w3.org/2000/svg}"
-BACKENDS = [
-    pytest.param(
-        "system",
-        marks=pytest.mark.skipif(shutil.which("dot") is None, reason="no system Graphviz dot"),
-    ),
-    "pure",
-]
 
 
 def expression() -> Value:
