@@ -204,7 +204,7 @@ def test_tour(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     assert_png(tmp_path / "xor.png")
     svg = (tmp_path / "graph.svg").read_text(encoding="utf-8")
     assert "-12" in svg and "q = 3" in svg  # forward values on the edges
-    assert r["xor_accuracy"] > 0.6
+    assert r["xor_accuracy"] >= 0.9 and r["xor_loss"] < 0.4  # 0.95 and 0.33; chance: 0.5, 0.69
 
 
 def test_computation_graph_animation(tmp_path: Path):
@@ -263,7 +263,7 @@ def test_activations_derivatives(tmp_path: Path):
 
 def test_representations(tmp_path: Path):
     r = demo("representations").run(tmp_path, quick=True, quiet=True)
-    assert 0.5 <= r["accuracy"] <= 1.0 and np.isfinite(r["loss"])
+    assert r["accuracy"] >= 0.65 and r["loss"] < 0.5  # 0.70 and 0.44; chance: 0.5 and 0.69
     assert_png(tmp_path / "representations.png")
 
 
