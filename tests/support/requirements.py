@@ -27,12 +27,6 @@ def unavailable(name: str, problem: str) -> None:
     pytest.skip(f"{problem} (CHAINRULE_REQUIRE_{name}=1 makes this a failure)")
 
 
-def system_dot() -> None:
-    """Skip (or fail, under CHAINRULE_REQUIRE_DOT=1) without the system Graphviz ``dot``."""
-    if shutil.which("dot") is None:
-        unavailable("DOT", "there is no system Graphviz dot on PATH")
-
-
 def data_file(name: str) -> Path:
     """The path of a file of the cats/dogs data; skip (or fail, under
     CHAINRULE_REQUIRE_DATA=1) when it is not there."""
