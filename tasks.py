@@ -7,6 +7,7 @@
     python3 tasks.py notebooks # execute the chapter notebooks, storing their outputs
     python3 tasks.py bench     # the side-by-side benchmarks (installs micrograd)
     python3 tasks.py lint      # ruff and mypy only
+    python3 tasks.py mutants   # one-line mutants of the code: the tests must catch each
 
 Each job first makes sure ``.venv`` exists and holds the project installed in
 editable mode with the extras it needs; it reinstalls only when pyproject.toml
@@ -74,9 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "job",
-        choices=["tour", "test", "figures", "notebooks", "bench", "lint"],
+        choices=["tour", "test", "figures", "notebooks", "bench", "lint", "mutants"],
         help="tour | test (ruff, mypy, pytest) | figures | notebooks | bench"
-        " | lint (ruff and mypy only)",
+        " | lint (ruff and mypy only) | mutants (tests/mutants.py)",
     )
     parser.add_argument("args", nargs=argparse.REMAINDER, help="passed on to the job")
     ns = parser.parse_args(argv)
@@ -93,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     if ns.job == "bench":
         _install(python, "dev,bench")
         return _run(python, "-m", "benchmarks", *ns.args)
+    if ns.job == "mutants":
+        _install(python, "dev,notebook")  # the same install as the test job
+        return _run(python, "tests/mutants.py", "--python", python, *ns.args)
     _install(python, "dev,notebook")  # the suite executes the notebooks too
     lint = [
         _run(python, "-m", "ruff", "check", "."),
