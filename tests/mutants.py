@@ -96,13 +96,13 @@ MUTANTS = (
     Mutant(
         "stepper-question-mark",
         "viz/interactive/assets/stepper.js",
-        'function dataText(n, s) { return s >= n.dataAt ? n.value : "?"; }',
-        'function dataText(n, s) { return s > n.dataAt ? n.value : "?"; }',
+        "function dataLabel(n, s) { return s >= n.dataAt ? null : n.unknown; }",
+        "function dataLabel(n, s) { return s > n.dataAt ? null : n.unknown; }",
         (  # not the whole file: its page-speed test measures time, on a shared machine
             "tests/test_browser_stepper.py::test_next_to_the_end_shows_backwards_gradients",
             "tests/test_browser_stepper.py::test_slider_jumps_to_any_step",
         ),
-        "the stepper page shows a value one step late",
+        "the stepper page's graph shows a value one step late (? one step too long)",
     ),
     Mutant(
         "path-product",
