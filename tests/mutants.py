@@ -105,6 +105,14 @@ MUTANTS = (
         "the stepper page's graph shows a value one step late (? one step too long)",
     ),
     Mutant(
+        "stepper-tooltip-value",
+        "viz/interactive/assets/stepper.js",
+        'function dataText(n, s) { return s >= n.dataAt ? n.value : "?"; }',
+        'function dataText(n, s) { return s > n.dataAt ? n.value : "?"; }',
+        ("tests/test_browser_stepper.py::test_hover_shows_op_partial_value_and_gradient",),
+        "the stepper page's tooltip shows a value one step late",
+    ),
+    Mutant(
         "path-product",
         "viz/paths.py",
         "result = result * factor",
