@@ -159,6 +159,7 @@ def mutated(mutant: Mutant, repo: Path) -> str:
 def run_tests(repo: Path, tests: tuple[str, ...], python: str) -> tuple[bool, float, str]:
     """Run ``tests`` in ``repo`` (its packages first on the path): (passed, seconds, output)."""
     env = dict(os.environ, PYTHONPATH=str(repo), MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
+    env["CHAINRULE_REQUIRE_BROWSER"] = "1"  # a skipped test would let its mutant survive
     cmd = [python, "-m", "pytest", "-q", "-x", "-p", "no:randomly", "-p", "no:cacheprovider"]
     start = time.perf_counter()
     result = subprocess.run(
