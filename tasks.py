@@ -8,6 +8,7 @@
     python3 tasks.py docs      # build the docs site offline into site/ (warnings are errors)
     python3 tasks.py bench     # the side-by-side benchmarks (installs micrograd)
     python3 tasks.py lint      # ruff and mypy only
+    python3 tasks.py mutants   # one-line mutants of the code: the tests must catch each
 
 Each job first makes sure ``.venv`` exists and holds the project installed in
 editable mode with the extras it needs; it reinstalls only when pyproject.toml
@@ -28,6 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
+TEST_EXTRAS = "dev,notebook,docs,frontends"
+"""What the suite needs: it executes the notebooks, opens them in JupyterLab and Notebook 7,
+and builds the docs site."""
 
 
 def _venv_python() -> Path:
@@ -75,9 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "job",
-        choices=["tour", "test", "figures", "notebooks", "docs", "bench", "lint"],
+        choices=["tour", "test", "figures", "notebooks", "docs", "bench", "lint", "mutants"],
         help="tour | test (ruff, mypy, pytest) | figures | notebooks | docs | bench"
-        " | lint (ruff and mypy only)",
+        " | lint (ruff and mypy only) | mutants (tests/mutants.py)",
     )
     parser.add_argument("args", nargs=argparse.REMAINDER, help="passed on to the job")
     ns = parser.parse_args(argv)
@@ -98,8 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     if ns.job == "bench":
         _install(python, "dev,bench")
         return _run(python, "-m", "benchmarks", *ns.args)
-    # the suite executes the notebooks, opens them in JupyterLab and Notebook 7, builds the site
-    _install(python, "dev,notebook,docs,frontends")
+    if ns.job == "mutants":
+        _install(python, TEST_EXTRAS)  # the same install as the test job
+        return _run(python, "tests/mutants.py", "--python", python, *ns.args)
+    _install(python, TEST_EXTRAS)
     lint = [
         _run(python, "-m", "ruff", "check", "."),
         _run(python, "-m", "ruff", "format", "--check", "."),

@@ -1,10 +1,13 @@
 """Check analytic gradients against central finite differences (the third way to use chainrule).
 
 Standard: float64, ``∂f/∂x ≈ (f(x + ε) - f(x - ε)) / 2ε`` with ε = 1e-6, and a
-gradient passes when ``|analytic - numeric| ≤ atol + rtol·|numeric|``
-(defaults 1e-6 and 1e-4). A batched output is summed first, so every element
-of an array input is checked. Both sides record or skip the graph as they need,
-whatever the caller's mode (``gradcheck`` works inside ``no_grad``).
+gradient passes when ``|analytic - numeric| ≤ 1e-6 + 1e-4·|numeric|`` for a
+function of order one; the absolute part follows the function's own size
+``|f|`` and the step (:func:`tolerance`: ``atol·min(1, |f|)``, plus the
+rounding and truncation errors of a central difference, ``16·u·|f|/ε + 100·ε²``).
+A batched output is summed first, so every element of an array input is
+checked. Both sides record or skip the graph as they need, whatever the
+caller's mode (``gradcheck`` works inside ``no_grad``).
 """
 
 from __future__ import annotations
@@ -26,28 +29,67 @@ def _leaves(inputs: Sequence[Any]) -> list[Value]:
     return [Value(as_data(x, f"input {i}"), label=f"x{i + 1}") for i, x in enumerate(inputs)]
 
 
-def numeric_gradient(
-    f: Callable[..., Any], inputs: Sequence[Any], index: int, eps: float = 1e-6
-) -> Any:
-    """Central-difference estimate of ∂Σf/∂inputs[index], element by element."""
+DEFAULT_EPS = 1e-6
+
+
+def _central_differences(
+    f: Callable[..., Any], inputs: Sequence[Any], index: int, eps: float
+) -> tuple[Any, Any]:
+    """(∂Σf/∂inputs[index] by central differences, max(|Σf(x+ε)|, |Σf(x−ε)|)), per element."""
     base = [as_data(x, f"input {i}") for i, x in enumerate(inputs)]
 
-    def at(i: int, shifted: Any) -> float:
+    def at(shifted: Any) -> float:
         args = list(base)
-        args[i] = shifted
+        args[index] = shifted
         with no_grad():
             return float(np.sum(data_of(f(*(Value(a) for a in args)))))
 
     x = base[index]
     if isinstance(x, float):
-        return (at(index, x + eps) - at(index, x - eps)) / (2 * eps)
-    grad = np.zeros_like(x)
+        plus, minus = at(x + eps), at(x - eps)
+        return (plus - minus) / (2 * eps), max(abs(plus), abs(minus))
+    grad, size = np.zeros_like(x), np.zeros_like(x)
     for k in np.ndindex(x.shape):
-        plus, minus = x.copy(), x.copy()
-        plus[k] += eps
-        minus[k] -= eps
-        grad[k] = (at(index, plus) - at(index, minus)) / (2 * eps)
-    return grad
+        up, down = x.copy(), x.copy()
+        up[k] += eps
+        down[k] -= eps
+        plus, minus = at(up), at(down)
+        grad[k] = (plus - minus) / (2 * eps)
+        size[k] = max(abs(plus), abs(minus))
+    return grad, size
+
+
+def numeric_gradient(
+    f: Callable[..., Any], inputs: Sequence[Any], index: int, eps: float = DEFAULT_EPS
+) -> Any:
+    """Central-difference estimate of ∂Σf/∂inputs[index], element by element."""
+    return _central_differences(f, inputs, index, eps)[0]
+
+
+ROUNDING = 16 * np.finfo(float).eps
+"""The rounding error of ``Σf`` allowed for, relative to ``|f|`` (16 roundings' worth)."""
+TRUNCATION = 100.0
+"""A central difference is off by ``ε²·|f‴|/6``: allowed for up to ``|f‴|`` = 600."""
+
+
+def tolerance(
+    numeric: Any, size: Any, eps: float = DEFAULT_EPS, atol: float = 1e-6, rtol: float = 1e-4
+) -> Any:
+    """How far an analytic gradient may be from ``numeric``, for a function of ``size``
+    ``|f| = max |Σf(x ± ε)|``: ``atol·min(1, |f|) + (16·u·|f| + tiny)/ε + 100·ε² +
+    rtol·|numeric|``.
+
+    The absolute part follows the function's own size and the step. ``atol``
+    holds for a function of order one (the standard 1e-6 + 1e-4·|numeric|) and
+    shrinks with a smaller one: for ``1e-8·x`` a fixed 1e-6 would let any gradient
+    pass. Beyond it are allowed the two errors of a central difference: rounding,
+    about ``u·|f|/ε`` (u = 2.2e-16; for ``x + 1e8`` about 1e-2, where a fixed
+    tolerance would reject a correct gradient; ``tiny`` where ``f`` underflows),
+    and truncation, ``ε²·|f‴|/6`` (1e-12 for ``x³`` at 0, whose gradient is 0).
+    """
+    f = np.asarray(size, dtype=float)
+    rounding = (ROUNDING * f + np.finfo(float).tiny) / eps
+    return atol * np.minimum(1.0, f) + rounding + TRUNCATION * eps**2 + rtol * np.abs(numeric)
 
 
 def analytic_gradients(f: Callable[..., Any], inputs: Sequence[Any]) -> list[Any]:
@@ -63,26 +105,35 @@ def analytic_gradients(f: Callable[..., Any], inputs: Sequence[Any]) -> list[Any
 def gradcheck(
     f: Callable[..., Any],
     *inputs: Any,
-    eps: float = 1e-6,
+    eps: float = DEFAULT_EPS,
     atol: float = 1e-6,
     rtol: float = 1e-4,
+    analytic: Sequence[Any] | None = None,
 ) -> bool:
     """Return True when reverse mode agrees with finite differences for every input.
 
     ``f`` takes one Value per input (floats, or numpy arrays for batched mode)
-    and returns a Value. Raises :class:`GradcheckError` naming the first input
-    (and element) that disagrees, with the analytic and numeric values.
+    and returns a Value. A gradient passes when ``|analytic − numeric| ≤
+    atol·min(1, |f|) + 16·u·|f|/ε + 100·ε² + rtol·|numeric|``, with ``|f|`` the function's
+    size at the points evaluated (:func:`tolerance`). ``analytic``: the gradients to check, one per
+    input (say, the ``.grad`` that ``backward()`` left); by default
+    :func:`gradients` on fresh leaves. Raises :class:`GradcheckError` naming the
+    first input (and element) that disagrees, with the analytic and numeric values.
     """
     if not inputs:
         raise ValueError("gradcheck needs at least one input")
     if not eps > 0:
         raise ValueError(f"gradcheck needs a positive step eps, got {eps!r}")
-    analytic = analytic_gradients(f, inputs)
+    if analytic is None:
+        analytic = analytic_gradients(f, inputs)
+    elif len(analytic) != len(inputs):
+        raise ValueError(f"gradcheck got {len(inputs)} inputs but {len(analytic)} analytic")
     for i in range(len(inputs)):
-        numeric = numeric_gradient(f, inputs, i, eps)
+        numeric, size = _central_differences(f, inputs, i, eps)
         a = np.broadcast_to(np.asarray(analytic[i], dtype=float), np.shape(numeric))
         n = np.asarray(numeric, dtype=float)
-        bad = ~(np.abs(a - n) <= atol + rtol * np.abs(n))
+        allowed = tolerance(n, size, eps, atol, rtol)
+        bad = ~(np.abs(a - n) <= allowed)
         if np.any(bad):
             k = tuple(int(j) for j in np.argwhere(bad)[0]) if n.ndim else ()
             where = f"input {i}" + (f" element {k}" if k else "")
@@ -90,7 +141,8 @@ def gradcheck(
                 f"gradcheck failed for {where} (value {float(np.asarray(inputs[i])[k])!r}): "
                 f"analytic {float(a[k])!r} vs numeric {float(n[k])!r}, "
                 f"|difference| {abs(float(a[k]) - float(n[k])):.3g} > "
-                f"{atol:g} + {rtol:g}·|numeric|"
+                f"{float(np.asarray(allowed)[k]):.3g}, the tolerance for |f| ="
+                f" {float(np.asarray(size)[k]):.3g} (atol {atol:g}, rtol {rtol:g}, eps {eps:g})"
             )
     return True
 
@@ -98,7 +150,7 @@ def gradcheck(
 def gradgradcheck(
     f: Callable[..., Any],
     *inputs: Any,
-    eps: float = 1e-6,
+    eps: float = DEFAULT_EPS,
     atol: float = 1e-6,
     rtol: float = 1e-4,
 ) -> bool:

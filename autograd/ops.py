@@ -595,7 +595,7 @@ TABLE: dict[str, Op] = {
 """Every fixed primitive, by name."""
 
 FAMILIES: dict[str, tuple[Callable[[float], Op], tuple[float, ...]]] = {
-    "pow": (power, (2.0, 3.0, -1.0, 0.5, -1.5, 1.5)),
+    "pow": (power, (0.0, 1.0, 2.0, 3.0, -1.0, 0.5, -1.5, 1.5)),
     "leaky_relu": (leaky_relu, (0.01, 0.1, 0.3)),
 }
 """Ops with a constant parameter: the factory and representative parameters to test."""

@@ -33,10 +33,10 @@ from autograd.value import Value, apply
 KINK_MARGIN = 1e-3
 
 
-def _pieces(op: Op, interval: Interval, margin: float) -> list[Interval]:
-    """Split ``interval`` at the op's kinks, keeping ``margin`` away from each."""
+def _pieces(kinks: Sequence[float], interval: Interval, margin: float) -> list[Interval]:
+    """Split ``interval`` at ``kinks``, keeping ``margin`` away from each."""
     pieces = [interval]
-    for k in op.kinks:
+    for k in kinks:
         split: list[Interval] = []
         for lo, hi in pieces:
             if lo < k < hi:
@@ -50,7 +50,7 @@ def _pieces(op: Op, interval: Interval, margin: float) -> list[Interval]:
 def safe_intervals(op: Op, position: int, margin: float = KINK_MARGIN) -> list[Interval]:
     """The intervals an input at ``position`` may be drawn from (n-ary ops share one spec)."""
     spec = op.sample[min(position, len(op.sample) - 1)]
-    return [piece for interval in spec for piece in _pieces(op, interval, margin)]
+    return [piece for interval in spec for piece in _pieces(op.kinks, interval, margin)]
 
 
 def op_instances() -> st.SearchStrategy[Op]:
@@ -73,10 +73,24 @@ def _point(draw: st.DrawFn, intervals: list[Interval]) -> float:
     return draw(st.floats(lo, hi, allow_nan=False, allow_infinity=False))
 
 
-def op_inputs(op: Op, margin: float = KINK_MARGIN) -> st.SearchStrategy[list[float]]:
-    """A valid input list for ``op`` (its arity; 2–7 inputs for n-ary ops; for an op
-    with a kept constant, ``[input, constant]``)."""
-    return _arity(op).flatmap(
+def _nonzero(intervals: list[Interval]) -> st.SearchStrategy[float]:
+    """A point of ``intervals`` at least ``KINK_MARGIN`` away from 0."""
+    return _point([p for interval in intervals for p in _pieces([0.0], interval, KINK_MARGIN)])
+
+
+def op_inputs(
+    op: Op, margin: float = KINK_MARGIN, size: int | None = None
+) -> st.SearchStrategy[list[float]]:
+    """A valid input list for ``op`` (its arity; 2–7 inputs for n-ary ops, or ``size``
+    of them; for an op with a kept constant, ``[input, constant]``)."""
+    arity = _arity(op)
+    if size is not None:
+        fixed = 2 if op.kind is WITH_CONSTANT else op.arity  # None: n-ary
+        if size < 1 or (fixed is not None and size != fixed):
+            wanted = f"exactly {fixed}" if fixed else "at least 1"
+            raise ValueError(f"op_inputs: {op.name} takes {wanted} inputs, not size={size!r}")
+        arity = st.just(size)
+    return arity.flatmap(
         lambda n: st.tuples(*(_point(safe_intervals(op, i, margin)) for i in range(n))).map(list)
     )
 
@@ -144,6 +158,19 @@ class Expression:
         return [node.op for node in self.nodes]
 
 
+def _operands(
+    draw: st.DrawFn, op: Op, arity: int, available: int, pending: list[int]
+) -> tuple[tuple[int, Interval], ...]:
+    """``arity`` operands for ``op``: values not used yet first (``pending``, which this
+    consumes), then any value computed so far, each with the interval it is squashed to."""
+    chosen = [pending.pop(0) for _ in range(min(arity, len(pending)))]
+    chosen += [draw(st.integers(0, available - 1)) for _ in range(arity - len(chosen))]
+    order = draw(st.permutations(range(arity)))  # where each operand goes
+    return tuple(
+        (chosen[k], draw(st.sampled_from(safe_intervals(op, i)))) for i, k in enumerate(order)
+    )
+
+
 @st.composite
 def expressions(
     draw: st.DrawFn,
@@ -159,10 +186,18 @@ def expressions(
     (a parameter shared by every sample);
     every operand is squashed into an interval where its op is smooth, so
     finite differences are accurate.
+
+    Every input and every node reaches the output (no gradient is 0 for want of
+    a path): each node takes the values no node has used yet first, and after
+    the 1 to ``max_nodes`` drawn nodes, ops of two or more inputs join whatever
+    is left unused. With only one-input ops to use there is one input. Inputs
+    and kept constants stay ``KINK_MARGIN`` away from 0, where a product's
+    gradient would be 0 (an input of 0 squashes to 0 in a symmetric interval).
     """
     choices = list(ops_to_use) if ops_to_use is not None else ops.table()
-    n_inputs = draw(st.integers(1, max_inputs))
-    point = st.floats(-2.0, 2.0, allow_nan=False)
+    joins = [op for op in choices if op.kind is not WITH_CONSTANT and op.arity != 1]
+    n_inputs = draw(st.integers(1, max_inputs)) if joins else 1
+    point = _nonzero([(-2.0, 2.0)])
     if batch is None:
         inputs: tuple[Any, ...] = tuple(draw(point) for _ in range(n_inputs))
     else:  # the first input is a batch; the others are batches or parameters (one number)
@@ -173,17 +208,16 @@ def expressions(
             else draw(point)
             for is_batch in batches
         )
-    nodes = []
-    for k in range(draw(st.integers(1, max_nodes))):
-        op = draw(st.sampled_from(choices))
+    nodes: list[Node] = []
+    pending = list(range(n_inputs))  # values no node uses yet
+    drawn = draw(st.integers(1, max_nodes))
+    while len(nodes) < drawn or len(pending) > 1:
+        op = draw(st.sampled_from(choices if len(nodes) < drawn else joins))
         arity = 1 if op.kind is WITH_CONSTANT else draw(_arity(op))
-        available = n_inputs + k
-        operands = tuple(
-            (draw(st.integers(0, available - 1)), draw(st.sampled_from(safe_intervals(op, i))))
-            for i in range(arity)
-        )
-        constant = draw(_point(safe_intervals(op, 1))) if op.kind is WITH_CONSTANT else None
+        operands = _operands(draw, op, arity, n_inputs + len(nodes), pending)
+        constant = draw(_nonzero(safe_intervals(op, 1))) if op.kind is WITH_CONSTANT else None
         nodes.append(Node(op, operands, constant))
+        pending.append(n_inputs + len(nodes) - 1)
     return Expression(inputs, tuple(nodes))
 
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 import pytest
 
-from benchmarks import WORKLOADS, Row, Settings, run
+from benchmarks import WORKLOADS, Row, Settings, models, run, workloads_scalar
 from benchmarks.__main__ import main
 from benchmarks.harness import measure, peak_memory
 from benchmarks.report import markdown, table
@@ -30,9 +31,46 @@ def test_every_workload_produces_rows_with_numbers(rows: list[Row]) -> None:
             assert row.passed in ((True, False) if row.bound is not None else (None,))
 
 
-def test_engines_compute_the_same_scalar_loss(rows: list[Row]) -> None:
-    notes = [row.note for row in rows if row.workload == "M" and row.other_name == "micrograd"]
-    assert notes and all("agree" in note for note in notes)
+def against_micrograd(rows: list[Row]) -> list[str]:
+    """The notes of workload M's engine rows (not the compiled ones) against micrograd."""
+    return [
+        row.note
+        for row in rows
+        if row.workload == "M" and row.other_name == "micrograd" and "compiled" not in row.variant
+    ]
+
+
+def test_engines_compute_the_same_scalar_loss_and_gradients(rows: list[Row]) -> None:
+    """micrograd (in the dev extra) ran, and its loss and every gradient equal ours."""
+    assert models.micrograd_available(), "micrograd 0.1.0 is in the dev extra: install it"
+    notes = against_micrograd(rows)
+    assert notes and all("loss and gradients agree with micrograd" in note for note in notes)
+
+
+def test_without_micrograd_no_gradient_comparison_is_claimed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(models, "micrograd_available", lambda: False)
+    monkeypatch.setattr(workloads_scalar, "_cache", {})
+    notes = against_micrograd(workloads_scalar.workload_m(Settings.tiny()))
+    claim = "loss agrees (and with plain floats); micrograd absent"
+    assert notes and all(claim in note for note in notes)
+
+
+def test_a_gradient_that_differs_from_micrograds_is_reported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    make = models.make_micrograd
+
+    def off_by_a_little(weights: Any) -> Any:  # micrograd's first weight nudged by 1e-3
+        nudged = [(W.copy(), b.copy()) for W, b in weights]
+        nudged[0][0][0, 0] += 1e-3
+        return make(nudged)
+
+    monkeypatch.setattr(models, "make_micrograd", off_by_a_little)
+    monkeypatch.setattr(workloads_scalar, "_cache", {})
+    notes = against_micrograd(workloads_scalar.workload_m(Settings.tiny()))
+    assert notes and all("GRADIENT MISMATCH with micrograd" in note for note in notes)
 
 
 def test_default_recursion_limit_is_enough_for_a_deep_chain(rows: list[Row]) -> None:

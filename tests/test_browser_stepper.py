@@ -259,6 +259,11 @@ def test_hover_shows_op_partial_value_and_gradient(driver: Any, open_page: Any) 
     keys(driver, Keys.HOME)
     ActionChains(driver).move_to_element(times).move_by_offset(1, 0).perform()
     assert "value: ?" in tip.text and "gradient ∂f/∂f: ?" in tip.text  # nothing given away
+    computed = next(k for k, s in enumerate(st.data["steps"]) if s.get("node") == 4)
+    for _ in range(computed):  # to the step that computes f: its value shows at once
+        click(driver, ".cr-next")
+    ActionChains(driver).move_to_element(times).move_by_offset(-1, 0).perform()
+    assert "value: -12" in tip.text and "gradient ∂f/∂f: ?" in tip.text
 
 
 def test_two_steppers_on_one_page_do_not_interfere(

@@ -121,17 +121,40 @@ def test_guards_retrace_when_a_branch_changes_and_keep_both_versions():
     assert f.retraces == 1  # each branch has its code now
 
 
+def test_guards_between_two_traced_nodes_on_both_sides_of_the_branch():
+    """``x > x * y`` compares two nodes of the trace, the second computed inside the function:
+    its guard waits until both are, on either branch, and each branch traces once."""
+
+    def body(x, y):
+        return (x * y).tanh() if x > x * y else (x + y) * y
+
+    f = ag.compile(body)
+    branches: set[bool] = set()
+    for x, y, taken in ((0.5, 0.3, True), (0.6, 0.9, True), (0.5, 2.0, False),
+                        (-0.5, 0.2, False), (0.7, 0.1, True), (-1.5, 3.0, True)):  # fmt: skip
+        xs, ref = (Value(x), Value(y)), (Value(x), Value(y))
+        out = body(*ref)
+        out.backward()
+        assert (x > x * y) == taken
+        branches.add(taken)
+        assert f(*xs) == pytest.approx(out.data)
+        assert [v.grad for v in xs] == pytest.approx([v.grad for v in ref])
+        assert f.traces == len(branches)  # a branch seen before runs its kept code
+        assert f.fallback_reason is None and "_Retrace" in f.source
+    assert f.traces == 2 and f.retraces == 1  # one trace per branch, both kept
+
+
 @pytest.mark.parametrize(
-    "body",
+    ("body", "traces"),
     [
-        lambda v: v * 2 if bool(v) else v,
-        lambda v: v * float(v),
-        lambda v: max(v, Value(0.5)) * 3,
-        lambda v: v * 3 if v.item() < 1 else v,
+        (lambda v: v * 2 if bool(v) else v, 2),  # 0 is False, the rest True
+        (lambda v: v * float(v), 4),  # one trace per value: 0, 2, 0.25, 3
+        (lambda v: max(v, Value(0.5)) * 3, 2),  # 0.5 wins, then v
+        (lambda v: v * 3 if v.item() < 1 else v, 4),  # a number out: guarded like float
     ],
     ids=["bool", "float", "max", "item"],
 )
-def test_bool_float_max_item_are_guarded(body):
+def test_bool_float_max_item_are_guarded(body, traces):
     f = ag.compile(body)
     for x in (0.0, 2.0, 0.25, 2.0, 3.0):
         v = Value(x)
@@ -139,6 +162,7 @@ def test_bool_float_max_item_are_guarded(body):
         out = body(ref)
         out.backward()
         assert f(v) == pytest.approx(float(out.data)) and v.grad == pytest.approx(ref.grad)
+    assert f.traces == traces and f.retraces == traces - 1
 
 
 def test_relu_and_abs_need_no_guard():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import re
 import subprocess
 import sys
@@ -15,12 +14,13 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
+from support.requirements import DATA, data_dir
 
 from demos import DEMOS
 from demos import __main__ as listing
 
 ROOT = Path(__file__).resolve().parent.parent
-CATS_DOGS = Path(os.environ.get("CHAINRULE_DATA", ROOT.parent / "shared" / "data"))
+CATS_DOGS = DATA
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -125,20 +125,29 @@ def test_a_bad_out_is_a_usage_error_before_the_demo_runs(
     assert snapshot(tmp_path) == ["afile"]  # nothing made, nothing trained
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes anywhere")
 @pytest.mark.parametrize("name", DEMOS)
 def test_an_unwritable_out_is_a_usage_error(
-    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ):
+    """A folder that refuses a new file, itself or as the parent of a new one. Permission
+    bits stop nothing as root (CI runs as root), so the refusal is simulated: creating a
+    file in ``locked`` raises the PermissionError the OS would."""
+    from demos import _cli
+
     locked = tmp_path / "locked"
-    locked.mkdir(mode=0o500)
-    try:
-        for out in (locked, locked / "sub"):
-            err = usage_error(demo(name).main, ["--quick", "--out", str(out)], capsys)
-            assert f"argument --out: cannot write in {locked}: Permission denied" in err
-        assert not any(locked.iterdir())
-    finally:
-        locked.chmod(0o700)
+    locked.mkdir()
+    real = _cli.tempfile.TemporaryFile
+
+    def refuse_in_locked(*args: Any, **kwargs: Any) -> Any:
+        if Path(kwargs.get("dir", "")) == locked:
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_cli.tempfile, "TemporaryFile", refuse_in_locked)
+    for out in (locked, locked / "sub"):
+        err = usage_error(demo(name).main, ["--quick", "--out", str(out)], capsys)
+        assert f"argument --out: cannot write in {locked}: Permission denied" in err
+    assert not any(locked.iterdir())
 
 
 def test_an_out_that_takes_no_file_is_a_usage_error(
@@ -209,7 +218,7 @@ def test_tour(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     assert_png(tmp_path / "xor.png")
     svg = (tmp_path / "graph.svg").read_text(encoding="utf-8")
     assert "-12" in svg and "q = 3" in svg  # forward values on the edges
-    assert r["xor_accuracy"] > 0.6
+    assert r["xor_accuracy"] >= 0.9 and r["xor_loss"] < 0.4  # 0.95 and 0.33; chance: 0.5, 0.69
 
 
 README_WIDTH = 830
@@ -253,9 +262,8 @@ def test_linear_network_synthetic(tmp_path: Path):
     assert r["gd_distance_to_pinv"] < 1e-2  # GD from zero goes to the min-norm solution
 
 
-@pytest.mark.skipif(not CATS_DOGS.is_dir(), reason="cats/dogs data not at ../shared/data")
 def test_linear_network_cats_dogs(tmp_path: Path):
-    r = demo("linear_network").run(tmp_path, quick=True, data=CATS_DOGS, quiet=True)
+    r = demo("linear_network").run(tmp_path, quick=True, data=data_dir(), quiet=True)
     assert r["real_data"]
     assert r["pinv_accuracy"] == 0.8125  # Kandolf, Figure 5 (a)
     assert r["ridge_accuracy"] == 0.775  # Figure 5 (b): scikit-learn's Ridge(), α = 1
@@ -284,7 +292,7 @@ def test_activations_derivatives(tmp_path: Path):
 
 def test_representations(tmp_path: Path):
     r = demo("representations").run(tmp_path, quick=True, quiet=True)
-    assert 0.5 <= r["train_accuracy"] <= 1.0 and np.isfinite(r["final_loss"])
+    assert r["train_accuracy"] >= 0.65 and r["final_loss"] < 0.5  # chance: 0.5 and 0.69
     # Figure 9.2: random, untrained ReLU features make the spirals far more linearly separable
     assert r["random_probe_layer1"] >= r["random_probe_input"] + 0.2
     assert_png(tmp_path / "representations.png")
@@ -403,19 +411,11 @@ def test_smoke_pm25_csv_must_be_a_readable_file(
     assert not out.exists()
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads anything")
-def test_smoke_pm25_unreadable_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    csv = tmp_path / "station.csv"
-    csv.write_text("date,pm25\n", encoding="utf-8")
-    csv.chmod(0)
-    err = usage_error(demo("smoke_pm25").main, ["--csv", str(csv)], capsys)
-    assert f"argument --csv: cannot read {csv}: Permission denied" in err
-
-
 def test_smoke_pm25_csv_that_cannot_be_opened(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ):
-    """The same refusal where permission bits stop nothing (root): opening the file fails."""
+    """An unreadable file: opening it raises the PermissionError the OS would (simulated,
+    as permission bits stop nothing as root, and CI runs as root)."""
     csv = tmp_path / "station.csv"
     csv.write_text("date,pm25\n", encoding="utf-8")
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import autograd as ag
 from autograd import Backprop, Value, gradcheck, gradgradcheck, ops
+from autograd.gradcheck import numeric_gradient, tolerance
 from autograd.testing import expressions, op_function, op_inputs
 
 TABLE = ops.table()
@@ -44,8 +45,8 @@ def test_op_forward_mode_equals_reverse_mode(op, data):
 @pytest.mark.parametrize("op", TABLE, ids=IDS)
 @given(data=st.data())
 def test_op_batched_equals_one_sample_at_a_time(op, data):
-    first = data.draw(op_inputs(op))
-    more = data.draw(st.lists(op_inputs(op).filter(lambda s: len(s) == len(first)), max_size=3))
+    first = data.draw(op_inputs(op))  # draws the arity of an n-ary op, once
+    more = data.draw(st.lists(op_inputs(op, size=len(first)), min_size=1, max_size=3))
     if op.kind is ops.WITH_CONSTANT:  # the constant is one number shared by every sample
         more = [[s[0], first[1]] for s in more]
     samples = [first, *more]
@@ -78,6 +79,34 @@ def test_random_expressions_gradgradcheck(expr):
 def test_random_batched_expressions_gradcheck(expr):
     """Batches mixed with parameters (one number shared by every sample)."""
     assert gradcheck(expr, *expr.inputs)
+
+
+def backward_gradients(expr, create_graph: bool = False) -> tuple[Value, list[Value], list]:
+    """The output, its leaves, and the gradients ``.backward()`` leaves on them (as data)."""
+    leaves = [Value(x) for x in expr.inputs]
+    out = expr(*leaves)
+    out.backward(create_graph=create_graph)
+    return out, leaves, [ag.data_of(leaf.grad) for leaf in leaves]
+
+
+@given(expressions(), st.booleans())
+def test_backward_equals_gradients_and_finite_differences(expr, create_graph):
+    """``.backward()`` itself (gradcheck's own side is ``gradients()``), on graphs that reuse
+    nodes; ``create_graph=True`` runs backward's general path, as a batch does."""
+    out, leaves, grads = backward_gradients(expr, create_graph)
+    expected = [ag.data_of(g) for g in ag.gradients(out, leaves)]
+    assert grads == pytest.approx(expected, rel=1e-12, abs=1e-300)
+    assert gradcheck(expr, *expr.inputs, analytic=grads)
+
+
+@settings(max_examples=max(settings.default.max_examples, 200))
+@given(expressions(batch=3, max_inputs=2))
+def test_batched_backward_equals_gradients_and_finite_differences(expr):
+    out, leaves, grads = backward_gradients(expr)
+    expected = [ag.data_of(g) for g in ag.gradients(out, leaves)]
+    for got, want in zip(grads, expected):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-300)
+    assert gradcheck(expr, *expr.inputs, analytic=grads)
 
 
 @given(expressions())
@@ -129,3 +158,33 @@ def test_gradcheck_tolerance_is_tight_for_small_derivatives():
     )
     with pytest.raises(ag.GradcheckError):
         gradcheck(lambda v: v.apply(off), 0.5)
+
+
+def test_gradcheck_scales_its_absolute_tolerance_to_the_function():
+    """A gradient of 1e-8 is no longer anything below 1e-6, and the rounding error of a
+    function of size 1e8 is no longer a failure."""
+    with pytest.raises(ag.GradcheckError, match=r"analytic 0\.0 vs numeric 9\.9999\d*e-09"):
+        gradcheck(lambda v: v * 1e-8, 0.5, analytic=[0.0])
+    with pytest.raises(ag.GradcheckError, match="input 1"):
+        gradcheck(lambda a, b: a * 1e-9 + b * 1e-9, 0.5, 0.5, analytic=[1e-9, 2e-9])
+    assert gradcheck(lambda v: v * 1e-8, 0.5, analytic=[1e-8 * (1 + 5e-5)])  # within rtol
+    big = 1e8  # f(x ± ε) rounds to multiples of 1.5e-8: the difference quotient is off by ~1e-2
+    assert abs(numeric_gradient(lambda v: v + big, [0.3], 0) - 1) > 1e-4
+    assert gradcheck(lambda v: v + big, 0.3)
+    with pytest.raises(ag.GradcheckError):  # a wrong derivative still is one
+        gradcheck(lambda v: v + big, 0.3, analytic=[1.5])
+
+
+def test_gradcheck_tolerance_is_the_standard_one_for_a_function_of_order_one():
+    rounding = 16 * 2.0**-52 / 1e-6  # 3.6e-9 for |f| = 1 at the default step
+    truncation = 100 * 1e-12
+    floor = rounding + truncation
+    assert tolerance(0.0, 1.0) == pytest.approx(1e-6 + floor)
+    assert tolerance(-2.0, 0.5) == pytest.approx(0.5e-6 + 0.5 * rounding + truncation + 2e-4)
+    assert tolerance(0.0, 1e-8) == pytest.approx(1e-14 + 1e-8 * rounding + truncation)
+    assert tolerance(0.0, 1e8) == pytest.approx(1e-6 + 1e8 * rounding + truncation)
+    assert tolerance(0.0, 1.0, eps=1e-8) == pytest.approx(1e-6 + 100 * rounding)  # as 1/ε
+    assert tolerance(0.0, 0.0, eps=1e-3) == pytest.approx(100 * 1e-6)  # truncation, as ε²
+    assert gradcheck(lambda v: v**3, 0.0)  # numeric ε² = 1e-12, analytic 0
+    with pytest.raises(ValueError, match="2 inputs but 1 analytic"):
+        gradcheck(lambda a, b: a * b, 1.0, 2.0, analytic=[1.0])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
@@ -10,16 +9,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.requirements import data_file
 
 import nn
 from nn import data
-
-DATA = Path(
-    os.environ.get("CHAINRULE_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
-)
-needs_data = pytest.mark.skipif(
-    not (DATA / "cats_dogs_wavelet.npz").is_file(), reason="cats/dogs files not at ../shared/data"
-)
 
 
 def test_xor_is_the_seed_cell() -> None:
@@ -93,9 +86,8 @@ def test_split_and_standardize_errors_and_values() -> None:
 # ---- cats and dogs -------------------------------------------------------------------------
 
 
-@needs_data
 def test_cats_dogs_pseudo_inverse_reference_accuracy() -> None:
-    cd = data.cats_dogs(DATA)
+    cd = data.cats_dogs(data_file("cats_dogs_wavelet.npz").parent)
     assert cd.cats.shape == cd.dogs.shape == (1024, 80)
     (Xt, yt), (Xs, ys) = data.cats_dogs_split(cd, n_train=40)
     assert Xt.shape == (80, 1024) and Xs.shape == (80, 1024)
@@ -106,13 +98,10 @@ def test_cats_dogs_pseudo_inverse_reference_accuracy() -> None:
     assert np.mean(np.sign(Xs @ A) == ys) == 0.8125
 
 
-@needs_data
 def test_cats_dogs_mat_and_npz_agree() -> None:
-    pytest.importorskip("scipy.io")
-    if not (DATA / "catData_w.mat").is_file():
-        pytest.skip("no .mat files")
-    npz = data.cats_dogs(DATA / "cats_dogs_wavelet.npz")
-    mat = data.cats_dogs(DATA / "dogData_w.mat")
+    npz = data.cats_dogs(data_file("cats_dogs_wavelet.npz"))
+    data_file("catData_w.mat")
+    mat = data.cats_dogs(data_file("dogData_w.mat"))
     assert np.array_equal(npz.cats, mat.cats) and np.array_equal(npz.dogs, mat.dogs)
 
 

@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 import pytest
-from test_viz_svg import all_texts, fills_of, read_svg, strokes_of, texts_of
+from support.svg import all_texts, fills_of, read_svg, strokes_of, texts_of
 
 import autograd
 import viz

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from test_viz_svg import (
-    BACKENDS,
+from support.requirements import BACKENDS
+from support.svg import (
     arrows_through_text,
     labels_on_their_arrows,
     overlaps,

@@ -14,14 +14,13 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.requirements import BACKENDS
 
 import autograd
 import viz
 from autograd import Value
 
 SVG = "{http://www.w3.org/2000/svg}"
-BACKENDS = viz.available_backends()
-"""Every renderer here: the bundled one always, the system dot when installed (nothing skips)."""
 
 
 def expression() -> Value:
