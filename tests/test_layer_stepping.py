@@ -84,7 +84,7 @@ def test_a_step_reads_like_the_vector_chain_rule() -> None:
 
 
 def test_a_drawing_shows_the_layer_pass_mid_way() -> None:
-    from test_viz_svg import texts_of
+    from support.svg import texts_of
 
     import viz
     from demos.computation_graph import build

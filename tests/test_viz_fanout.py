@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from test_viz_svg import read_svg
+from support.svg import read_svg
 
 import autograd
 import nn

@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from support.requirements import BACKENDS
+from support.svg import texts_of
 from test_browser_stepper import driver, keys, open_page, state  # noqa: F401 (fixtures)
 from test_viz_layout import check
-from test_viz_svg import BACKENDS, texts_of
 
 import autograd
 import nn

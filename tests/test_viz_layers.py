@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from support.requirements import BACKENDS
+from support.svg import read_svg, texts_of
 from test_viz_layout import check, mlp
-from test_viz_svg import BACKENDS, read_svg, texts_of
 
 import viz
 from autograd import Value
