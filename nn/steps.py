@@ -181,7 +181,10 @@ class AutoStep:
         if self.reason:
             return self.engine(xb, yb)
         try:
-            result = self.compiled(xb, yb)
+            with warnings.catch_warnings():  # a fallback of autograd.compile's becomes our note
+                warnings.filterwarnings("ignore", category=RuntimeWarning,
+                                        module=r"autograd\.compiler")  # fmt: skip
+                result = self.compiled(xb, yb)
         except Exception as exc:
             result = self.engine(xb, yb)  # raises the engine's own error if the step is wrong
             self._hand_over(f"autograd.compile could not trace it ({type(exc).__name__}: {exc})")
