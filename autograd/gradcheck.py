@@ -4,7 +4,7 @@ Standard: float64, ``∂f/∂x ≈ (f(x + ε) - f(x - ε)) / 2ε`` with ε = 1e-
 gradient passes when ``|analytic - numeric| ≤ 1e-6 + 1e-4·|numeric|`` for a
 function of order one; the absolute part follows the function's own size
 ``|f|`` and the step (:func:`tolerance`: ``atol·min(1, |f|)``, plus the
-rounding and truncation errors of a central difference, ``16·u·|f|/ε + 100·ε²``).
+rounding and truncation errors of a central difference, ``16·u·|f|/ε + 1000·ε²``).
 A batched output is summed first, so every element of an array input is
 checked. Both sides record or skip the graph as they need, whatever the
 caller's mode (``gradcheck`` works inside ``no_grad``).
@@ -68,15 +68,16 @@ def numeric_gradient(
 
 ROUNDING = 16 * np.finfo(float).eps
 """The rounding error of ``Σf`` allowed for, relative to ``|f|`` (16 roundings' worth)."""
-TRUNCATION = 100.0
-"""A central difference is off by ``ε²·|f‴|/6``: allowed for up to ``|f‴|`` = 600."""
+TRUNCATION = 1000.0
+"""A central difference is off by ``ε²·|f‴|/6``: allowed for up to ``|f‴|`` = 6,000 (an exp
+of an exp reaches a few thousand on the inputs the property tests draw)."""
 
 
 def tolerance(
     numeric: Any, size: Any, eps: float = DEFAULT_EPS, atol: float = 1e-6, rtol: float = 1e-4
 ) -> Any:
     """How far an analytic gradient may be from ``numeric``, for a function of ``size``
-    ``|f| = max |Σf(x ± ε)|``: ``atol·min(1, |f|) + (16·u·|f| + tiny)/ε + 100·ε² +
+    ``|f| = max |Σf(x ± ε)|``: ``atol·min(1, |f|) + (16·u·|f| + tiny)/ε + 1000·ε² +
     rtol·|numeric|``.
 
     The absolute part follows the function's own size and the step. ``atol``
@@ -114,7 +115,7 @@ def gradcheck(
 
     ``f`` takes one Value per input (floats, or numpy arrays for batched mode)
     and returns a Value. A gradient passes when ``|analytic − numeric| ≤
-    atol·min(1, |f|) + 16·u·|f|/ε + 100·ε² + rtol·|numeric|``, with ``|f|`` the function's
+    atol·min(1, |f|) + 16·u·|f|/ε + 1000·ε² + rtol·|numeric|``, with ``|f|`` the function's
     size at the points evaluated (:func:`tolerance`). ``analytic``: the gradients to check, one per
     input (say, the ``.grad`` that ``backward()`` left); by default
     :func:`gradients` on fresh leaves. Raises :class:`GradcheckError` naming the

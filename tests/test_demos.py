@@ -218,7 +218,7 @@ def test_tour(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     assert_png(tmp_path / "xor.png")
     svg = (tmp_path / "graph.svg").read_text(encoding="utf-8")
     assert "-12" in svg and "q = 3" in svg  # forward values on the edges
-    assert r["xor_accuracy"] >= 0.9 and r["xor_loss"] < 0.4  # 0.95 and 0.33; chance: 0.5, 0.69
+    assert r["xor_accuracy"] >= 0.85 and r["xor_loss"] < 0.3  # 0.908 and 0.246; chance: 0.5, 0.69
 
 
 README_WIDTH = 830
