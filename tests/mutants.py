@@ -60,8 +60,8 @@ MUTANTS = (
     Mutant(
         "backward-accumulate",
         "autograd/backward.py",
-        "parent.grad += reduce_to(parent._data, g * partial)",
-        "parent.grad = reduce_to(parent._data, g * partial)",
+        "parent.grad += contribution",
+        "parent.grad = contribution",
         (
             "tests/test_engine_properties.py::test_backward_equals_gradients_and_finite_differences",
             "tests/test_engine_properties.py::"
@@ -87,7 +87,7 @@ MUTANTS = (
     ),
     Mutant(
         "load-into-config",
-        "nn/serialize.py",
+        "nn/loading.py",
         "if json.dumps(mine, sort_keys=True) != json.dumps(arch, sort_keys=True):",
         "if False:",
         ("tests/test_nn_serialize.py",),
