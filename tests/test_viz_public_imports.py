@@ -12,9 +12,11 @@ from types import ModuleType
 import pytest
 
 import autograd
+import viz
 from autograd import explain
 
-VIZ = Path(__file__).resolve().parent.parent / "viz"
+VIZ = Path(viz.__file__).resolve().parent
+"""viz's own files, where they are imported from (the source tree, or an installed wheel)."""
 
 
 def _public_module(dotted: str) -> ModuleType | None:
