@@ -6,7 +6,8 @@
 
 A notebook fails on an error and on any output written to stderr (warnings
 included), and with ``--check`` on a stored output that differs from the fresh one (text
-and HTML compared exactly, but for the random ids of steppers and widgets; images by
+and HTML compared exactly, but for the random ids of steppers and widgets and the names
+of temporary folders; images by
 kind). Each notebook runs in its own folder, as a reader's Jupyter would. A widget's
 plain-text stand-in is stored as a sentence saying how to use it, not its repr.
 """
@@ -34,6 +35,12 @@ WIDGET_TEXT = "(interactive controls: run the notebook to use them)"
 """What a front end without the widget's state shows in place of ``interactive(children=…)``."""
 RANDOM_IDS = re.compile(r"\bcr-[0-9a-f]{12}\b")
 """A stepper fragment's id (fresh on every display, so that two on a page never clash)."""
+TEMP_DIRS = re.compile(r"tmp[A-Za-z0-9_]{6,}")
+"""A folder made by ``tempfile.mkdtemp`` (a new name on every run)."""
+
+
+def _blank_ids(text: str) -> str:
+    return TEMP_DIRS.sub("tmpDIR", RANDOM_IDS.sub("cr-ID", text))
 
 
 def notebooks(prefixes: Sequence[str] = ()) -> list[Path]:
@@ -64,7 +71,7 @@ def comparable(output: dict[str, Any]) -> dict[str, Any]:
     """An output as the staleness check compares it: random ids blanked, images by kind."""
     seen: dict[str, Any] = {"type": output.get("output_type"), "name": output.get("name")}
     if "text" in output:
-        seen["text"] = RANDOM_IDS.sub("cr-ID", "".join(output["text"]))
+        seen["text"] = _blank_ids("".join(output["text"]))
     for mime, value in output.get("data", {}).items():
         if mime.startswith("image/") and mime != "image/svg+xml":
             seen[mime] = "an image"
@@ -72,7 +79,7 @@ def comparable(output: dict[str, Any]) -> dict[str, Any]:
             seen[mime] = "a widget"
         else:
             text = value if isinstance(value, str) else "".join(value)
-            seen[mime] = RANDOM_IDS.sub("cr-ID", text)
+            seen[mime] = _blank_ids(text)
     return seen
 
 
