@@ -65,6 +65,33 @@ def test_a_stale_stored_output_is_reported_and_a_current_one_is_not(tmp_path: Pa
     assert problems == ["cell 1: the stored output is stale (run python3 tasks.py notebooks)"]
 
 
+def test_a_cell_that_varies_with_the_install_is_exempt_but_must_still_run(tmp_path: Path) -> None:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    tag = {"tags": [execute.VARIES_WITH_INSTALL]}
+    book = new_notebook(
+        cells=[new_code_cell("print(2)", metadata=tag), new_code_cell("1/0", metadata=tag)]
+    )
+    book.cells[0].outputs = [new_output("stream", name="stdout", text="torch missing\n")]
+    path = tmp_path / "97_varies.ipynb"
+    nbformat.write(book, path)
+    _, problems = execute.execute(path, store=False)
+    assert problems == ["cell 1: ZeroDivisionError: division by zero"]
+
+
+def test_only_the_torch_comparison_is_exempt_from_the_staleness_check() -> None:
+    import nbformat
+
+    exempt = [
+        "".join(cell.source)
+        for path in execute.notebooks()
+        for cell in nbformat.read(path, as_version=4).cells
+        if execute.VARIES_WITH_INSTALL in cell.metadata.get("tags", [])
+    ]
+    assert len(exempt) == 1 and "import torch" in exempt[0]
+
+
 def test_a_widget_is_stored_with_a_readable_stand_in() -> None:
     import nbformat
 
