@@ -85,7 +85,7 @@ def driver() -> Iterator[Any]:
 
 
 def pages(site: Path) -> list[str]:
-    """Every HTML page of the site, as a path relative to it (``course/06_xor/index.html``)."""
+    """Every HTML page of the site, as a path relative to it (``course/07_xor/index.html``)."""
     return sorted(
         p.relative_to(site).as_posix()
         for p in site.rglob("*.html")
@@ -158,7 +158,7 @@ def test_a_stepper_on_a_course_page_answers_a_key(site: Path, served: str, drive
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
 
-    driver.get(urljoin(served, "course/01_engine_and_stepping/"))
+    driver.get(urljoin(served, "course/03_engine_and_stepping/"))
     stepper = driver.find_element("css selector", ".chainrule-stepper")
     driver.execute_script(
         "arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", stepper
@@ -174,7 +174,7 @@ def test_a_stepper_on_a_course_page_answers_a_key(site: Path, served: str, drive
 
 def test_math_is_mathml_drawn_by_the_browser(site: Path, served: str, driver: Any) -> None:
     browser.requests(driver)
-    driver.get(urljoin(served, "course/06_xor/"))
+    driver.get(urljoin(served, "course/07_xor/"))
     formulas = driver.find_elements("css selector", ".jp-RenderedMarkdown math")
     assert len(formulas) >= 5
     sizes = [driver.execute_script("return arguments[0].getBoundingClientRect().width;", f)

@@ -151,7 +151,7 @@ return Array.prototype.map.call(document.querySelectorAll('.jp-OutputArea-output
 
 @pytest.mark.parametrize("front_end", FRONT_ENDS)
 def test_an_unrun_stepper_shows_its_picture(driver: Any, server: str, front_end: str) -> None:
-    open_notebook(driver, server, front_end, "01_engine_and_stepping.ipynb")
+    open_notebook(driver, server, front_end, "03_engine_and_stepping.ipynb")
     stepper = wait(
         "the stored stepper",
         lambda: driver.find_elements("css selector", ".chainrule-stepper"),
@@ -180,7 +180,7 @@ def test_run_all_then_the_stepper_answers_a_click_and_a_key(
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
 
-    open_notebook(driver, server, front_end, "01_engine_and_stepping.ipynb")
+    open_notebook(driver, server, front_end, "03_engine_and_stepping.ipynb")
     wait(
         "the kernel",
         lambda: driver.execute_script(
@@ -223,7 +223,7 @@ def test_run_all_then_the_stepper_answers_a_click_and_a_key(
 def test_opening_and_saving_a_notebook_changes_nothing(
     driver: Any, server: str, folder: Path, front_end: str
 ) -> None:
-    name = "03_property_testing.ipynb"
+    name = "05_property_testing.ipynb"
     stored = (ROOT / "notebooks" / name).read_bytes()
     served = folder / name
     before = served.stat().st_mtime_ns
@@ -246,7 +246,7 @@ def _picture_after_controls(driver: Any) -> str:
 
 @pytest.mark.parametrize("front_end", FRONT_ENDS)
 def test_unrun_widgets_show_their_last_figure(driver: Any, server: str, front_end: str) -> None:
-    open_notebook(driver, server, front_end, "06_xor.ipynb")
+    open_notebook(driver, server, front_end, "07_xor.ipynb")
     wait("the stored figures", lambda: driver.find_elements(
         "css selector", ".jp-OutputArea-output img"), APP_TIMEOUT)  # fmt: skip
     text = driver.execute_script(OUTPUT_TEXT)
@@ -255,7 +255,7 @@ def test_unrun_widgets_show_their_last_figure(driver: Any, server: str, front_en
 
 @pytest.mark.parametrize("front_end", ["lab"])  # Notebook 7: see the README's note
 def test_run_widgets_train_with_the_sliders_value(driver: Any, server: str, front_end: str) -> None:
-    open_notebook(driver, server, front_end, "06_xor.ipynb")
+    open_notebook(driver, server, front_end, "07_xor.ipynb")
     wait("the kernel", lambda: driver.execute_script(
         "var w = window.jupyterapp.shell.currentWidget;"
         " return !!(w && w.sessionContext.session && w.sessionContext.session.kernel);"),

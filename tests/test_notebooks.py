@@ -102,5 +102,5 @@ def test_a_widget_is_stored_with_a_readable_stand_in() -> None:
         for output in cell.get("outputs", [])
         if execute.WIDGET_VIEW in output.get("data", {})
     ]
-    assert widgets, "notebook 06 has widgets"
+    assert widgets, "notebook 07 has widgets"
     assert all(w["data"]["text/plain"] == execute.WIDGET_TEXT for w in widgets)
