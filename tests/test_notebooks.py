@@ -18,9 +18,19 @@ execute = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(execute)
 
 
-def test_there_are_eight_chapter_notebooks() -> None:
-    names = [p.name[:2] for p in execute.notebooks()]
-    assert names == [f"{i:02d}" for i in range(1, 9)]
+def test_there_are_nine_lessons_in_the_chapters_order() -> None:
+    names = [p.stem for p in execute.notebooks()]
+    assert names == [
+        "01_perceptron_and_linear_network",
+        "02_activations",
+        "03_engine_and_stepping",
+        "04_drawing_graphs",
+        "05_property_testing",
+        "06_representations",
+        "07_xor",
+        "08_shallow_vs_deep",
+        "09_pm25",
+    ]
 
 
 @pytest.mark.parametrize("path", execute.notebooks(), ids=lambda p: p.stem)
