@@ -69,10 +69,14 @@ def test_a_stale_stored_output_is_reported_and_a_current_one_is_not(tmp_path: Pa
     book = new_notebook(cells=[new_code_cell("print(6 * 7)"), new_code_cell("print(1)")])
     book.cells[0].outputs = [new_output("stream", name="stdout", text="42\n")]  # current
     book.cells[1].outputs = [new_output("stream", name="stdout", text="2\n")]  # stale
+    book.metadata.kernelspec = {"display_name": "Python 3", "language": "python", "name": "python3"}
     path = tmp_path / "98_stale.ipynb"
     nbformat.write(book, path)
     _, problems = execute.execute(path, store=False)
-    assert problems == ["cell 1: the stored output is stale (run python3 tasks.py notebooks)"]
+    assert problems == [
+        "cell 1: the stored output is stale (run python3 tasks.py notebooks)",
+        "the stored kernelspec is not the one Jupyter writes on save",
+    ]
 
 
 def test_a_cell_that_varies_with_the_install_is_exempt_but_must_still_run(tmp_path: Path) -> None:
@@ -84,6 +88,7 @@ def test_a_cell_that_varies_with_the_install_is_exempt_but_must_still_run(tmp_pa
         cells=[new_code_cell("print(2)", metadata=tag), new_code_cell("1/0", metadata=tag)]
     )
     book.cells[0].outputs = [new_output("stream", name="stdout", text="torch missing\n")]
+    book.metadata.kernelspec = execute.kernelspec()
     path = tmp_path / "97_varies.ipynb"
     nbformat.write(book, path)
     _, problems = execute.execute(path, store=False)
@@ -100,6 +105,15 @@ def test_only_the_torch_comparison_is_exempt_from_the_staleness_check() -> None:
         if execute.VARIES_WITH_INSTALL in cell.metadata.get("tags", [])
     ]
     assert len(exempt) == 1 and "import torch" in exempt[0]
+
+
+def test_the_stored_kernelspec_is_the_one_jupyter_writes_on_save() -> None:
+    import nbformat
+
+    expected = execute.kernelspec()
+    assert expected["name"] == "python3" and expected["display_name"].startswith("Python 3")
+    for path in execute.notebooks():
+        assert nbformat.read(path, as_version=4).metadata.kernelspec == expected, path.name
 
 
 def test_a_widget_is_stored_with_a_readable_stand_in() -> None:
