@@ -95,16 +95,22 @@ def test_a_cell_that_varies_with_the_install_is_exempt_but_must_still_run(tmp_pa
     assert problems == ["cell 1: ZeroDivisionError: division by zero"]
 
 
-def test_only_the_torch_comparison_is_exempt_from_the_staleness_check() -> None:
+def test_only_cells_that_print_what_an_install_decides_are_exempt() -> None:
+    """The torch comparison (torch is optional) and the hypothesis draws shown as examples."""
     import nbformat
 
-    exempt = [
-        "".join(cell.source)
+    exempt = {
+        path.stem: ["".join(cell.source) for cell in nbformat.read(path, as_version=4).cells
+                    if execute.VARIES_WITH_INSTALL in cell.metadata.get("tags", [])]
         for path in execute.notebooks()
-        for cell in nbformat.read(path, as_version=4).cells
-        if execute.VARIES_WITH_INSTALL in cell.metadata.get("tags", [])
+    }  # fmt: skip
+    assert [len(exempt[stem]) for stem in ("03_engine_and_stepping", "05_property_testing")] == [
+        1,
+        3,
     ]
-    assert len(exempt) == 1 and "import torch" in exempt[0]
+    assert "import torch" in exempt["03_engine_and_stepping"][0]
+    assert all("@given" in source for source in exempt["05_property_testing"])
+    assert sum(map(len, exempt.values())) == 4
 
 
 def test_the_stored_kernelspec_is_the_one_jupyter_writes_on_save() -> None:
