@@ -140,6 +140,21 @@ def loaded_pictures(driver: Any, area: Any) -> list[list[Any]]:
     return [i for i in driver.execute_script(IMAGES, area) if i[0] and i[1] > 0 and i[2] > 0]
 
 
+def shown_outputs(
+    driver: Any, folder: Path, renderer: str, wanted: str, notebook: str
+) -> Iterator[tuple[str, str]]:
+    """Each stored ``wanted`` output (``notebook`` must have one) as ``renderer`` shows it:
+    its page's name and its visible text, once its picture is checked to have loaded."""
+    books = [p for p in NOTEBOOKS if outputs_of(p, wanted)]
+    assert any(p.stem == notebook for p in books), f"{notebook} stores no {wanted} output"
+    for path in books:
+        page = render(path, renderer, folder)
+        for area in open_cells(driver, page, outputs_of(path, wanted)):
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", area)
+            assert loaded_pictures(driver, area), f"{page.name}: a {wanted} shows no picture"
+            yield page.name, driver.execute_script(VISIBLE_TEXT, area)
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 @pytest.mark.parametrize("renderer", RENDERERS)
 def test_no_widget_repr_anywhere(driver: Any, tmp_path: Path, path: Path, renderer: str) -> None:
@@ -167,28 +182,17 @@ def stepper_cases() -> list[Any]:
 def test_a_stored_stepper_shows_its_picture_and_one_line(
     driver: Any, tmp_path: Path, renderer: str
 ) -> None:
-    books = [p for p in NOTEBOOKS if outputs_of(p, "stepper")]
-    assert any(p.stem == "03_engine_and_stepping" for p in books), "notebook 03 shows no stepper"
-    for path in books:
-        page = render(path, renderer, tmp_path)
-        for area in open_cells(driver, page, outputs_of(path, "stepper")):
-            driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", area)
-            assert loaded_pictures(driver, area), f"{page.name}: the stepper's picture did not load"
-            shown = " ".join(driver.execute_script(VISIBLE_TEXT, area).split())
-            assert "run the cell to step through" in shown
-            # the prompt ("Out[6]:") and the picture's line, nothing of the live stepper
-            assert shown.endswith(STILL_TEXT), f"{page.name} shows more: {shown[:300]!r}"
-            assert not any(word in shown for word in LIVE_TEXT), shown[:300]
+    for name, text in shown_outputs(
+        driver, tmp_path, renderer, "stepper", "03_engine_and_stepping"
+    ):
+        shown = " ".join(text.split())
+        assert "run the cell to step through" in shown
+        # the prompt ("Out[6]:") and the picture's line, nothing of the live stepper
+        assert shown.endswith(STILL_TEXT), f"{name} shows more: {shown[:300]!r}"
+        assert not any(word in shown for word in LIVE_TEXT), shown[:300]
 
 
 @pytest.mark.parametrize("renderer", RENDERERS)
 def test_a_stored_widget_shows_its_last_figure(driver: Any, tmp_path: Path, renderer: str) -> None:
-    books = [p for p in NOTEBOOKS if outputs_of(p, "widget")]
-    assert any(p.stem == "07_xor" for p in books), "notebook 07 shows no widget"
-    for path in books:
-        page = render(path, renderer, tmp_path)
-        for area in open_cells(driver, page, outputs_of(path, "widget")):
-            driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", area)
-            assert loaded_pictures(driver, area), f"{page.name}: a widget shows no figure"
-            shown = driver.execute_script(VISIBLE_TEXT, area)
-            assert not any(bad in shown for bad in REPRS), shown[:300]
+    for name, shown in shown_outputs(driver, tmp_path, renderer, "widget", "07_xor"):
+        assert not any(bad in shown for bad in REPRS), f"{name}: {shown[:300]!r}"
