@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import struct
@@ -203,7 +204,9 @@ def test_a_backprop_displays_as_its_stepper_page() -> None:
     bp = autograd.Backprop(expression())
     bp.step()
     page = show(bp)
-    assert page is not None and "<svg" in page and "cr-data" in page
+    assert page is not None and "cr-data" in page and 'class="cr-static"' in page
+    live = re.search(r'class="cr-live-markup">(.*?)</script>', page, re.S)  # built by its script
+    assert live is not None and "<svg" in json.loads(live[1])
 
 
 def test_an_animation_is_its_path_and_displays_inline(tmp_path: Path) -> None:

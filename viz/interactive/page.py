@@ -30,6 +30,8 @@ PageStyle = Literal["edges", "layers"]
 STYLES = ("edges", "layers")
 SPEEDS = (("0.5×", 2000), ("1×", 1000), ("2×", 500), ("4×", 250))
 """Play speeds: label and milliseconds per step."""
+STILL_TEXT = "The finished pass; run the cell to step through it."
+"""What a stored stepper says under its picture where no script runs (an unrun notebook)."""
 LAYERS_HINT = (
     "Step through it layer by layer instead: viz.stepper(root, style='layers') draws one box"
     " per group (nn layers set the groups; autograd.node_group makes your own) and each step"
@@ -175,9 +177,11 @@ class Stepper:
         """The stepper as an HTML fragment with its own style and script, its id ``uid``.
 
         With ``picture=True`` (how Jupyter shows it) the fragment also holds a static
-        picture of the finished pass and the words "run the cell to step through". Its
-        script swaps the picture for the stepper; where no script runs (a notebook opened
-        but not run: its HTML is sanitised), the picture is what shows.
+        picture of the finished pass and the words "run the cell to step through", and its
+        live part only as JSON text that its script turns into the stepper in the picture's
+        place. Where no script runs (a notebook opened but not run, or a renderer such as
+        GitHub's that sanitises HTML, dropping ``<script>``, ``<style>`` and ``style="…"``),
+        the picture and that line are all that shows.
         """
         uid = uid or f"cr-{uuid.uuid4().hex[:12]}"
         still = self.picture() if picture else None
@@ -279,12 +283,7 @@ def _markup(
     # Inside a notebook the stepper takes its keys for itself: JupyterLab and Notebook 7 skip
     # their shortcuts for events from inside an element marked data-lm-suppress-shortcuts.
     keys = "" if standalone else ' data-lm-suppress-shortcuts="true"'
-    parts = [
-        f'<div class="chainrule-stepper" id="{esc(uid)}" tabindex="0"{keys}'
-        f' data-standalone="{int(standalone)}" data-mode="{esc(data["mode"])}" data-step="0">',
-        _still(picture, data["output"]) if picture else "",
-        # hidden until the script runs: a sanitised copy (no script) shows the picture only
-        '<div class="cr-live" style="display:none">' if picture else '<div class="cr-live">',
+    live = [
         f"<style>{asset('stepper.css')}</style>" if inline_css else "",
         '<div class="cr-bar" role="toolbar" aria-label="step through the passes">',
         _button("cr-first", "⇤ first", "first step (Home)"),
@@ -314,7 +313,17 @@ def _markup(
         ' <span class="cr-key-fwd">blue: forward values</span>,'
         ' <span class="cr-key-bwd">red: gradients</span>, ? = not computed yet.</div>',
         '<div class="cr-tip" hidden></div>',
-        "</div>",
+    ]
+    markup = "\n".join(p for p in live if p)
+    parts = [
+        f'<div class="chainrule-stepper" id="{esc(uid)}" tabindex="0"{keys}'
+        f' data-standalone="{int(standalone)}" data-mode="{esc(data["mode"])}" data-step="0">',
+        # With a picture, the live part is text in a script block that stepper.js turns into
+        # markup: a front end that runs no script and strips <style> and style="…" (GitHub's)
+        # shows the picture and nothing of the controls, the graph's labels or the table.
+        _still(picture, data["output"]) + json_script(markup, "cr-live-markup")
+        if picture
+        else f'<div class="cr-live">\n{markup}\n</div>',
         json_script(data, "cr-data"),
         f"<script>{st.nudge_script}</script>" if st.nudge_script else "",
         f"<script>{asset('stepper.js')}</script>",
@@ -329,7 +338,7 @@ def _still(picture: str, output: str) -> str:
     return (
         '<div class="cr-static">'
         f'<img src="{esc(picture)}" alt="the graph of {esc(output)} after the backward pass">'
-        "<p>The finished pass; run the cell to step through it.</p></div>"
+        f"<p>{esc(STILL_TEXT)}</p></div>"
     )
 
 

@@ -33,9 +33,15 @@
     if (!root || root.getAttribute("data-cr-mounted")) return;
     var began = window.performance ? performance.now() : 0;
     root.setAttribute("data-cr-mounted", "1");
-    // the static stand-in for front ends that run no script: the stepper replaces it here
+    // The static stand-in for front ends that run no script: the stepper replaces it here,
+    // built from its markup, kept as a JSON string so that no sanitiser can show it as text.
     all(root, ".cr-static").forEach(function (el) { el.parentNode.removeChild(el); });
-    all(root, ".cr-live").forEach(function (el) { el.style.display = ""; });
+    all(root, "script.cr-live-markup").forEach(function (holder) {
+      var live = document.createElement("div");
+      live.className = "cr-live";
+      live.innerHTML = JSON.parse(holder.textContent);
+      holder.parentNode.replaceChild(live, holder);
+    });
     var data = JSON.parse(root.querySelector("script.cr-data").textContent);
     var steps = data.steps, nodes = data.nodes, edges = data.edges || [];
     var last = steps.length - 1;
