@@ -37,11 +37,14 @@ from autograd.backward import local_partials, reduce_to
 from autograd.compiler.identifiers import Namer, escaped
 from autograd.compiler.ir import ALIAS, ARG, CONST, INPUT, OP, Graph, Node
 from autograd.compiler.symbolic import (
+    LONG_NARY,
+    PLACEHOLDER,
     Kind,
     Namespace,
     Template,
     Templates,
     broadcast,
+    fill,
     kind_of,
     literal,
     product,
@@ -50,9 +53,6 @@ from autograd.ops import NARY, WITH_CONSTANT
 
 INTERNAL = ("_inputs", "_grads", "_data", "_Retrace", "_new_grads")
 """Names the generated function uses itself (claimed before any node's)."""
-
-LONG_NARY = 64
-"""An n-ary op with more operands calls its forward function instead of one long line."""
 
 
 class Emitter:
@@ -267,7 +267,7 @@ class Emitter:
         d = ""
         if not template.symbolic_partials:
             d = self.namer.claim(f"d_{self.var(node)}")
-            self.emit(f"{d} = {template.partials_call.format(*atoms, out=self.var(node))}")
+            self.emit(f"{d} = {fill(template.partials_call, atoms, out=self.var(node))}")
         names = [o.name if isinstance(o, Node) else atoms[k] for k, o in enumerate(operands)]
         g = self.gvar(node)
         if self.registers is not None:  # g is read below for the last time: free it after
@@ -276,7 +276,7 @@ class Emitter:
         for i, parent in enumerate(node.parents):
             if not parent.needs_grad or i in skipped:
                 continue
-            partial = template.partials[i].format(*atoms, out=self.var(node), d=d)
+            partial = fill(template.partials[i], atoms, out=self.var(node), d=d)
             text = product(g, partial)
             kind = broadcast(node.grad_kind, template.partial_kinds[i])
             text, kind = self.reduce(parent, text, kind)
@@ -338,11 +338,13 @@ class Emitter:
     def emit_rows(self, items: list[str]) -> None:
         """``items`` inside a parenthesised tuple, as many per line as fit 80 columns."""
         row: list[str] = []
+        width = 0
         for item in items:
             row.append(item)
-            if sum(len(x) + 2 for x in row) > 80:
+            width += len(item) + 2
+            if width > 80:
                 self.emit("    " + ", ".join(row) + ",")
-                row = []
+                row, width = [], 0
         if row:
             self.emit("    " + ", ".join(row) + ",")
 
@@ -400,11 +402,11 @@ class Registers:
                 if not template.symbolic_partials:
                     texts += template.partials_call
                 operands = node.operands()
-                for i, o in enumerate(operands):
-                    if isinstance(o, Node) and "{" + str(i) + "}" in texts:
-                        read.add(id(o))
-                if "{out}" in texts:
-                    read.add(id(node))
+                for key in set(PLACEHOLDER.findall(texts)):
+                    if key == "out":
+                        read.add(id(node))
+                    elif key.isdigit() and isinstance(operands[int(key)], Node):
+                        read.add(id(operands[int(key)]))
         self.last_use: dict[int, int] = {}
         self.temporary: set[int] = set()
         for node in graph.nodes:

@@ -23,20 +23,17 @@ penalty: the usual loss); otherwise the graph stays straight-line.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
 from autograd.compiler.codegen import Emitter, emit_backward
 from autograd.compiler.ir import ARG, CONST, INPUT, OP, Graph, Node
-from autograd.compiler.symbolic import kind_of
+from autograd.compiler.symbolic import PLACEHOLDER, kind_of
 from autograd.ops import NARY, WITH_CONSTANT
 
 MIN_TERMS = 8
 """A sum of fewer terms stays straight-line."""
-
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 @dataclass(eq=False)
@@ -329,7 +326,7 @@ def fusable(emitter: Emitter, loops: list[Loop]) -> bool:
         for i, parent in enumerate(node.parents):
             if not parent.needs_grad:
                 continue
-            for key in _PLACEHOLDER.findall(texts[i] + (texts[-1] if len(texts) > i + 1 else "")):
+            for key in PLACEHOLDER.findall(texts[i] + (texts[-1] if len(texts) > i + 1 else "")):
                 ref = node if key == "out" else (operands[int(key)] if key.isdigit() else None)
                 if isinstance(ref, Node) and id(ref) in after and ref.role != CONST:
                     return False
