@@ -81,6 +81,8 @@ class Emitter:
         """Argument nodes a loop reads itself (not unpacked at the top)."""
         self.registers: Registers | None = None
         """For big straight-line graphs: variables reused once their value is dead."""
+        self.pending: dict[int, tuple[Node, list[tuple[str, str]]]] = {}
+        """Number gradients whose products wait to be written as one sum (see accumulate)."""
         for node in graph.nodes:
             node.var = ""  # claimed when the code first names the node (see var)
 
@@ -245,7 +247,41 @@ class Emitter:
         self.accumulate(out, one, f"∂{out.name}/∂{out.name} = 1", out.grad_kind)
 
     def accumulate(self, node: Node, contribution: str, comment: str, kind: Kind) -> None:
-        """``g_node = c`` the first time, ``g_node += c`` (``g = g + c`` for arrays) after."""
+        """``g_node = c`` the first time, ``g_node += c`` (``g = g + c`` for arrays) after.
+
+        A number's products wait until its gradient is read (:meth:`flush`), then go in as
+        one sum, a line each: ``g = (c1 + c2 + …)`` adds them in the same order as
+        ``g = c1; g += c2; …`` and runs faster (fewer stores and loads)."""
+        if kind is None and node.grad_kind is None and self.registers is None:
+            self.pending.setdefault(id(node), (node, []))[1].append((contribution, comment))
+            return
+        self.write(node, contribution, comment, kind)
+
+    def flush(self, node: Node) -> None:
+        """Write the products waiting for ``node``'s gradient (before it is read)."""
+        entry = self.pending.pop(id(node), None)
+        if entry is None:
+            return
+        terms = entry[1]
+        if len(terms) == 1:
+            self.write(node, *terms[0], None)
+            return
+        g = self.gvar(node)
+        fresh = id(node) not in self.assigned
+        self.assigned.add(id(node))
+        self.emit(f"{g} = (")
+        if not fresh:
+            self.emit(f"    {g}", "so far")
+        for k, (text, comment) in enumerate(terms):
+            self.emit(f"    {'' if fresh and not k else '+ '}{text}", comment)
+        self.emit(")")
+
+    def flush_all(self) -> None:
+        """Write every waiting sum (at the end of a loop body, before returning)."""
+        for node, _ in list(self.pending.values()):
+            self.flush(node)
+
+    def write(self, node: Node, contribution: str, comment: str, kind: Kind) -> None:
         g = self.gvar(node)
         if id(node) not in self.assigned:
             self.assigned.add(id(node))
@@ -257,6 +293,7 @@ class Emitter:
 
     def backward(self, node: Node, skip: Iterable[int] = ()) -> None:
         """One chain-rule product per parent that needs a gradient: ``g_p += g_n · ∂n/∂p``."""
+        self.flush(node)
         if node.role != OP or not node.needs_grad or id(node) not in self.assigned:
             return
         op = node.op
@@ -277,8 +314,8 @@ class Emitter:
             if not parent.needs_grad or i in skipped:
                 continue
             partial = fill(template.partials[i], atoms, out=self.var(node), d=d)
-            text = product(g, partial)
             kind = broadcast(node.grad_kind, template.partial_kinds[i])
+            text = product(g, partial, numbers=kind is None and node.kind is None)
             text, kind = self.reduce(parent, text, kind)
             formula = (
                 op.explain(i, names, node.name)
@@ -349,6 +386,7 @@ class Emitter:
             self.emit("    " + ", ".join(row) + ",")
 
     def returns(self) -> None:
+        self.flush_all()
         graph = self.graph
         grads = [self.grad_or_zero(n) for n in graph.inputs if n.wants_grad]
         args = [self.grad_or_zero(n) for n in graph.args if n.wants_grad]

@@ -435,6 +435,7 @@ def _emit_loop(
         f"{len(loop.terms)} samples, one loop: {total.name} = Σ of "
         f"{len(template)}-node terms like {term.name}"
     )
+    emitter.flush_all()  # the loop reads the gradient reaching the sum
     for node in _shared_needing_grad(loop):
         if id(node) not in emitter.assigned and node.role == OP:
             emitter.emit(f"{emitter.gvar(node)} = 0.0")
@@ -475,6 +476,7 @@ def _emit_loop(
         emitter.accumulate(term, emitter.gvar(total), f"∂{total.name}/∂{term.name} = 1", None)
         for node in reversed(template):
             emitter.backward(node)
+    emitter.flush_all()  # inside the loop: each sample's products
     emitter.depth -= 1
     emitter.defined.add(id(total))
     emitter.check_guards()

@@ -297,6 +297,10 @@ class Sym:
     # arithmetic and comparisons build expressions
     def _binary(self, op: str, other: Any, reflected: bool = False) -> Sym:
         right, kind = lift(other)
+        if _BINARY_PREC[op] == CMP and isinstance(right, Literal):  # x > 0 as x > 0.0
+            value = right.value
+            if type(value) is int and abs(value) < 2**53:
+                right = Literal(float(value))
         left = self.expr
         if reflected:
             left, right = right, left
@@ -446,6 +450,12 @@ def inline(fn: Any, arity: int) -> str | None:
                 return node
             raise NotSymbolic(f"{node.id} in {fn!r}")
 
+        def visit_Compare(self, node: ast.Compare) -> Any:
+            self.generic_visit(node)
+            node.left = _float_bound(node.left)
+            node.comparators = [_float_bound(c) for c in node.comparators]
+            return node
+
     try:
         for node in ast.walk(expr):
             if not isinstance(node, _ALLOWED):
@@ -468,6 +478,14 @@ def inline(fn: Any, arity: int) -> str | None:
 
 
 _MISSING = object()
+
+
+def _float_bound(node: ast.expr) -> ast.expr:
+    """An int compared with a float, as a float: the same outcome (exact below 2⁵³), and
+    Python compares two floats faster (``x <= 0.0``)."""
+    if isinstance(node, ast.Constant) and type(node.value) is int and abs(node.value) < 2**53:
+        return ast.copy_location(ast.Constant(float(node.value)), node)
+    return node
 
 
 def _body(fn: Any, code: Any) -> ast.Expression | None:
@@ -718,15 +736,20 @@ def _same(a: Any, b: Any) -> bool:
 # ---- a chain-rule product as code ------------------------------------------------------------
 
 
-def product(g: str, partial: str) -> str:
+def product(g: str, partial: str, numbers: bool = False) -> str:
     """``g · ∂`` as code, simplified where that changes no number: ``g`` for a partial of 1,
-    ``-g`` for -1, ``g * (x > 0)`` for the step function ``(x > 0) * 1.0``."""
+    ``-g`` for -1, ``g * (x > 0)`` for the step function ``(x > 0) * 1.0``, and, when
+    ``g`` and the partial are ``numbers`` (no arrays), ``(g if x > 0 else g * 0.0)``: the
+    engine's ``g * 1.0`` and ``g * 0.0``, without multiplying a float by a bool."""
     if partial == "1.0":
         return g
     if partial == "(-1.0)":
         return f"-{g}"
     if partial.endswith(" * 1.0") and _is_comparison(partial[: -len(" * 1.0")]):
-        return f"{g} * {partial[: -len(' * 1.0')]}"
+        condition = partial[: -len(" * 1.0")]
+        if numbers and _is_atom(g):
+            return f"({g} if {condition[1:-1]} else {g} * 0.0)"
+        return f"{g} * {condition}"
     return f"{g} * {partial}" if _is_atom(partial) else f"{g} * ({partial})"
 
 
