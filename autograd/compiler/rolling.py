@@ -24,6 +24,7 @@ penalty: the usual loss); otherwise the graph stays straight-line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -89,7 +90,7 @@ def find_loops(emitter: Emitter) -> list[Loop]:
         loop = _match(node, guarded)
         if loop is None:
             continue
-        members = {id(m) for term in loop.terms for m in term}
+        members = set(map(id, chain.from_iterable(loop.terms)))
         if members & taken:
             continue
         loops.append(loop)
