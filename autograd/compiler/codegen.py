@@ -249,11 +249,15 @@ class Emitter:
     def accumulate(self, node: Node, contribution: str, comment: str, kind: Kind) -> None:
         """``g_node = c`` the first time, ``g_node += c`` (``g = g + c`` for arrays) after.
 
-        A number's products wait until its gradient is read (:meth:`flush`), then go in as
-        one sum, a line each: ``g = (c1 + c2 + …)`` adds them in the same order as
-        ``g = c1; g += c2; …`` and runs faster (fewer stores and loads)."""
+        A number's products wait until the last of its uses has given one, or until its
+        gradient is read (:meth:`flush`), then go in as one sum, a line each:
+        ``g = (c1 + c2 + …)`` adds them in the same order as ``g = c1; g += c2; …`` and
+        runs faster (fewer stores and loads)."""
         if kind is None and node.grad_kind is None and self.registers is None:
-            self.pending.setdefault(id(node), (node, []))[1].append((contribution, comment))
+            terms = self.pending.setdefault(id(node), (node, []))[1]
+            terms.append((contribution, comment))
+            if len(terms) >= len(node.consumers):
+                self.flush(node)
             return
         self.write(node, contribution, comment, kind)
 
