@@ -62,6 +62,14 @@ def problems(book: nbformat.NotebookNode) -> Iterator[str]:
 VARIES_WITH_INSTALL = "varies-with-install"
 
 
+def kernelspec(name: str = "python3") -> dict[str, str]:
+    """The notebook metadata a Jupyter front end writes for kernel ``name`` when it saves."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec(name)
+    return {"display_name": spec.display_name, "language": spec.language, "name": name}
+
+
 def readable_widgets(book: nbformat.NotebookNode) -> None:
     """Give every widget output a plain-text stand-in a reader can act on."""
     for cell in book.cells:
@@ -141,9 +149,12 @@ def execute(path: Path, store: bool = True) -> tuple[float, list[str]]:
             os.environ["MPLBACKEND"] = backend
     seconds = time.perf_counter() - start
     readable_widgets(book)
+    book.metadata["kernelspec"] = kernelspec()
     found = list(problems(book))
     if not store:
         found += stale(stored, book)
+        if stored.metadata.get("kernelspec") != book.metadata["kernelspec"]:
+            found.append("the stored kernelspec is not the one Jupyter writes on save")
     if store and not found:
         for cell in book.cells:
             cell.get("metadata", {}).pop("execution", None)

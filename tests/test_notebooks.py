@@ -35,9 +35,8 @@ def test_there_are_nine_lessons_in_the_chapters_order() -> None:
 
 @pytest.mark.parametrize("path", execute.notebooks(), ids=lambda p: p.stem)
 def test_notebook_runs_cleanly(path: Path) -> None:
-    seconds, problems = execute.execute(path, store=False)
+    _, problems = execute.execute(path, store=False)  # the time is printed by tasks.py notebooks
     assert problems == []
-    assert seconds < 60, f"{path.name} took {seconds:.0f} s; a chapter should run in under a minute"
 
 
 def test_a_failing_cell_and_a_warning_are_reported(tmp_path: Path) -> None:
@@ -69,10 +68,14 @@ def test_a_stale_stored_output_is_reported_and_a_current_one_is_not(tmp_path: Pa
     book = new_notebook(cells=[new_code_cell("print(6 * 7)"), new_code_cell("print(1)")])
     book.cells[0].outputs = [new_output("stream", name="stdout", text="42\n")]  # current
     book.cells[1].outputs = [new_output("stream", name="stdout", text="2\n")]  # stale
+    book.metadata.kernelspec = {"display_name": "Python 3", "language": "python", "name": "python3"}
     path = tmp_path / "98_stale.ipynb"
     nbformat.write(book, path)
     _, problems = execute.execute(path, store=False)
-    assert problems == ["cell 1: the stored output is stale (run python3 tasks.py notebooks)"]
+    assert problems == [
+        "cell 1: the stored output is stale (run python3 tasks.py notebooks)",
+        "the stored kernelspec is not the one Jupyter writes on save",
+    ]
 
 
 def test_a_cell_that_varies_with_the_install_is_exempt_but_must_still_run(tmp_path: Path) -> None:
@@ -84,22 +87,38 @@ def test_a_cell_that_varies_with_the_install_is_exempt_but_must_still_run(tmp_pa
         cells=[new_code_cell("print(2)", metadata=tag), new_code_cell("1/0", metadata=tag)]
     )
     book.cells[0].outputs = [new_output("stream", name="stdout", text="torch missing\n")]
+    book.metadata.kernelspec = execute.kernelspec()
     path = tmp_path / "97_varies.ipynb"
     nbformat.write(book, path)
     _, problems = execute.execute(path, store=False)
     assert problems == ["cell 1: ZeroDivisionError: division by zero"]
 
 
-def test_only_the_torch_comparison_is_exempt_from_the_staleness_check() -> None:
+def test_only_cells_that_print_what_an_install_decides_are_exempt() -> None:
+    """The torch comparison (torch is optional) and the hypothesis draws shown as examples."""
     import nbformat
 
-    exempt = [
-        "".join(cell.source)
+    exempt = {
+        path.stem: ["".join(cell.source) for cell in nbformat.read(path, as_version=4).cells
+                    if execute.VARIES_WITH_INSTALL in cell.metadata.get("tags", [])]
         for path in execute.notebooks()
-        for cell in nbformat.read(path, as_version=4).cells
-        if execute.VARIES_WITH_INSTALL in cell.metadata.get("tags", [])
+    }  # fmt: skip
+    assert [len(exempt[stem]) for stem in ("03_engine_and_stepping", "05_property_testing")] == [
+        1,
+        3,
     ]
-    assert len(exempt) == 1 and "import torch" in exempt[0]
+    assert "import torch" in exempt["03_engine_and_stepping"][0]
+    assert all("@given" in source for source in exempt["05_property_testing"])
+    assert sum(map(len, exempt.values())) == 4
+
+
+def test_the_stored_kernelspec_is_the_one_jupyter_writes_on_save() -> None:
+    import nbformat
+
+    expected = execute.kernelspec()
+    assert expected["name"] == "python3" and expected["display_name"].startswith("Python 3")
+    for path in execute.notebooks():
+        assert nbformat.read(path, as_version=4).metadata.kernelspec == expected, path.name
 
 
 def test_a_widget_is_stored_with_a_readable_stand_in() -> None:
