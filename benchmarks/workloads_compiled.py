@@ -24,7 +24,9 @@ from autograd import Value
 from benchmarks import floor, models
 from benchmarks.harness import Row, Settings, measure, measure_together
 
-COMPILE_TIME_BOUND = 0.1
+COMPILE_TIME_BOUND = 0.06
+"""Issue 19's target for M: the whole first call (trace, generate, compile, the engine's
+backward for that call's gradients, and the check of the new code)."""
 EQUAL_BOUND = 1e-12
 
 
@@ -69,7 +71,6 @@ def compiled_m_rows(
         return autograd.compile(lambda: models.hinge_loss_ours(fresh, X, y))
 
     first_call, phases = first_call_time(make, 5 if settings.name == "full" else 1)
-    compile_time = phases["trace"] + phases["generate"] + phases["compile"]
     step = autograd.compile(lambda: models.hinge_loss_ours(model, X, y))
     loss = step()
     diff = _difference_from_engine(
@@ -104,13 +105,13 @@ def compiled_m_rows(
         Row("M", label, ours, other_name="plain floats, forward only (generators)",
             other=times["forward"].median, kind="slowdown", bound=1.5,
             note="a generator expression per neuron, no backward: not a floor"),
-        Row("M", f"compile time (trace + generate + compile), {variant} MLP",
-            compile_time, kind="max", bound=COMPILE_TIME_BOUND,
+        Row("M", f"compile time (the whole first call), {variant} MLP",
+            first_call, kind="max", bound=COMPILE_TIME_BOUND,
             note=f"trace {phases['trace'] * 1e3:.0f} ms, generate {phases['generate'] * 1e3:.0f}"
-            f" ms, compile {phases['compile'] * 1e3:.0f} ms; the first call also runs the "
-            f"engine's backward ({phases['engine backward'] * 1e3:.0f} ms) and checks the code "
-            f"({phases['check'] * 1e3:.0f} ms): {first_call * 1e3:.0f} ms in all; "
-            f"{len((step.source or '').splitlines()):,} lines of code"),
+            f" ms, compile {phases['compile'] * 1e3:.0f} ms, the engine's backward "
+            f"{phases['engine backward'] * 1e3:.0f} ms (that call's gradients), check "
+            f"{phases['check'] * 1e3:.0f} ms; {len((step.source or '').splitlines()):,} lines "
+            "of code"),
         Row("M", f"compiled = engine, {variant} MLP", 1 + len(_grads(model)), unit="values",
             kind="check",
             ok=diff <= EQUAL_BOUND,

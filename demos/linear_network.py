@@ -103,7 +103,6 @@ def run(
     history = nn.fit(
         model, "mse", (X_train / scale, y_train), epochs=epochs, progress=False,
         optimizer=nn.SGD(model, lr=lr, momentum=momentum), callbacks=[track],
-        compile=False,  # one dot of 1,024 terms per output: too long a sum for autograd.compile
     )  # fmt: skip
     A_gd = model.matrix[0] / scale
 

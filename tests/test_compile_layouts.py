@@ -68,7 +68,7 @@ def test_batched_layers_become_matrix_products(variant):
     source = step.source
     assert "Z1 = W1 @ X1 + B1[:, None]" in source and "H1 = np.maximum(Z1, 0.0)" in source
     assert "Z2 = W2 @ H1 + B2[:, None]" in source
-    assert "GZ2 = GH2 * (Z2 > 0)" in source and "GH1 = W2.T @ GZ2" in source
+    assert "GZ2 = GH2 * (Z2 > 0.0)" in source and "GH1 = W2.T @ GZ2" in source
     assert step.traces == 1
 
 
@@ -110,3 +110,28 @@ def test_fit_compiled_with_mini_batches_traces_per_batch_size_only():
     with pytest.warns(UserWarning, match="runs on the engine"):
         nn.fit(nn.MLP(2, [4, 2], seed=0), "cross_entropy", (X, y), epochs=1, batch_size=16,
                progress=False, compile=True)  # fmt: skip
+
+
+def test_a_gradient_with_several_products_is_one_sum_in_the_engines_order():
+    """``g = (c1 + c2 + c3)``, one line per product: the same additions, in the same order,
+    as the engine's ``g += c`` (bit for bit, signed zeros and a dead ReLU's step included)."""
+    w = Value(0.5, label="w")
+
+    def f(x):
+        h = (x * w).relu()
+        return h * x + (h * 3.0).tanh() + x * x
+
+    step = ag.compile(f)
+    for data, grad in ((0.7, 0.0), (-1.3, -0.0), (2.0, 1.5), (-0.0, 0.25)):
+        w.grad, fw = grad, Value(0.5)
+        fw.grad = grad
+        x, fx = Value(data), Value(data)
+        out = step(x)
+        h = (fx * fw).relu()
+        ref = h * fx + (h * 3.0).tanh() + fx * fx
+        ref.backward()
+        assert out == ref.data
+        assert (repr(w.grad), repr(x.grad)) == (repr(fw.grad), repr(fx.grad))
+    source = step.source or ""
+    assert "g_x = (\n" in source and "\n        + " in source  # one product per line
+    assert step.traces == 1  # a ReLU is an op, not a branch: one code for every sign

@@ -65,9 +65,9 @@ def _smoke_pm25() -> tuple[nn.Module, dict[str, Any]]:  # demos/smoke_pm25.py: m
 
 def _linear_network() -> tuple[nn.Module, dict[str, Any]]:  # demos/linear_network.py
     rng = np.random.default_rng(0)
-    X = rng.normal(size=(40, 32)) / 10
+    X = rng.normal(size=(40, 1024)) / 30  # as many features as the cats and dogs images
     y = np.where(rng.uniform(size=40) > 0.5, 1.0, -1.0)
-    model = nn.Linear(32, 1)
+    model = nn.Linear(1024, 1)
     return model, dict(loss="mse", train=(X, y), optimizer=nn.SGD(model, lr=0.3, momentum=0.5))
 
 

@@ -37,11 +37,14 @@ from autograd.backward import local_partials, reduce_to
 from autograd.compiler.identifiers import Namer, escaped
 from autograd.compiler.ir import ALIAS, ARG, CONST, INPUT, OP, Graph, Node
 from autograd.compiler.symbolic import (
+    LONG_NARY,
+    PLACEHOLDER,
     Kind,
     Namespace,
     Template,
     Templates,
     broadcast,
+    fill,
     kind_of,
     literal,
     product,
@@ -50,9 +53,6 @@ from autograd.ops import NARY, WITH_CONSTANT
 
 INTERNAL = ("_inputs", "_grads", "_data", "_Retrace", "_new_grads")
 """Names the generated function uses itself (claimed before any node's)."""
-
-LONG_NARY = 64
-"""An n-ary op with more operands calls its forward function instead of one long line."""
 
 
 class Emitter:
@@ -81,6 +81,8 @@ class Emitter:
         """Argument nodes a loop reads itself (not unpacked at the top)."""
         self.registers: Registers | None = None
         """For big straight-line graphs: variables reused once their value is dead."""
+        self.pending: dict[int, tuple[Node, list[tuple[str, str]]]] = {}
+        """Number gradients whose products wait to be written as one sum (see accumulate)."""
         for node in graph.nodes:
             node.var = ""  # claimed when the code first names the node (see var)
 
@@ -245,7 +247,45 @@ class Emitter:
         self.accumulate(out, one, f"∂{out.name}/∂{out.name} = 1", out.grad_kind)
 
     def accumulate(self, node: Node, contribution: str, comment: str, kind: Kind) -> None:
-        """``g_node = c`` the first time, ``g_node += c`` (``g = g + c`` for arrays) after."""
+        """``g_node = c`` the first time, ``g_node += c`` (``g = g + c`` for arrays) after.
+
+        A number's products wait until the last of its uses has given one, or until its
+        gradient is read (:meth:`flush`), then go in as one sum, a line each:
+        ``g = (c1 + c2 + …)`` adds them in the same order as ``g = c1; g += c2; …`` and
+        runs faster (fewer stores and loads)."""
+        if kind is None and node.grad_kind is None and self.registers is None:
+            terms = self.pending.setdefault(id(node), (node, []))[1]
+            terms.append((contribution, comment))
+            if len(terms) >= len(node.consumers):
+                self.flush(node)
+            return
+        self.write(node, contribution, comment, kind)
+
+    def flush(self, node: Node) -> None:
+        """Write the products waiting for ``node``'s gradient (before it is read)."""
+        entry = self.pending.pop(id(node), None)
+        if entry is None:
+            return
+        terms = entry[1]
+        if len(terms) == 1:
+            self.write(node, *terms[0], None)
+            return
+        g = self.gvar(node)
+        fresh = id(node) not in self.assigned
+        self.assigned.add(id(node))
+        self.emit(f"{g} = (")
+        if not fresh:
+            self.emit(f"    {g}", "so far")
+        for k, (text, comment) in enumerate(terms):
+            self.emit(f"    {'' if fresh and not k else '+ '}{text}", comment)
+        self.emit(")")
+
+    def flush_all(self) -> None:
+        """Write every waiting sum (at the end of a loop body, before returning)."""
+        for node, _ in list(self.pending.values()):
+            self.flush(node)
+
+    def write(self, node: Node, contribution: str, comment: str, kind: Kind) -> None:
         g = self.gvar(node)
         if id(node) not in self.assigned:
             self.assigned.add(id(node))
@@ -257,6 +297,7 @@ class Emitter:
 
     def backward(self, node: Node, skip: Iterable[int] = ()) -> None:
         """One chain-rule product per parent that needs a gradient: ``g_p += g_n · ∂n/∂p``."""
+        self.flush(node)
         if node.role != OP or not node.needs_grad or id(node) not in self.assigned:
             return
         op = node.op
@@ -267,7 +308,7 @@ class Emitter:
         d = ""
         if not template.symbolic_partials:
             d = self.namer.claim(f"d_{self.var(node)}")
-            self.emit(f"{d} = {template.partials_call.format(*atoms, out=self.var(node))}")
+            self.emit(f"{d} = {fill(template.partials_call, atoms, out=self.var(node))}")
         names = [o.name if isinstance(o, Node) else atoms[k] for k, o in enumerate(operands)]
         g = self.gvar(node)
         if self.registers is not None:  # g is read below for the last time: free it after
@@ -276,9 +317,9 @@ class Emitter:
         for i, parent in enumerate(node.parents):
             if not parent.needs_grad or i in skipped:
                 continue
-            partial = template.partials[i].format(*atoms, out=self.var(node), d=d)
-            text = product(g, partial)
+            partial = fill(template.partials[i], atoms, out=self.var(node), d=d)
             kind = broadcast(node.grad_kind, template.partial_kinds[i])
+            text = product(g, partial, numbers=kind is None and node.kind is None)
             text, kind = self.reduce(parent, text, kind)
             formula = (
                 op.explain(i, names, node.name)
@@ -338,15 +379,18 @@ class Emitter:
     def emit_rows(self, items: list[str]) -> None:
         """``items`` inside a parenthesised tuple, as many per line as fit 80 columns."""
         row: list[str] = []
+        width = 0
         for item in items:
             row.append(item)
-            if sum(len(x) + 2 for x in row) > 80:
+            width += len(item) + 2
+            if width > 80:
                 self.emit("    " + ", ".join(row) + ",")
-                row = []
+                row, width = [], 0
         if row:
             self.emit("    " + ", ".join(row) + ",")
 
     def returns(self) -> None:
+        self.flush_all()
         graph = self.graph
         grads = [self.grad_or_zero(n) for n in graph.inputs if n.wants_grad]
         args = [self.grad_or_zero(n) for n in graph.args if n.wants_grad]
@@ -400,11 +444,11 @@ class Registers:
                 if not template.symbolic_partials:
                     texts += template.partials_call
                 operands = node.operands()
-                for i, o in enumerate(operands):
-                    if isinstance(o, Node) and "{" + str(i) + "}" in texts:
-                        read.add(id(o))
-                if "{out}" in texts:
-                    read.add(id(node))
+                for key in set(PLACEHOLDER.findall(texts)):
+                    if key == "out":
+                        read.add(id(node))
+                    elif key.isdigit() and isinstance(operands[int(key)], Node):
+                        read.add(id(operands[int(key)]))
         self.last_use: dict[int, int] = {}
         self.temporary: set[int] = set()
         for node in graph.nodes:

@@ -20,9 +20,11 @@ import threading
 import time
 import warnings
 import weakref
+from collections import deque
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import attrgetter
 from typing import Any
 
@@ -40,6 +42,7 @@ from autograd.value import Value, _observer
 
 _get_data = attrgetter("_data")
 _get_grad = attrgetter("grad")
+_GRAD = repeat("grad")
 _FLOAT = {float}
 
 MAX_VARIANTS = 8
@@ -90,8 +93,7 @@ class Variant:
         with PASS_LOCK, errors:
             before = tuple(map(_get_grad, self.written))
             out, aux, grads, arg_grads = self.fn(inputs, before, flat.data)
-            for v, g in zip(self.written, grads):
-                v.grad = g
+            deque(map(setattr, self.written, _GRAD, grads), maxlen=0)  # v.grad = g, in C
             if arg_grads:
                 by_slot = dict(zip(flat.value_slots, flat.values))
                 try:

@@ -31,7 +31,7 @@ import numpy as np
 from autograd.backward import local_partials
 from autograd.compiler.codegen import Emitter
 from autograd.compiler.ir import CONST, OP, Node
-from autograd.compiler.symbolic import Template, _evaluate, _same, product
+from autograd.compiler.symbolic import LONG_NARY, Template, _evaluate, _same, product
 from autograd.ops import NARY, UNARY
 
 
@@ -90,7 +90,8 @@ def is_dot(emitter: Emitter, node: Node) -> bool:
 
 
 def find_groups(emitter: Emitter) -> list[Group]:
-    """Dot groups (k ≥ 2 neurons, or any reading a stacked matrix) and the map groups on them."""
+    """Dot groups (k ≥ 2 neurons, a dot of more than :data:`LONG_NARY` terms, or any reading
+    a stacked matrix) and the map groups on them."""
     graph = emitter.graph
     by_inputs: dict[tuple[Any, ...], list[Node]] = {}
     for node in graph.nodes:
@@ -106,8 +107,8 @@ def find_groups(emitter: Emitter) -> list[Group]:
         n = len(nodes[0].parents) // 2
         inputs = list(nodes[0].parents[n : 2 * n])
         source = _stacked(inputs, row_of)
-        if len(nodes) < 2 and source is None:
-            continue
+        if len(nodes) < 2 and source is None and len(inputs) <= LONG_NARY:
+            continue  # (one long dot is one matrix product too: 1 × n by n × batch)
         group = Group(rows=nodes, inputs=inputs, bias=bool(len(nodes[0].parents) % 2))
         groups.append(group)
         for j, row in enumerate(nodes):

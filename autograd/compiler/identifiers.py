@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import keyword
+import re
 import unicodedata
 from itertools import groupby
 
@@ -28,6 +29,8 @@ def identifier(name: str) -> str:
     named by its value reads ``m0_5`` for ``-0.5`` and ``k0_5`` for ``0.5`` (a ``k`` goes
     before what cannot start an identifier); a keyword or builtin gets a ``_`` after it.
     """
+    if name.isascii():  # NFKC leaves ASCII as it is: the same rules, at C speed
+        return _ascii_identifier(name)
     text = unicodedata.normalize("NFKC", name).strip()
     numeric = text[:1] in ("-", ".") or text[:1].isdigit()
     if numeric:
@@ -39,6 +42,24 @@ def identifier(name: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     if not text.isidentifier():  # normalising joined two marks into something else
         text = "k" + "".join(c if c.isascii() and ("_" + c).isidentifier() else "_" for c in text)
+    if keyword.iskeyword(text) or text in RESERVED:
+        text += "_"
+    return text
+
+
+_NOT_IN_IDENTIFIER = re.compile(r"[^0-9A-Za-z_]+")
+
+
+def _ascii_identifier(name: str) -> str:
+    """:func:`identifier` of an ASCII name."""
+    text = name.strip()
+    if not text.isidentifier():
+        numeric = text[:1] in ("-", ".") or text[:1].isdigit()
+        if numeric:
+            text = text.replace("-", "m")
+        text = _NOT_IN_IDENTIFIER.sub("_", text) or "v"
+        if text[0].isdigit() or (numeric and text[0] == "_"):
+            text = "k" + text
     if keyword.iskeyword(text) or text in RESERVED:
         text += "_"
     return text

@@ -14,7 +14,9 @@ Roles:
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import attrgetter
 from typing import Any
 
@@ -146,8 +148,9 @@ class _Roles:
         """The node of ``v``, the ``index``-th in topological order (its parents are made)."""
         data = v.data
         kind = None if data.__class__ is float else kind_of(data)
-        if v.op_entry is not None:
-            node = self.op_node(v, index, kind)
+        op = v.op_entry
+        if op is not None:
+            node = self.op_node(v, index, kind, op)
         elif v in self.slot_of:
             node = Node(v, index, ARG, kind, self.names[v], slot=self.slot_of[v])
             node.needs_grad = node.slot in self.value_slots
@@ -166,9 +169,8 @@ class _Roles:
         self.by_value[v] = node
         return node
 
-    def op_node(self, v: Value, index: int, kind: Kind) -> Node:
+    def op_node(self, v: Value, index: int, kind: Kind, op: Op) -> Node:
         """An op the call computed: an ``OP``, or a ``CONST`` when all its operands are."""
-        op = v.op_entry
         if stamp(v) < self.start:
             raise Unsupported(
                 f"it uses a Value computed before the call ({_describe(v)}); only leaves "
@@ -176,12 +178,11 @@ class _Roles:
             )
         parents = tuple(map(self.by_value.__getitem__, v.parents))
         node = Node(v, index, OP, kind, self.names[v], "", op, parents)
-        if op is not None and op.kind is WITH_CONSTANT:
+        if op.kind is WITH_CONSTANT:
             node.constant = v.constant
-        for p in parents:
-            p.consumers.append(node)
+        deque(map(list.append, map(_consumers, parents), repeat(node)), maxlen=0)
         node.needs_grad = any(map(_needs_grad, parents))
-        if parents and all(p.role == CONST for p in parents):
+        if parents and parents[0].role == CONST and set(map(_role, parents)) == _CONST_ONLY:
             node.role = CONST  # an op whose operands are all constants is a constant
         return node
 
@@ -199,6 +200,9 @@ class _Roles:
 
 
 _needs_grad = attrgetter("needs_grad")
+_consumers = attrgetter("consumers")
+_role = attrgetter("role")
+_CONST_ONLY = {CONST}
 
 
 def _describe(v: Value) -> str:

@@ -11,6 +11,7 @@ guard fails) or leaves an op's domain proves nothing either way and is skipped.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -37,37 +38,39 @@ def replay(graph: Graph, inputs: Sequence[Any], data: Sequence[Any]) -> tuple[Va
 
     Returns the new output and the new leaves whose gradients the code returns (the
     inputs', then the arguments', in the code's order)."""
-    twin: dict[int, Value] = {}  # the replay's node for each traced one, by id
-    get = twin.__getitem__
+    twins: list[Value] = []  # the replay's node for each traced one, by index
+    get = twins.__getitem__
     input_data = {id(n): x for n, x in zip(graph.inputs, inputs)}
     with enable_grad():
         for node in graph.nodes:
-            traced, role, op = node.value, node.role, node.op
+            role, op = node.role, node.op
             if role == OP and op is not None:  # the op's forward on the new data, same slots
-                a, b = traced._a, traced._b
+                a = tuple(map(get, map(_index, node.parents)))
+                xs = list(map(_get_data, a))
                 if op.kind is ops.NARY:
-                    a = tuple(map(get, map(id, a)))
-                    v = new_node(_forward(op, [p._data for p in a]), op, a)
+                    v = new_node(_forward(op, xs), op, a)
                 elif op.kind is ops.WITH_CONSTANT:
-                    a = get(id(a))
-                    v = new_node(_forward(op, [a._data, b]), op, a, b)
+                    xs.append(node.constant)
+                    v = new_node(_forward(op, xs), op, a[0], node.constant)
                 elif op.kind is ops.UNARY:
-                    a = get(id(a))
-                    v = new_node(_forward(op, [a._data]), op, a)
+                    v = new_node(_forward(op, xs), op, a[0])
                 else:
-                    a, b = get(id(a)), get(id(b))
-                    v = new_node(_forward(op, [a._data, b._data]), op, a, b)
+                    v = new_node(_forward(op, xs), op, *a)
             elif role == INPUT:
                 v = Value(input_data[id(node)])
             elif role == ARG:
                 v = Value(data[node.slot])
             elif role == ALIAS and node.source is not None:
-                v = Value(get(id(node.source.value))._data)
+                v = Value(get(node.source.index)._data)
             else:  # a constant
                 v = Value(node.data)
-            twin[id(traced)] = v
+            twins.append(v)
     wanted = [n for n in graph.inputs if n.wants_grad] + [n for n in graph.args if n.wants_grad]
-    return get(id(graph.out.value)), [get(id(n.value)) for n in wanted]
+    return get(graph.out.index), [get(n.index) for n in wanted]
+
+
+_index = attrgetter("index")
+_get_data = attrgetter("_data")
 
 
 _FLOAT = {float}

@@ -23,20 +23,18 @@ penalty: the usual loss); otherwise the graph stays straight-line.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
 from autograd.compiler.codegen import Emitter, emit_backward
 from autograd.compiler.ir import ARG, CONST, INPUT, OP, Graph, Node
-from autograd.compiler.symbolic import kind_of
+from autograd.compiler.symbolic import PLACEHOLDER, kind_of
 from autograd.ops import NARY, WITH_CONSTANT
 
 MIN_TERMS = 8
 """A sum of fewer terms stays straight-line."""
-
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 @dataclass(eq=False)
@@ -92,7 +90,7 @@ def find_loops(emitter: Emitter) -> list[Loop]:
         loop = _match(node, guarded)
         if loop is None:
             continue
-        members = {id(m) for term in loop.terms for m in term}
+        members = set(map(id, chain.from_iterable(loop.terms)))
         if members & taken:
             continue
         loops.append(loop)
@@ -329,7 +327,7 @@ def fusable(emitter: Emitter, loops: list[Loop]) -> bool:
         for i, parent in enumerate(node.parents):
             if not parent.needs_grad:
                 continue
-            for key in _PLACEHOLDER.findall(texts[i] + (texts[-1] if len(texts) > i + 1 else "")):
+            for key in PLACEHOLDER.findall(texts[i] + (texts[-1] if len(texts) > i + 1 else "")):
                 ref = node if key == "out" else (operands[int(key)] if key.isdigit() else None)
                 if isinstance(ref, Node) and id(ref) in after and ref.role != CONST:
                     return False
@@ -438,6 +436,7 @@ def _emit_loop(
         f"{len(loop.terms)} samples, one loop: {total.name} = Σ of "
         f"{len(template)}-node terms like {term.name}"
     )
+    emitter.flush_all()  # the loop reads the gradient reaching the sum
     for node in _shared_needing_grad(loop):
         if id(node) not in emitter.assigned and node.role == OP:
             emitter.emit(f"{emitter.gvar(node)} = 0.0")
@@ -478,6 +477,7 @@ def _emit_loop(
         emitter.accumulate(term, emitter.gvar(total), f"∂{total.name}/∂{term.name} = 1", None)
         for node in reversed(template):
             emitter.backward(node)
+    emitter.flush_all()  # inside the loop: each sample's products
     emitter.depth -= 1
     emitter.defined.add(id(total))
     emitter.check_guards()

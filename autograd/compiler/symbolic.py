@@ -21,9 +21,10 @@ import builtins
 import inspect
 import math
 import numbers
+import re
 import textwrap
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -107,16 +108,30 @@ class BinOp(Expr):
         self.prec = _BINARY_PREC[op]
 
     def render(self, names: Namespace) -> str:
+        return "".join(self.pieces(names))
+
+    def pieces(self, names: Namespace) -> list[str]:
+        """The text in pieces: the first operand, then `` + b``, `` + c``… for each operator
+        of a left-nested chain of one precedence (``a + b + c``), walked in a loop: a sum of
+        100,000 terms renders without recursing once per term."""
         p = self.prec
-        left, right = self.left.render(names), self.right.render(names)
-        if self.left.prec < p or (self.left.prec == p and p in (POW, CMP)):
-            left = f"({left})"
-        if p == POW:
-            if self.right.prec < UNARY:
+        chain = [self]
+        while p not in (POW, CMP):  # a left operand of the same precedence needs no (…)
+            left = chain[-1].left
+            if not (isinstance(left, BinOp) and left.prec == p):
+                break
+            chain.append(left)
+        first = chain[-1].left
+        text = first.render(names)
+        if first.prec < p or (first.prec == p and p in (POW, CMP)):
+            text = f"({text})"
+        pieces = [text]
+        for node in reversed(chain):
+            right = node.right.render(names)
+            if (node.right.prec < UNARY) if p == POW else (node.right.prec <= p):
                 right = f"({right})"
-        elif self.right.prec <= p:
-            right = f"({right})"
-        return f"{left} {self.op} {right}"
+            pieces.append(f" {node.op} {right}")
+        return pieces
 
 
 class Neg(Expr):
@@ -282,6 +297,10 @@ class Sym:
     # arithmetic and comparisons build expressions
     def _binary(self, op: str, other: Any, reflected: bool = False) -> Sym:
         right, kind = lift(other)
+        if _BINARY_PREC[op] == CMP and isinstance(right, Literal):  # x > 0 as x > 0.0
+            value = right.value
+            if type(value) is int and abs(value) < 2**53:
+                right = Literal(float(value))
         left = self.expr
         if reflected:
             left, right = right, left
@@ -431,6 +450,12 @@ def inline(fn: Any, arity: int) -> str | None:
                 return node
             raise NotSymbolic(f"{node.id} in {fn!r}")
 
+        def visit_Compare(self, node: ast.Compare) -> Any:
+            self.generic_visit(node)
+            node.left = _float_bound(node.left)
+            node.comparators = [_float_bound(c) for c in node.comparators]
+            return node
+
     try:
         for node in ast.walk(expr):
             if not isinstance(node, _ALLOWED):
@@ -453,6 +478,14 @@ def inline(fn: Any, arity: int) -> str | None:
 
 
 _MISSING = object()
+
+
+def _float_bound(node: ast.expr) -> ast.expr:
+    """An int compared with a float, as a float: the same outcome (exact below 2⁵³), and
+    Python compares two floats faster (``x <= 0.0``)."""
+    if isinstance(node, ast.Constant) and type(node.value) is int and abs(node.value) < 2**53:
+        return ast.copy_location(ast.Constant(float(node.value)), node)
+    return node
 
 
 def _body(fn: Any, code: Any) -> ast.Expression | None:
@@ -514,6 +547,10 @@ class Template:
     partial_kinds: list[Kind]
     symbolic_partials: bool
     partials_call: str = ""
+    forward_pieces: list[str] = field(default_factory=list)
+    """``forward`` cut where a chain of one operator continues (:meth:`BinOp.pieces`), so
+    that a sum of many terms is checked a chunk at a time (Python's compiler recurses over
+    a long chain)."""
 
 
 class Templates:
@@ -546,9 +583,11 @@ class Templates:
         floats = all(k is None for k in kinds)
         fn = op.forward if floats else op.array_forward
         assert fn is not None
+        pieces: list[str] = []
         try:
             result, _ = as_expr(fn(*operands))
-            forward, symbolic = result.render(names), True
+            pieces = result.pieces(names) if isinstance(result, BinOp) else [result.render(names)]
+            forward, symbolic = "".join(pieces), True
         except NotSymbolic:
             inlined = inline(fn, len(kinds))
             if inlined is not None:  # a one-expression function: its body, not a call
@@ -559,7 +598,9 @@ class Templates:
             values = op.partials(*operands, out)
             exprs = [as_expr(v) for v in values]
             partials = [e.render(names) for e, _ in exprs]
-            return Template(forward, symbolic, partials, [k for _, k in exprs], True)
+            return Template(
+                forward, symbolic, partials, [k for _, k in exprs], True, forward_pieces=pieces
+            )
         except NotSymbolic:
             args = [Placeholder(i) for i in range(len(kinds))] + [Placeholder("out")]
             callee = Bound(op.partials, f"{op.name}_partials")
@@ -594,12 +635,12 @@ class Templates:
         env.update(zip(atoms, sample))
         env["_out"] = out
         if template.symbolic_forward:
-            text = template.forward.format(*atoms, out="_out")
-            if not _same(_evaluate(text, env), out):
+            pieces = template.forward_pieces or [template.forward]
+            if not _same(_evaluate_chain([fill(p, atoms, out="_out") for p in pieces], env), out):
                 template.forward = self._forward_call(op, [kind_of(x) for x in sample])
                 template.symbolic_forward = False
         if not template.symbolic_partials:
-            env["_d"] = _evaluate(template.partials_call.format(*atoms, out="_out"), env)
+            env["_d"] = _evaluate(fill(template.partials_call, atoms, out="_out"), env)
             if isinstance(env["_d"], BaseException):
                 return False
             template.partial_kinds = [kind_of(v) for v in env["_d"]]
@@ -609,10 +650,18 @@ class Templates:
         except MATH_ERRORS:  # undefined here: a node only a guard reads, needing no gradient
             return False
         ok = len(reference) == len(template.partials)
+        values: dict[str, Any] = {}  # one evaluation per text: a sum's n partials are all 1.0
         for i, text in enumerate(template.partials if ok else ()):
-            value = _evaluate(text.format(*atoms, out="_out"), env)
+            operand = _OPERAND.fullmatch(text)  # ∂(Σ wᵢxᵢ)/∂wᵢ = xᵢ: no need to run Python
+            if operand is not None:
+                value = sample[int(operand[1])]
+            elif text in values:
+                value = values[text]
+            else:
+                value = values[text] = _evaluate(fill(text, atoms, out="_out"), env)
             if not _same(value, reference[i]):
                 ok = False
+                break
         if not ok:
             args = [Placeholder(i) for i in range(len(sample))] + [Placeholder("out")]
             template.partials_call = Call(Bound(op.partials, f"{op.name}_partials"), args).render(
@@ -622,6 +671,43 @@ class Templates:
             template.partial_kinds = [kind_of(v) for v in reference]
             template.symbolic_partials = False
         return True
+
+
+LONG_NARY = 64
+"""An n-ary op with more operands than this is written as a call of its forward function,
+not one long line, and its template is filled in and checked piece by piece."""
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+"""A field of a template: ``{0}``, ``{out}``, ``{d}``."""
+_OPERAND = re.compile(r"\{(\d+)\}")
+_FIELD = re.compile(r"\{\{|\}\}|\{(\w+)\}")
+
+
+def fill(text: str, operands: Sequence[str], **named: str) -> str:
+    """``text.format(*operands, **named)``, in time proportional to ``text`` alone: a
+    partial of a dot with 100,000 operands names one or two of them."""
+    if len(operands) <= LONG_NARY:
+        return text.format(*operands, **named)
+
+    def field_text(match: re.Match[str]) -> str:
+        key = match[1]
+        if key is None:
+            return match[0][0]  # {{ or }}: a literal brace
+        return operands[int(key)] if key.isdigit() else named[key]
+
+    return _FIELD.sub(field_text, text)
+
+
+def _evaluate_chain(pieces: list[str], env: dict[str, Any], chunk: int = 256) -> Any:
+    """Evaluate ``"".join(pieces)`` (a left-nested chain, :meth:`BinOp.pieces`) as Python
+    does, left to right, ``chunk`` operators at a time."""
+    value = _evaluate("".join(pieces[: chunk + 1]), env)
+    for start in range(chunk + 1, len(pieces), chunk):
+        if isinstance(value, BaseException):
+            break
+        env["_acc"] = value
+        value = _evaluate("_acc" + "".join(pieces[start : start + chunk]), env)
+    return value
 
 
 def _evaluate(text: str, env: dict[str, Any]) -> Any:
@@ -650,15 +736,20 @@ def _same(a: Any, b: Any) -> bool:
 # ---- a chain-rule product as code ------------------------------------------------------------
 
 
-def product(g: str, partial: str) -> str:
+def product(g: str, partial: str, numbers: bool = False) -> str:
     """``g · ∂`` as code, simplified where that changes no number: ``g`` for a partial of 1,
-    ``-g`` for -1, ``g * (x > 0)`` for the step function ``(x > 0) * 1.0``."""
+    ``-g`` for -1, ``g * (x > 0)`` for the step function ``(x > 0) * 1.0``, and, when
+    ``g`` and the partial are ``numbers`` (no arrays), ``(g if x > 0 else g * 0.0)``: the
+    engine's ``g * 1.0`` and ``g * 0.0``, without multiplying a float by a bool."""
     if partial == "1.0":
         return g
     if partial == "(-1.0)":
         return f"-{g}"
     if partial.endswith(" * 1.0") and _is_comparison(partial[: -len(" * 1.0")]):
-        return f"{g} * {partial[: -len(' * 1.0')]}"
+        condition = partial[: -len(" * 1.0")]
+        if numbers and _is_atom(g):
+            return f"({g} if {condition[1:-1]} else {g} * 0.0)"
+        return f"{g} * {condition}"
     return f"{g} * {partial}" if _is_atom(partial) else f"{g} * ({partial})"
 
 

@@ -25,6 +25,7 @@ import inspect
 import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -109,6 +110,10 @@ def _walk(x: Any, data: list[Any], values: list[Value], slots: list[int]) -> Key
         data.append(d)
         return ("V", None) if d.__class__ is float else ("V", d.shape)
     if kind is list or kind is tuple:
+        batches = _batches(x)
+        if batches is not None:  # the columns of a data set: the same key, at C speed
+            data.extend(x)
+            return (kind.__name__, *batches)
         return (kind.__name__, *(_walk(item, data, values, slots) for item in x))
     if isinstance(x, np.ndarray):
         if x.ndim == 1 and x.size and x.dtype.kind in "biuf":
@@ -133,6 +138,25 @@ def _walk(x: Any, data: list[Any], values: list[Value], slots: list[int]) -> Key
     if isinstance(x, (set, frozenset)):
         return _static_key(x)  # read by the function as it is: its content is structure
     return ("o", id(x))  # any other object (a model): the same object, by identity
+
+
+_ARRAYS_ONLY = {np.ndarray}
+_FLOAT64_ONLY = {np.dtype(np.float64)}
+_get_shape = attrgetter("shape")
+_get_dtype = attrgetter("dtype")
+
+
+def _batches(items: list[Any] | tuple[Any, ...]) -> list[Key] | None:
+    """The keys :func:`_walk` gives ``items`` if they are all non-empty 1-D float64 arrays
+    (each is data, as it is), else None."""
+    if not items or set(map(type, items)) != _ARRAYS_ONLY:
+        return None
+    if set(map(_get_dtype, items)) != _FLOAT64_ONLY:
+        return None
+    shapes = set(map(_get_shape, items))
+    if not all(len(shape) == 1 and shape[0] for shape in shapes):
+        return None
+    return [("a", shape) for shape in map(_get_shape, items)]
 
 
 def lift(
