@@ -314,9 +314,13 @@ def _float_chain_rule(node: Value, op: Op, g: float) -> None:
     if kind is UNARY:
         a = node._a
         a.grad += g * op.partials(a._data, node._data)[0]
-    elif kind is WITH_CONSTANT:
-        a = node._a
-        a.grad += g * op.partials(a._data, node._b, node._data)[0]
+    elif kind is WITH_CONSTANT:  # the base op's partials, the constant in its place
+        a, base = node._a, op.base
+        assert base is not None  # set on every WITH_CONSTANT op (ops.with_constant)
+        if op.position:
+            a.grad += g * base.partials(a._data, node._b, node._data)[0]
+        else:
+            a.grad += g * base.partials(node._b, a._data, node._data)[1]
     elif kind is BINARY:
         a, b = node._a, node._b
         da, db = op.partials(a._data, b._data, node._data)
