@@ -49,8 +49,15 @@ class Module:
     def __call__(self, x: Inputs) -> Any:
         if self.wraps_inputs:
             x = as_inputs(x, self.nin)
-        with self.group():
+        return self.forward_in_group(x)
+
+    def forward_in_group(self, x: Any) -> Any:
+        """``forward(x)`` inside this module's node group: calling the module without
+        :func:`as_inputs` first. A layer calls its neurons so, on the input Values it has
+        already checked (once per layer, not once per neuron)."""
+        if not self.name:
             return self.forward(x)
+        return self._node_group().call(self.forward, x)
 
     def forward(self, x: Inputs) -> Any:
         """Compute the module's output(s) for one sample or a batch. Called by ``module(x)``:
@@ -60,8 +67,10 @@ class Module:
 
     def group(self) -> Any:
         """A context manager that stamps this module's name on new nodes (no-op if unnamed)."""
-        if not self.name:
-            return nullcontext()
+        return self._node_group() if self.name else nullcontext()
+
+    def _node_group(self) -> node_group:
+        """This module's node group, made once per name (a module may be renamed)."""
         cached = self.__dict__.get("_group")
         if cached is None or cached[0] != self.name:
             cached = self.__dict__["_group"] = (self.name, node_group(self.name))
