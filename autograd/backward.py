@@ -107,10 +107,13 @@ def prepare(root: Value, create_graph: bool = False, gradient: Any = None) -> li
 def _prepare(root: Value, create_graph: bool, gradient: Any) -> tuple[list[Value], list[Value]]:
     _check_recorded(root)
     order, leaves = order_and_leaves(root)
-    _check_current(root, order)
-    for node in order:
+    oldest = CLOCK.now
+    for node in order:  # one pass: reset interior gradients and find their oldest stamp
         if node._op is not None:
             node.grad = 0.0
+            if node._version < oldest:
+                oldest = node._version
+    _check_current(root, order, oldest)
     seed = _seed(root, gradient, create_graph)
     root.grad = seed if root._op is not None else root.grad + seed
     return order, leaves
@@ -202,17 +205,19 @@ def _check_recorded(root: Value) -> None:
         )
 
 
-def _check_current(root: Value, order: list[Value]) -> None:
+def _check_current(root: Value, order: list[Value], oldest: int | None = None) -> None:
     """Raise if a node's data changed after a node computed from it was made.
 
     Fast when nothing changed since the oldest interior node was made (the
-    training loop: update, then build a new graph): one pass over the stamps.
-    Otherwise each edge is checked.
+    training loop: update, then build a new graph): one pass over the stamps, or
+    none when the caller found ``oldest`` in a pass of its own. Otherwise each
+    edge is checked.
     """
-    oldest = CLOCK.now
-    for node in order:  # a plain loop: faster than min(map(attrgetter...), filter(...))
-        if node._op is not None and node._version < oldest:
-            oldest = node._version
+    if oldest is None:
+        oldest = CLOCK.now
+        for node in order:  # a plain loop: faster than min(map(attrgetter...), filter(...))
+            if node._op is not None and node._version < oldest:
+                oldest = node._version
     if oldest == CLOCK.now:  # read again: an assignment during the loop is not missed
         return
     for node in filter(_get_op, order):
