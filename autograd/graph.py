@@ -47,15 +47,15 @@ def _walk(roots: tuple[Value, ...]) -> tuple[list[Value], list[Value]]:
         # Go down through first parents without the stack (a chain costs no push and pop
         # per node); any other parents wait on the stack.
         while (mark := node._mark) is not done:
+            if mark is expanded:  # every parent is already in the order
+                node._mark = done
+                emit(node)
+                break
             op = node._op
             if op is None:  # a leaf: no parents to wait for
                 node._mark = done
                 emit(node)
                 leaf(node)
-                break
-            if mark is expanded:  # every parent is already in the order
-                node._mark = done
-                emit(node)
                 break
             node._mark = expanded
             push(node)  # emitted when popped again, after its parents
