@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Sequence
 from contextlib import contextmanager
+from math import isfinite
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -313,7 +314,10 @@ def _float_chain_rule(node: Value, op: Op, g: float) -> None:
 
     The parents are read from their slots and the partials from the op table without
     building the general path's tuples; a ``dot`` node's partials are its operands
-    (∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1), read in place.
+    (∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1), read in place. A ``dot`` node whose gradient
+    is 0 (behind a dead ReLU, or a sample whose hinge is flat: 40% of them in
+    micrograd's demo step) is skipped when its value is finite: then every operand is
+    finite, so each contribution 0·xᵢ would be exactly 0.
     """
     kind = op.kind
     if kind is UNARY:
@@ -332,6 +336,8 @@ def _float_chain_rule(node: Value, op: Op, g: float) -> None:
         a.grad += g * da
         b.grad += g * db
     elif op is DOT:
+        if g == 0.0 and isfinite(node._data):  # 0·xᵢ = 0 exactly: nothing to add (see above)
+            return
         parents = node._a
         n = len(parents) >> 1
         for w, x in zip(parents[:n], parents[n : 2 * n]):
