@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Sequence
 from contextlib import contextmanager
+from math import isfinite
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -107,10 +108,13 @@ def prepare(root: Value, create_graph: bool = False, gradient: Any = None) -> li
 def _prepare(root: Value, create_graph: bool, gradient: Any) -> tuple[list[Value], list[Value]]:
     _check_recorded(root)
     order, leaves = order_and_leaves(root)
-    _check_current(root, order)
-    for node in order:
+    oldest = CLOCK.now
+    for node in order:  # one pass: reset interior gradients and find their oldest stamp
         if node._op is not None:
             node.grad = 0.0
+            if node._version < oldest:
+                oldest = node._version
+    _check_current(root, order, oldest)
     seed = _seed(root, gradient, create_graph)
     root.grad = seed if root._op is not None else root.grad + seed
     return order, leaves
@@ -202,17 +206,19 @@ def _check_recorded(root: Value) -> None:
         )
 
 
-def _check_current(root: Value, order: list[Value]) -> None:
+def _check_current(root: Value, order: list[Value], oldest: int | None = None) -> None:
     """Raise if a node's data changed after a node computed from it was made.
 
     Fast when nothing changed since the oldest interior node was made (the
-    training loop: update, then build a new graph): one pass over the stamps.
-    Otherwise each edge is checked.
+    training loop: update, then build a new graph): one pass over the stamps, or
+    none when the caller found ``oldest`` in a pass of its own. Otherwise each
+    edge is checked.
     """
-    oldest = CLOCK.now
-    for node in order:  # a plain loop: faster than min(map(attrgetter...), filter(...))
-        if node._op is not None and node._version < oldest:
-            oldest = node._version
+    if oldest is None:
+        oldest = CLOCK.now
+        for node in order:  # a plain loop: faster than min(map(attrgetter...), filter(...))
+            if node._op is not None and node._version < oldest:
+                oldest = node._version
     if oldest == CLOCK.now:  # read again: an assignment during the loop is not missed
         return
     for node in filter(_get_op, order):
@@ -308,21 +314,30 @@ def _float_chain_rule(node: Value, op: Op, g: float) -> None:
 
     The parents are read from their slots and the partials from the op table without
     building the general path's tuples; a ``dot`` node's partials are its operands
-    (∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1), read in place.
+    (∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1), read in place. A ``dot`` node whose gradient
+    is 0 (behind a dead ReLU, or a sample whose hinge is flat: 40% of them in
+    micrograd's demo step) is skipped when its value is finite: then every operand is
+    finite, so each contribution 0·xᵢ would be exactly 0.
     """
     kind = op.kind
     if kind is UNARY:
         a = node._a
         a.grad += g * op.partials(a._data, node._data)[0]
-    elif kind is WITH_CONSTANT:
-        a = node._a
-        a.grad += g * op.partials(a._data, node._b, node._data)[0]
+    elif kind is WITH_CONSTANT:  # the base op's partials, the constant in its place
+        a, base = node._a, op.base
+        assert base is not None  # set on every WITH_CONSTANT op (ops.with_constant)
+        if op.position:
+            a.grad += g * base.partials(a._data, node._b, node._data)[0]
+        else:
+            a.grad += g * base.partials(node._b, a._data, node._data)[1]
     elif kind is BINARY:
         a, b = node._a, node._b
         da, db = op.partials(a._data, b._data, node._data)
         a.grad += g * da
         b.grad += g * db
     elif op is DOT:
+        if g == 0.0 and isfinite(node._data):  # 0·xᵢ = 0 exactly: nothing to add (see above)
+            return
         parents = node._a
         n = len(parents) >> 1
         for w, x in zip(parents[:n], parents[n : 2 * n]):

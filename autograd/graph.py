@@ -44,31 +44,28 @@ def _walk(roots: tuple[Value, ...]) -> tuple[list[Value], list[Value]]:
     binary, nary = BINARY, NARY
     while stack:
         node = pop()
-        mark = node._mark
-        if mark is done:
-            continue
-        op = node._op
-        if op is None:  # a leaf: no parents to wait for
-            node._mark = done
-            emit(node)
-            leaf(node)
-            continue
-        if mark is expanded:  # every parent is already in the order
-            node._mark = done
-            emit(node)
-            continue
-        node._mark = expanded
-        push(node)
-        kind = op.kind
-        if kind is binary:
-            if node._b._mark is not done:
+        # Go down through first parents without the stack (a chain costs no push and pop
+        # per node); any other parents wait on the stack.
+        while (mark := node._mark) is not done:
+            if mark is expanded:  # every parent is already in the order
+                node._mark = done
+                emit(node)
+                break
+            op = node._op
+            if op is None:  # a leaf: no parents to wait for
+                node._mark = done
+                emit(node)
+                leaf(node)
+                break
+            node._mark = expanded
+            push(node)  # emitted when popped again, after its parents
+            kind = op.kind
+            if kind is nary:
+                for parent in reversed(node._a):
+                    if parent._mark is not done:
+                        push(parent)
+                break
+            if kind is binary and node._b._mark is not done:
                 push(node._b)
-            if node._a._mark is not done:
-                push(node._a)
-        elif kind is nary:
-            for parent in reversed(node._a):
-                if parent._mark is not done:
-                    push(parent)
-        elif node._a._mark is not done:  # one parent (a constant operand is no node)
-            push(node._a)
+            node = node._a  # one parent, or the first of two (a kept constant is no node)
     return order, leaves

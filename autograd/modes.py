@@ -190,31 +190,53 @@ class node_group:
     """Stamp ``name`` on every node created inside the block (nested names join with '.').
 
     A context manager and a decorator (``@node_group("encoder")``). Reusable and
-    cheap to enter: ``nn`` keeps one per module and enters it on every call; the
-    joined name is cached per enclosing group.
+    cheap to enter: ``nn`` keeps one per module and enters it on every call (through
+    :meth:`call`); the joined name is cached per enclosing group.
     """
 
-    __slots__ = ("_inner", "_name")
+    __slots__ = ("_inner", "_last", "_name")
 
     def __init__(self, name: str) -> None:
         if not isinstance(name, str):
             raise TypeError(f"node_group name must be a str, got {type(name).__name__} {name!r}")
         self._name = name
         self._inner: dict[NodeInfo | None, NodeInfo | None] = {}
+        self._last: tuple[Any, NodeInfo | None] = (_KEEP, None)
+        """The last enclosing group and the joined one, as one tuple (replaced whole, so a
+        thread never reads a half-updated pair): a layer enters each neuron's group inside
+        the same layer group, and an identity test is cheaper than hashing the NodeInfo."""
+
+    def _settings_inside(self, now: Settings) -> Settings:
+        """The settings with this group entered under ``now`` (what ``__enter__`` sets)."""
+        outer = now[2]
+        last = self._last
+        if outer is last[0]:
+            inner = last[1]
+        else:
+            try:
+                inner = self._inner[outer]
+            except KeyError:
+                prefix = outer.group if outer is not None else ""
+                name = f"{prefix}.{self._name}" if prefix and self._name else prefix or self._name
+                inner = self._inner[outer] = NodeInfo(group=name) if name else None
+            self._last = (outer, inner)
+        return (now[0], now[1], inner, now)
 
     def __enter__(self) -> None:
-        now = _modes.get()
-        recording, anomaly, outer, _ = now
-        try:
-            inner = self._inner[outer]
-        except KeyError:
-            prefix = outer.group if outer is not None else ""
-            name = f"{prefix}.{self._name}" if prefix and self._name else prefix or self._name
-            inner = self._inner[outer] = NodeInfo(group=name) if name else None
-        _modes.set((recording, anomaly, inner, now))  # _push, inlined
+        _modes.set(self._settings_inside(_modes.get()))  # _push
 
     def __exit__(self, *exc: object) -> None:
         _modes.set(_modes.get()[3])  # _pop, inlined
+
+    def call(self, fn: Callable[[Any], Any], arg: Any) -> Any:
+        """``fn(arg)`` inside the group: ``with self: return fn(arg)``, without the two
+        method calls of the ``with`` protocol (``nn`` calls every neuron so)."""
+        now = _modes.get()
+        _modes.set(self._settings_inside(now))
+        try:
+            return fn(arg)
+        finally:
+            _modes.set(now)
 
     def __call__(self, func: F) -> F:
         return decorate(func, lambda: self)

@@ -44,9 +44,16 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
     if not weights:
         raise ValueError("autograd.dot needs at least one weight and input")
     parents = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
-    data = [p._data for p in parents if p.__class__ is Value and p._data.__class__ is float]
-    if len(data) == len(parents):  # every operand a Value holding one number
-        return new_node(ops.DOT.forward(*data), ops.DOT, parents)  # a neuron on one sample
+    ws = [w._data for w in weights if w.__class__ is Value]
+    xs = [x._data for x in inputs if x.__class__ is Value]
+    if (
+        len(ws) == len(xs) == len(weights)
+        and xs[0].__class__ is float  # not a batch (whose products would be computed twice)
+        and (bias is None or bias.__class__ is Value)
+    ):
+        out = ops.dot_product(ws, xs, None if bias is None else bias._data)
+        if out.__class__ is float:  # every operand a Value holding one number: one sample
+            return new_node(out, ops.DOT, parents)
     return apply(ops.DOT, as_values(parents))
 
 

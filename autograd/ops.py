@@ -26,7 +26,7 @@ from __future__ import annotations
 import enum
 import math
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -233,10 +233,15 @@ def _out_times_log(out: Any, a: Any) -> Any:
     return out * call(LOG, a)
 
 
+def dot_product(ws: Iterable[Any], xs: Iterable[Any], bias: Any = None) -> Any:
+    """``Σ wᵢ·xᵢ (+ b)`` on numbers or arrays: the forward of :data:`DOT`, in this order."""
+    total = sum(map(operator.mul, ws, xs))
+    return total if bias is None else total + bias
+
+
 def _dot_forward(*xs: Any) -> Any:
     n = len(xs) // 2
-    total = sum(map(operator.mul, xs[:n], xs[n : 2 * n]))
-    return total + xs[-1] if len(xs) % 2 else total
+    return dot_product(xs[:n], xs[n : 2 * n], xs[-1] if len(xs) % 2 else None)
 
 
 def _dot_partials(*xs: Any) -> tuple[Any, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -28,16 +29,24 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="leave BLAS threads and malloc thresholds at their defaults (pinned: 1 thread)",
     )
+    parser.add_argument(
+        "--cpu-time",
+        action="store_true",
+        help="time with the process's CPU time, not the wall clock (for a loaded machine)",
+    )
     args = parser.parse_args(argv)
 
     settings = Settings.quick() if args.quick else Settings.full()
+    if args.cpu_time:
+        settings = dataclasses.replace(settings, cpu_time=True)
     only = args.only.split(",") if args.only else None
     info = environment()
     print(f"chainrule benchmarks ({settings.name} run)")
     print(describe_environment(info))
     print(
         f"  method          warm-up, median of {settings.repeats} repetitions "
-        f"(each ≥ {settings.min_time:g} s), gc on, gc.collect() between repetitions"
+        f"(each ≥ {settings.min_time:g} s), gc on, gc.collect() between repetitions, "
+        + ("CPU time (process_time)" if settings.cpu_time else "wall time (perf_counter)")
     )
     print(
         "  note            micrograd's recursive topological sort runs with a raised "

@@ -48,6 +48,14 @@ class Settings:
     train_epochs: int
     xor_epochs: int
     xor_points: int = 120
+    cpu_time: bool = False
+    """Time with the process's CPU time (``time.process_time``) instead of the wall clock:
+    on a loaded machine it leaves out the time other jobs hold the cores (``--cpu-time``)."""
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """The timer every measurement reads."""
+        return time.process_time if self.cpu_time else time.perf_counter
 
     @classmethod
     def full(cls) -> Settings:
@@ -183,7 +191,7 @@ def measure(
     """Time ``fn()`` (see the module docstring for the method); returns the median per call."""
     repeats = settings.repeats if repeats is None else repeats
     number = calls_per_repetition(fn, settings) if warmup else 1
-    samples = [repetition(fn, number) for _ in range(repeats)]
+    samples = [repetition(fn, number, settings.clock) for _ in range(repeats)]
     gc.collect()
     return Timing(statistics.median(samples), repeats, number, tuple(samples))
 
@@ -191,23 +199,26 @@ def measure(
 def calls_per_repetition(fn: Callable[[], Any], settings: Settings) -> int:
     """The warm-up call, which sizes a repetition to last at least ``min_time``."""
     gc.collect()
-    start = time.perf_counter()
+    clock = settings.clock
+    start = clock()
     result = fn()
-    first = time.perf_counter() - start
+    first = clock() - start
     del result
     if 0 < first < settings.min_time:
         return max(1, math.ceil(settings.min_time / first))
     return 1
 
 
-def repetition(fn: Callable[[], Any], number: int) -> float:
+def repetition(
+    fn: Callable[[], Any], number: int, clock: Callable[[], float] = time.perf_counter
+) -> float:
     """One repetition: the mean time of ``number`` calls, each result released untimed."""
     gc.collect()
     elapsed = 0.0
     for _ in range(number):
-        start = time.perf_counter()
+        start = clock()
         result = fn()
-        elapsed += time.perf_counter() - start
+        elapsed += clock() - start
         del result  # released outside the timer
     return elapsed / number
 
@@ -223,7 +234,7 @@ def measure_together(
     names = list(contenders)
     for k in range(settings.repeats):
         for name in names[k % len(names) :] + names[: k % len(names)]:
-            samples[name].append(repetition(contenders[name], numbers[name]))
+            samples[name].append(repetition(contenders[name], numbers[name], settings.clock))
     gc.collect()
     return {
         name: Timing(statistics.median(s), settings.repeats, numbers[name], tuple(s))

@@ -68,7 +68,7 @@ class Layer(Module):
         label_parameters(self, f"{name}." if name else "")  # [f1.]n0.w1, …, n0.b, n1.w1, …
 
     def forward(self, x: Inputs) -> list[Value]:
-        return [n(x) for n in self.neurons]  # __call__ made x Values (as_inputs)
+        return [n.forward_in_group(x) for n in self.neurons]  # x: Values (as_inputs)
 
     def arrays(self, grad: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """``(W, b)``: weights as an ``nout × nin`` array (row j is neuron j) and biases.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
 from typing import Any, ClassVar
 
@@ -49,8 +49,15 @@ class Module:
     def __call__(self, x: Inputs) -> Any:
         if self.wraps_inputs:
             x = as_inputs(x, self.nin)
-        with self.group():
+        return self.forward_in_group(x)
+
+    def forward_in_group(self, x: Any) -> Any:
+        """``forward(x)`` inside this module's node group: calling the module without
+        :func:`as_inputs` first. A layer calls its neurons so, on the input Values it has
+        already checked (once per layer, not once per neuron)."""
+        if not self.name:
             return self.forward(x)
+        return self._node_group().call(self.forward, x)
 
     def forward(self, x: Inputs) -> Any:
         """Compute the module's output(s) for one sample or a batch. Called by ``module(x)``:
@@ -60,8 +67,10 @@ class Module:
 
     def group(self) -> Any:
         """A context manager that stamps this module's name on new nodes (no-op if unnamed)."""
-        if not self.name:
-            return nullcontext()
+        return self._node_group() if self.name else nullcontext()
+
+    def _node_group(self) -> node_group:
+        """This module's node group, made once per name (a module may be renamed)."""
         cached = self.__dict__.get("_group")
         if cached is None or cached[0] != self.name:
             cached = self.__dict__["_group"] = (self.name, node_group(self.name))
@@ -83,7 +92,7 @@ class Module:
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """``(dotted name, parameter)`` for every parameter, in a fixed order."""
-        return list(_walk(self, ""))
+        return _walk(self, "")
 
     def parameters(self) -> list[Value]:
         """Every parameter, in the order of :meth:`named_parameters`."""
@@ -163,17 +172,25 @@ def _rebuild(cls: type[Module], config: dict[str, Any], state: dict[str, float])
     return model
 
 
-def _walk(obj: Any, prefix: str) -> Iterator[tuple[str, Value]]:
-    """Depth-first, attribute order: yield (name, Value) for every parameter under ``obj``."""
+def _walk(obj: Any, prefix: str) -> list[tuple[str, Value]]:
+    """Depth-first, attribute order: (name, Value) for every parameter under ``obj``."""
+    found: list[tuple[str, Value]] = []
+    _collect(obj, prefix, found)
+    return found
+
+
+def _collect(obj: Any, prefix: str, found: list[tuple[str, Value]]) -> None:
+    # Appends to one list: nested generators would pass each parameter up through every
+    # level (parameters() runs in each step of a training loop's L2 penalty).
     if isinstance(obj, Value):
-        yield prefix, obj
+        found.append((prefix, obj))
     elif isinstance(obj, Module):
         for key, child in vars(obj).items():
             if not key.startswith("_"):
-                yield from _walk(child, f"{prefix}.{key}" if prefix else key)
+                _collect(child, f"{prefix}.{key}" if prefix else key, found)
     elif isinstance(obj, (list, tuple)):
         for i, child in enumerate(obj):
-            yield from _walk(child, f"{prefix}.{i}" if prefix else str(i))
+            _collect(child, f"{prefix}.{i}" if prefix else str(i), found)
 
 
 def parameter_label(path: str) -> str:

@@ -100,6 +100,22 @@ def test_cli_only_and_json(tmp_path, capsys) -> None:  # type: ignore[no-untyped
     assert "chainrule benchmarks" in capsys.readouterr().out
 
 
+def test_cpu_time_leaves_out_time_spent_waiting(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """--cpu-time reads the process's CPU time: a call that sleeps costs (almost) nothing."""
+    import dataclasses
+    import time
+
+    cpu = dataclasses.replace(Settings.tiny(), cpu_time=True)
+    assert measure(lambda: time.sleep(0.05), cpu).median < 0.02
+    assert measure(lambda: time.sleep(0.05), Settings.tiny()).median >= 0.05
+    out = tmp_path / "r.json"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Settings, "quick", classmethod(lambda cls: Settings.tiny()))
+        assert main(["--quick", "--only", "c", "--cpu-time", "--json", str(out)]) == 0
+    assert json.loads(out.read_text())["settings"]["cpu_time"] is True
+    assert "CPU time (process_time)" in capsys.readouterr().out
+
+
 def test_unknown_workload_is_rejected() -> None:
     with pytest.raises(ValueError, match="unknown workload"):
         run(Settings.tiny(), only=["Z"])

@@ -43,3 +43,22 @@ def test_dot_fast_path_scales_by_the_upstream_gradient(upstream: float) -> None:
     assert [v.grad for v in w] == [upstream * 2.0, upstream * 4.0]
     assert [v.grad for v in x] == [upstream * 1.5, upstream * -0.25]
     assert bias.grad == upstream
+
+
+def test_a_dot_behind_a_dead_relu_adds_nothing_and_a_non_finite_one_still_adds_nan() -> None:
+    """Gradient 0 reaching a finite dot node: its operands get nothing (the fast path skips
+    it, gradients() adds 0·xᵢ: the same numbers). A non-finite dot is not skipped, so
+    0·inf = nan reaches its operands exactly as on the general path."""
+    w, x, b = [Value(1.5), Value(-2.0)], [Value(2.0), Value(4.0)], Value(0.5)
+    w[0].grad = 7.0  # leaves accumulate: the skipped pass must leave 7 as it is
+    dead = ag.dot(w, x, b).relu()  # 1.5·2 - 2·4 + 0.5 < 0: the relu passes 0 back
+    dead.backward()
+    assert [v.grad for v in (*w, *x, b)] == [7.0, 0.0, 0.0, 0.0, 1.0 * 0.0]
+    assert ag.gradients(dead, [*w, *x, b]) == (0.0, 0.0, 0.0, 0.0, 0.0)
+
+    big, zero = Value(float("inf")), Value(0.0)
+    blown = ag.dot([big, Value(1.0)], [zero, Value(-1.0)])  # inf·0 - 1 = nan
+    out = blown * 0.0
+    out.backward()
+    assert np.isnan(zero.grad)  # 0 · ∂blown/∂zero = 0 · inf
+    assert np.isnan(ag.gradients(out, [zero]))

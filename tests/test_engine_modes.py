@@ -118,3 +118,23 @@ def test_async_functions_are_refused_as_decorated() -> None:
         @ag.no_grad
         async def predict() -> None:
             pass
+
+
+def test_node_group_call_runs_inside_the_group_and_restores_the_outer_one() -> None:
+    import pytest
+
+    group = ag.node_group("n0")
+
+    def made_in(x: Value) -> str:
+        return (x * 2.0).group
+
+    with ag.node_group("layer"):
+        assert group.call(made_in, Value(1.0)) == "layer.n0"
+        assert group.call(made_in, Value(1.0)) == "layer.n0"  # the cached pair
+        assert (Value(1.0) * 2.0).group == "layer"
+    assert group.call(made_in, Value(1.0)) == "n0"  # another enclosing group
+    with ag.node_group("other"):
+        assert group.call(made_in, Value(1.0)) == "other.n0"
+    with pytest.raises(ZeroDivisionError):
+        group.call(lambda x: x / 0.0, 1.0)
+    assert (Value(1.0) * 2.0).group == ""  # the failed call left its group

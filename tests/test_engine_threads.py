@@ -191,3 +191,23 @@ def test_one_node_group_instance_entered_in_many_threads_stamps_each_its_own() -
     run_threads(work(ag.node_group("a"), "a"), work(other, "other"))
     assert {g for name, g in seen if name == "a"} == {"a.layer"}
     assert {g for name, g in seen if name == "other"} == {"other.layer"}
+
+
+def test_node_group_call_in_many_threads_stamps_each_its_own() -> None:
+    group = ag.node_group("neuron")
+    seen: list[tuple[str, str]] = []
+
+    def work(name: str) -> Callable[[], None]:
+        outer = ag.node_group(name)
+
+        def run() -> None:
+            for _ in range(300):
+                with outer:
+                    v = group.call(lambda x: x * 2.0, Value(1.0))
+                seen.append((name, v.group))
+
+        return run
+
+    run_threads(work("a"), work("b"))
+    assert {g for name, g in seen if name == "a"} == {"a.neuron"}
+    assert {g for name, g in seen if name == "b"} == {"b.neuron"}
