@@ -5,6 +5,7 @@ the interactive page and compiled code all ask :func:`names`, so ``v3`` is ``v3`
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -73,13 +74,30 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]"
 XML (so SVG and Graphviz's HTML-like labels) refuses, or a reader cannot see."""
 
 
+def _escape(match: re.Match[str]) -> str:
+    return match[0].encode("unicode_escape").decode("ascii")
+
+
 def visible(text: str) -> str:
     """``text`` with each control character shown as its escape (``a\\x0bb``, ``\\r``).
 
-    Newlines and tabs stay; every view shows names through this, so a ``\\x0c`` in a label
-    is seen and cannot break a drawing, a page or a terminal.
+    So are Unicode's format characters (category Cf: zero-width spaces and joiners,
+    bidirectional overrides such as U+202E), which a reader cannot see, Graphviz drops, and
+    which can make one label read as another (``\\u202e``). Newlines and tabs stay;
+    every view shows names through this, so a ``\\x0c`` in a label is seen and cannot
+    break a drawing, a page or a terminal.
     """
-    return _INVISIBLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+    text = _INVISIBLE.sub(_escape, text)
+    if text.isascii():
+        return text
+    return "".join(_shown(ch) for ch in text)
+
+
+def _shown(ch: str) -> str:
+    """``ch``, or its escape when it is a format character (Unicode category Cf)."""
+    if unicodedata.category(ch) != "Cf":
+        return ch
+    return f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}"
 
 
 def names(*roots: Value, precision: int = DEFAULT_PRECISION) -> dict[Value, str]:

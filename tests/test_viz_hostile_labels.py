@@ -69,6 +69,9 @@ def test_names_show_control_characters_as_escapes_and_stay_distinct() -> None:
     named = autograd.names(f)
     assert [named[a], named[b], named[c]] == ["a\\x0b", "a\\x0b_2", "t\tn\n"]
     assert autograd.naming.visible("\x00\x7f\x85\ud800\ufffe") == "\\x00\\x7f\\x85\\ud800\\ufffe"
+    # format characters: a word joiner, a right-to-left override, a tag character
+    assert autograd.naming.visible("a\u2060b\u202ec\U000e0041") == "a\\u2060b\\u202ec\\U000e0041"
+    assert autograd.naming.visible("x₁ ü é → ∂L") == "x₁ ü é → ∂L"  # other letters and signs stay
 
 
 def test_the_repl_step_shows_escapes() -> None:
