@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +16,6 @@ import viz
 from autograd import Value, explain, ops
 from autograd.exercises import random_expression
 from demos.tour import build
-from viz.interactive import browser
 
 PAGE = """
 var root = document.querySelector('.chainrule-stepper');
@@ -40,33 +36,6 @@ return {
   } : null
 };
 """
-
-
-@pytest.fixture(scope="module")
-def driver() -> Iterator[Any]:
-    problem = browser.missing()
-    if problem:
-        if os.environ.get("CHAINRULE_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"CHAINRULE_REQUIRE_BROWSER=1 but the browser tests cannot run: {problem}")
-        pytest.skip(f"browser tests skipped: {problem}")
-    d = browser.start()
-    try:
-        yield d
-    finally:
-        d.quit()
-
-
-@pytest.fixture
-def open_page(driver: Any, tmp_path: Path) -> Iterator[Callable[..., None]]:
-    """Open a stepper page; afterwards: no JavaScript errors, nothing fetched."""
-    browser.errors(driver), browser.requests(driver)
-
-    def opener(st: Any, name: str = "page.html") -> None:
-        browser.open_page(driver, st.save(tmp_path / name))
-
-    yield opener
-    assert browser.errors(driver) == []
-    assert [u for u in browser.requests(driver) if not u.startswith("file://")] == []
 
 
 def page(driver: Any) -> dict[str, Any]:

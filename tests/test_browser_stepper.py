@@ -1,17 +1,14 @@
 """The stepper page in a real browser: headless Chromium driven by Selenium.
 
 Every number is read back from the page's DOM and compared with what the
-engine computes (``backward()``), never with hard-coded results. One browser
-serves the whole module. Without Chromium, chromedriver or selenium the tests
-skip and say how to install them; with ``CHAINRULE_REQUIRE_BROWSER=1`` (set by
-``.ci/run``) they fail instead.
+engine computes (``backward()``), never with hard-coded results. The browser is
+the ``driver`` fixture of ``conftest.py`` (it skips without Chromium, chromedriver
+or selenium, and fails instead under ``CHAINRULE_REQUIRE_BROWSER=1``).
 """
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,34 +38,6 @@ return {
   where: root.querySelector('.cr-where').textContent
 };
 """
-
-
-@pytest.fixture(scope="module")
-def driver() -> Iterator[Any]:
-    problem = browser.missing()
-    if problem:
-        if os.environ.get("CHAINRULE_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"CHAINRULE_REQUIRE_BROWSER=1 but the browser tests cannot run: {problem}")
-        pytest.skip(f"browser tests skipped: {problem}")
-    d = browser.start()
-    try:
-        yield d
-    finally:
-        d.quit()
-
-
-@pytest.fixture
-def open_page(driver: Any, tmp_path: Path) -> Iterator[Callable[..., float]]:
-    """Save a stepper (or take a saved page), open it; afterwards: no errors, nothing fetched."""
-    browser.errors(driver), browser.requests(driver)  # forget earlier pages
-
-    def opener(page: Any, name: str = "page.html") -> float:
-        path = page if isinstance(page, Path) else page.save(tmp_path / name)
-        return browser.open_page(driver, path)
-
-    yield opener
-    assert browser.errors(driver) == []
-    assert [u for u in browser.requests(driver) if not u.startswith(("file://", "data:"))] == []
 
 
 def tour() -> Value:
@@ -365,7 +334,9 @@ def test_page_size_and_open_time(driver: Any, open_page: Any, nodes: int, tmp_pa
         root = root.parents[0]
     count = len(topological_order(root))
     path = viz.stepper(root).save(tmp_path / f"nodes{nodes}.html")
-    seconds = open_page(path)
+    began = time.perf_counter()
+    open_page(path)
+    seconds = time.perf_counter() - began
     ready_ms = driver.execute_script(
         "return +document.querySelector('.chainrule-stepper').getAttribute('data-cr-ready-ms');"
     )
