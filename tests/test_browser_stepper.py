@@ -328,22 +328,25 @@ def test_worksheet_and_comparison_pages_load_cleanly(
 
 
 @pytest.mark.parametrize("nodes", [10, 100, 300])
-def test_page_size_and_open_time(driver: Any, open_page: Any, nodes: int, tmp_path: Path) -> None:
+def test_a_large_page_stays_small_opens_and_answers_a_key(
+    driver: Any, open_page: Any, nodes: int, tmp_path: Path
+) -> None:
+    """Size, not time: how fast pages open is measured by ``python -m benchmarks.page_open``."""
+    from selenium.webdriver.common.keys import Keys
+
     root = random_expression(4, seed=nodes, size=nodes)
     while len(topological_order(root)) > nodes:  # trim the drawn inputs to land on `nodes`
         root = root.parents[0]
     count = len(topological_order(root))
-    path = viz.stepper(root).save(tmp_path / f"nodes{nodes}.html")
-    began = time.perf_counter()
-    open_page(path)
-    seconds = time.perf_counter() - began
-    ready_ms = driver.execute_script(
-        "return +document.querySelector('.chainrule-stepper').getAttribute('data-cr-ready-ms');"
+    st = viz.stepper(root)
+    path = open_page(st, f"nodes{nodes}.html")
+    assert path.stat().st_size < 2_000_000
+    drawn = driver.execute_script(
+        "return document.querySelectorAll('.cr-graph g[data-node]').length;"
     )
-    size = path.stat().st_size
-    print(f"\n{count} nodes: {size / 1e6:.2f} MB, open {seconds:.2f} s (ready at {ready_ms} ms)")
-    assert size < 2_000_000
-    assert seconds < 2.0
+    assert drawn == count
+    keys(driver, Keys.ARROW_RIGHT)
+    assert (state(driver)["step"], state(driver)["text"]) == (1, st.steps[1])
 
 
 def test_the_checks_would_notice_a_request_and_an_error(driver: Any, tmp_path: Path) -> None:
