@@ -83,3 +83,14 @@ def open_page(driver: Any, tmp_path: Path) -> Iterator[Callable[..., Path]]:
     yield opener
     assert browser.errors(driver) == []
     assert [u for u in browser.requests(driver) if not u.startswith(("file://", "data:"))] == []
+
+
+@pytest.fixture
+def tiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stepper pages made as a large graph's are, whatever the graph's size: the drawing in
+    tiles of 100 points, drawn as they come near the screen; the table in blocks of 5 rows."""
+    from viz.interactive import page, tiles
+
+    monkeypatch.setattr(page, "TILED_ABOVE", 0)
+    monkeypatch.setattr(page, "ROWS_PER_BLOCK", 5)
+    monkeypatch.setattr(tiles, "TILE", 100.0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from typing import Any
 
 import pytest
@@ -133,6 +134,13 @@ def test_tour_after_editing_each_leaf(driver: Any, open_page: Any) -> None:
         check_nudge(driver, open_page, root, leaf, leaf.data + 0.37)
 
 
+def test_a_tiled_page_after_an_edit(driver: Any, open_page: Any, tiled: None) -> None:
+    """As a large graph's page: its drawing in tiles, its table in blocks."""
+    root = random_expression(3, seed=5)
+    leaf = next(v for v in ag.topological_order(root) if v.is_leaf and v.label)
+    check_nudge(driver, open_page, root, leaf, leaf.data + 0.25)
+
+
 def _covering_expressions() -> list[Value]:
     """Random expressions whose ops, together, are every op the exercises draw from."""
     chosen, seen = [], set()
@@ -166,6 +174,34 @@ def test_random_expressions_covering_every_op(driver: Any, open_page: Any) -> No
                 continue
             check_nudge(driver, open_page, root, leaf, leaf.data + h, precision=6)
             break
+
+
+def test_a_tile_drawn_after_an_edit_shows_the_new_numbers(
+    driver: Any, open_page: Any, tiled: None
+) -> None:
+    """The far end of a long chain is drawn only when scrolled to: after an edit at the near
+    end, it comes with the recomputed numbers, not those the page was saved with."""
+    x = v = Value(0.5, label="x")
+    for k in range(60):
+        v = (v * Value(0.9, label=f"w{k}")).tanh()
+    v.backward()
+    open_page(viz.stepper(v))
+    last = len(ag.topological_order(v)) - 1
+    root_data = f".cr-graph [data-node='{last}'][data-kind='data']"
+    assert driver.find_elements("css selector", root_data) == []  # not drawn yet
+    edit(driver, 0, 0.75)
+    driver.execute_script(
+        "var g = document.querySelector('.cr-graph');"
+        " g.scrollLeft = g.scrollWidth; g.scrollTop = g.scrollHeight;"
+    )
+    deadline = time.time() + 5
+    while not driver.find_elements("css selector", root_data):
+        assert time.time() < deadline, "the far tile was not drawn"
+        time.sleep(0.05)
+    copy, _ = explain.replayed(v, {x: 0.75})
+    shown = driver.find_element("css selector", root_data).get_attribute("textContent")
+    assert shown == ag.format_number(copy.data, explain.DEFAULT_PRECISION)
+    assert shown != ag.format_number(v.data, explain.DEFAULT_PRECISION)
 
 
 def test_reset_brings_back_the_timeline(driver: Any, open_page: Any) -> None:

@@ -71,10 +71,15 @@ def number(label: str) -> float:
     return float(label.rsplit("= ", 1)[-1])
 
 
+@pytest.mark.parametrize("cut", [False, True], ids=["drawing", "tiles"])
 @pytest.mark.parametrize(
     "make", [tour, lambda: random_expression(4, seed=3)], ids=["tour", "diamond"]
 )
-def test_next_to_the_end_shows_backwards_gradients(driver: Any, open_page: Any, make: Any) -> None:
+def test_next_to_the_end_shows_backwards_gradients(
+    driver: Any, open_page: Any, make: Any, cut: bool, request: pytest.FixtureRequest
+) -> None:
+    if cut:  # as a large graph's page is made: a small graph's tiles are all near the screen
+        request.getfixturevalue("tiled")
     root = make()
     st = viz.stepper(root, precision=6)
     open_page(st)
@@ -325,6 +330,87 @@ def test_worksheet_and_comparison_pages_load_cleanly(
     comparison = viz.compare_backprop(viz.bug_example("no_toposort"), "no_toposort")
     driver.get(comparison.save(tmp_path / "cmp.html").resolve().as_uri())
     assert len(driver.find_elements("css selector", ".chainrule-compare svg")) == 2
+
+
+PLACES = """
+var graph = document.querySelector('.cr-graph'), g = graph.getBoundingClientRect();
+var at = function (el) { var r = el.getBoundingClientRect();  // its centre in the graph
+  return [(r.left + r.right) / 2 - g.left + graph.scrollLeft,
+          (r.top + r.bottom) / 2 - g.top + graph.scrollTop]; };
+var places = {};
+document.querySelectorAll('.cr-graph [data-node]').forEach(function (el) {
+  var key = (el.getAttribute('data-kind') || 'node') + ':' + el.getAttribute('data-node') + ':' +
+            (el.getAttribute('data-to') || '') + ':' + (el.getAttribute('data-operand') || '');
+  places[key] = at(el); });
+var clipped = [];
+document.querySelectorAll('.cr-tile').forEach(function (tile) {
+  var box = tile.getBoundingClientRect();
+  tile.querySelectorAll('text, path, polygon').forEach(function (el) {
+    var r = el.getBoundingClientRect();
+    if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 ||
+        r.bottom > box.bottom + 0.5) clipped.push(el.textContent || el.tagName); }); });
+return {places: places, clipped: clipped,
+        tiles: document.querySelectorAll('.cr-tile').length,
+        drawn: document.querySelectorAll('.cr-tile[data-drawn]').length};
+"""
+
+
+def test_tiles_draw_everything_where_the_single_drawing_did(
+    driver: Any, open_page: Any, request: pytest.FixtureRequest
+) -> None:
+    """A large graph's tiles put each node and number where one <svg> puts it, and clip none
+    of them, even at the last step (the longest numbers)."""
+    root = random_expression(4, seed=11)
+    open_page(viz.stepper(root), "whole.html")
+    click(driver, ".cr-last")
+    whole = driver.execute_script(PLACES)
+    request.getfixturevalue("tiled")
+    open_page(viz.stepper(root), "tiled.html")
+    click(driver, ".cr-last")
+    driver.execute_script(  # the far tiles come as they come near
+        "var g = document.querySelector('.cr-graph');"
+        " g.scrollLeft = g.scrollWidth; g.scrollTop = g.scrollHeight;"
+    )
+    deadline = time.time() + 5
+    while driver.find_elements("css selector", ".cr-tile:not([data-drawn])"):
+        assert time.time() < deadline, "a tile near the screen was not drawn"
+        time.sleep(0.05)
+    cut = driver.execute_script(PLACES)
+    assert cut["tiles"] > 3 and cut["drawn"] == cut["tiles"] and whole["tiles"] == 0
+    assert cut["clipped"] == []
+    assert cut["places"].keys() == whole["places"].keys()
+    for key, place in whole["places"].items():
+        assert cut["places"][key] == pytest.approx(place, abs=1.0), key
+
+
+def test_a_large_graphs_tiles_are_drawn_as_they_come_near(
+    driver: Any, open_page: Any, tiled: None
+) -> None:
+    v = Value(0.5, label="x")
+    for k in range(60):
+        v = (v * Value(0.9, label=f"w{k}")).tanh()
+    v.backward()
+    st = viz.stepper(v)
+    open_page(st)
+    opened = driver.execute_script(PLACES)
+    assert 0 < opened["drawn"] < opened["tiles"]  # the far end of the chain is not drawn yet
+    click(driver, ".cr-last")  # the last step's node: its tile is drawn, marked and shown
+    last = st.data["steps"][-1]["node"]
+    current = driver.find_element("css selector", f".cr-graph g[data-node='{last}']")
+    assert "cr-current" in current.get_attribute("class")
+    assert current.is_displayed()
+    driver.execute_script(  # to the other end: those tiles come with the last step's numbers
+        "var g = document.querySelector('.cr-graph');"
+        " g.scrollLeft = g.scrollWidth; g.scrollTop = g.scrollHeight;"
+    )
+    deadline = time.time() + 5
+    root_tile = f".cr-graph g[data-node='{len(topological_order(v)) - 1}']"
+    while not driver.find_elements("css selector", root_tile) and time.time() < deadline:
+        time.sleep(0.05)
+    shown = {(n, kind): text for n, kind, text in state(driver)["slots"]}
+    root_data = shown[(len(topological_order(v)) - 1, "data")]
+    assert float(root_data) == pytest.approx(v.data, rel=1e-3)
+    assert all("?" not in text for text in shown.values())
 
 
 @pytest.mark.parametrize("nodes", [10, 100, 300])
