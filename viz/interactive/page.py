@@ -338,9 +338,9 @@ def _markup(
 
 
 def _tiles_script(tiled: tiles.Tiled, count: int) -> str:
-    """What the script draws the tiles from: their SVG, and the tile of each node (-1: none)."""
+    """The tile that draws each node (-1: none), for the script to draw the current step's."""
     where = [tiled.tile_of.get(i, -1) for i in range(count)]
-    return json_script({"html": tiled.tiles, "tileOf": where}, "cr-tiles-data")
+    return json_script({"tileOf": where}, "cr-tiles-data")
 
 
 def _still(picture: str, output: str) -> str:

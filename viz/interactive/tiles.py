@@ -3,10 +3,12 @@
 A stepper page for 10,000 nodes holds a drawing a million points wide; as one ``<svg>``,
 the browser parses, measures and paints every one of its texts before the page shows.
 :func:`cut` cuts it instead into square tiles of :data:`TILE` points. The page holds an
-empty ``<div class="cr-tile">`` where each tile goes, and each tile's SVG as a string in
-a JSON block; the stepper's script puts a tile's SVG into its ``<div>`` when the ``<div>``
-comes near the screen (or holds the node of the current step). The drawing looks exactly
-as before.
+``<div class="cr-tile">`` where each tile goes, holding only the tile's SVG as a string in
+a JSON block (text to the browser: nothing to lay out); the stepper's script puts the SVG
+into its ``<div>`` when the ``<div>`` comes near the screen (or holds the node of the
+current step). The drawing looks exactly as before. To keep the page small, a tile's
+texts leave their font and anchor to the tile's ``<g>`` (SVG inherits them) and its groups
+drop Graphviz's names (``data-title``).
 
 Each node, edge or text of the drawing goes whole into the tile of its centre, and the
 tile grows to hold what it got (tiles may overlap), with :data:`MARGIN` points to spare
@@ -19,7 +21,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from viz.interactive.html import esc
+from viz.interactive.html import esc, json_script
 
 TILE = 1500.0
 """The side of a tile in points: about two screens of the drawing at its natural size."""
@@ -34,6 +36,11 @@ _TRANSFORM = re.compile(
     rf"\s*translate\(({_NUMBER.pattern})[ ,]+({_NUMBER.pattern})\)\s*"
 )
 
+_TEXT_ATTRIBUTES = ("font-family", "font-size", "text-anchor")
+"""What a text inherits from its group when all texts of a tile share it."""
+_TITLE = re.compile(r' data-title="[^"]*"(?=[^<>]*>)')
+"""Graphviz's name of a group, inside a start tag (text holds no ``>``: it is written ``&gt;``)."""
+_TEXT_TAG = re.compile(r"<text [^>]*>")
 Box = tuple[float, float, float, float]
 """``(left, top, right, bottom)`` in the drawing's own units."""
 
@@ -55,7 +62,8 @@ class Tiled:
 
     markup: str
     """``<div class="cr-tiles">`` (the drawing's size; ``data-w``/``data-h`` in CSS pixels)
-    around a ``<div class="cr-canvas">`` of empty ``<div class="cr-tile" data-tile="k">``."""
+    around a ``<div class="cr-canvas">`` of ``<div class="cr-tile" data-tile="k">``, each
+    holding only its ``<svg>`` as a JSON string (``<script class="cr-tile-svg">``)."""
     tiles: list[str]
     """Tile ``k``'s ``<svg>``."""
     tile_of: dict[int, int]
@@ -105,12 +113,12 @@ def cut(svg: ET.Element, tile: float | None = None) -> Tiled:
     tiles, tile_of = [], {}
     for k, key in enumerate(sorted(found, key=lambda key: (key[1], key[0]))):
         left, top, right, bottom = found[key].box
+        tiles.append(_svg(found[key], graph, unit, svg.get("xmlns:xlink")))
         parts.append(
             f'<div class="cr-tile" data-tile="{k}" style="left:{left * unit:.1f}pt;'
             f"top:{top * unit:.1f}pt;width:{(right - left) * unit:.1f}pt;"
-            f'height:{(bottom - top) * unit:.1f}pt"></div>'
+            f'height:{(bottom - top) * unit:.1f}pt">{json_script(tiles[-1], "cr-tile-svg")}</div>'
         )
-        tiles.append(_svg(found[key], graph, unit, svg.get("xmlns:xlink")))
         for member in found[key].members:
             if member.get("data-node") is not None:
                 tile_of[int(member.get("data-node", ""))] = k
@@ -121,15 +129,33 @@ def cut(svg: ET.Element, tile: float | None = None) -> Tiled:
 def _svg(tile: _Tile, graph: ET.Element, unit: float, xlink: str | None) -> str:
     """The tile's part of the drawing, as an ``<svg>`` of its size showing its box."""
     left, top, right, bottom = tile.box
-    group = ET.Element("g", dict(graph.attrib))
+    texts = [e for member in tile.members for e in member.iter("text")]
+    shared = {
+        key: value
+        for key in _TEXT_ATTRIBUTES
+        if texts and len({t.get(key) for t in texts}) == 1 and (value := texts[0].get(key))
+    }
+    attributes = {k: v for k, v in graph.attrib.items() if k != "data-title"}
+    group = ET.Element("g", {**attributes, **shared})
     group.extend(tile.members)
     drawing = ET.tostring(group, encoding="unicode", short_empty_elements=True)
+    # (ElementTree writes no " < > inside a value, nor < > in a text: these match attributes)
+    drawing = _TITLE.sub("", drawing)
+    if shared:
+        same = re.compile("|".join(f' {k}="{re.escape(_attribute(v))}"' for k, v in shared.items()))
+        drawing = _TEXT_TAG.sub(lambda tag: same.sub("", tag[0]), drawing)
     links = f' xmlns:xlink="{esc(xlink)}"' if xlink else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg"{links} width="{(right - left) * unit:.1f}pt"'
         f' height="{(bottom - top) * unit:.1f}pt"'
         f' viewBox="{left:.1f} {top:.1f} {right - left:.1f} {bottom - top:.1f}">{drawing}</svg>'
     )
+
+
+def _attribute(value: str) -> str:
+    """``value`` as ElementTree writes it inside an attribute."""
+    written = ET.tostring(ET.Element("x", {"v": value}), encoding="unicode")
+    return written[len('<x v="') : -len('" />')]
 
 
 def _transform(text: str) -> tuple[float, tuple[float, float]]:

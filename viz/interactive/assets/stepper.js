@@ -140,7 +140,7 @@
       if (!box || box.hasAttribute("data-drawn")) return;
       box.setAttribute("data-drawn", "1");
       if (watcher) watcher.unobserve(box);
-      box.innerHTML = tileData.html[+box.getAttribute("data-tile")];
+      box.innerHTML = JSON.parse(box.querySelector("script.cr-tile-svg").textContent);
       paint(adopt(box), state.step);
     }
     function drawNode(i) {  // the tile of node i, so that the step can point at it
