@@ -537,8 +537,14 @@ def test_a_reused_value_shows_each_share_then_the_sum(driver: Any, open_page: An
     assert shown()[0] == f"x.grad = {fmt(share[first])} + ?"  # stepping back undoes it
 
 
-def test_hostile_labels_stay_visible_text_in_the_browser(driver: Any, open_page: Any) -> None:
-    """Control characters show as escapes; quotes, NUL, </script> and U+2028 stay text."""
+@pytest.mark.parametrize("cut", [False, True], ids=["drawing", "tiles"])
+def test_hostile_labels_stay_visible_text_in_the_browser(
+    driver: Any, open_page: Any, cut: bool, request: pytest.FixtureRequest
+) -> None:
+    """Control characters show as escapes; quotes, NUL, </script> and U+2028 stay text, in
+    the drawing too (a large graph's tiles come from JSON strings)."""
+    if cut:
+        request.getfixturevalue("tiled")
     x = Value(2.0, label="a\x0bb\x00")
     y = Value(-3.0, label='"q"</script>\u2028')
     f = x * y + 1.0
@@ -557,3 +563,8 @@ def test_hostile_labels_stay_visible_text_in_the_browser(driver: Any, open_page:
         ".map(function (n) { return n.name; })"
     )
     assert {"a\\x0bb\\x00", '"q"</script>\u2028', "f\\x0c"} <= set(names)
+    drawn = driver.execute_script(
+        "return Array.prototype.map.call(document.querySelectorAll('.cr-graph text'),"
+        " function (t) { return t.textContent; });"
+    )
+    assert "a\\x0bb\\x00" in drawn and '"q"</script>\u2028' in drawn
