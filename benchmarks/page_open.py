@@ -6,8 +6,9 @@ For each size it builds a chain ``x → tanh(x·w₀) → tanh(·w₁) → …``
 nodes, saves its stepper page (Graphviz lays it out: minutes for 10,000 nodes; ``--keep``
 keeps the pages so a second run only opens them), opens it ``--repeat`` times and prints
 the median of: the time until the page says it is ready (``data-cr-ready-ms``, from the
-start of navigation), the stepper script's own share (``data-cr-mount-ms``), and one step
-(``next →`` until the browser has laid the page out again). Needs ``chromium`` and
+start of navigation), the stepper script's own share (``data-cr-mount-ms``), the time
+the first frame after that was painted (the page as the reader first sees it), and one
+step (``next →`` until the browser has laid the page out again). Needs ``chromium`` and
 ``chromedriver`` (see :mod:`viz.interactive.browser`).
 """
 
@@ -30,6 +31,10 @@ from viz.interactive import browser
 STATE = (
     "var e = document.querySelector('.chainrule-stepper');"
     " return [+e.getAttribute('data-cr-ready-ms'), +e.getAttribute('data-cr-mount-ms')];"
+)
+PAINTED = (  # the second animation frame after ready: the first one has been painted
+    "var done = arguments[0]; requestAnimationFrame(function () {"
+    " requestAnimationFrame(function () { done(performance.now()); }); });"
 )
 STEP = "document.querySelector('.cr-next').click(); return document.body.offsetHeight;"
 
@@ -58,15 +63,16 @@ def page(nodes: int, folder: Path) -> Path:
     return path
 
 
-def measure(driver: Any, path: Path, repeat: int) -> tuple[float, float, float, float]:
-    """Medians of (wall seconds, ready ms, script ms, one step in seconds)."""
+def measure(driver: Any, path: Path, repeat: int) -> tuple[float, float, float, float, float]:
+    """Medians of (wall seconds, ready ms, script ms, painted ms, one step in seconds)."""
     rows = []
     for _ in range(repeat):
         wall = browser.open_page(driver, path, timeout=600)
         ready, mount = driver.execute_script(STATE)
+        painted = driver.execute_async_script(PAINTED)
         began = time.perf_counter()
         driver.execute_script(STEP)
-        rows.append((wall, ready, mount, time.perf_counter() - began))
+        rows.append((wall, ready, mount, painted, time.perf_counter() - began))
     return tuple(statistics.median(column) for column in zip(*rows))
 
 
@@ -87,11 +93,12 @@ def main(argv: list[str] | None = None) -> int:
         driver = browser.start()
         try:
             for n, path in paths.items():
-                wall, ready, mount, step = measure(driver, path, args.repeat)
+                wall, ready, mount, painted, step = measure(driver, path, args.repeat)
                 size = path.stat().st_size / 1e6
                 print(
                     f"{n:>6} nodes  {size:5.1f} MB  ready at {ready / 1000:5.2f} s"
-                    f" (script {mount / 1000:4.2f} s, wall {wall:5.2f} s)  one step {step:5.2f} s",
+                    f" (script {mount / 1000:4.2f} s), painted at {painted / 1000:5.2f} s"
+                    f" (wall {wall:5.2f} s)  one step {step:5.2f} s",
                     flush=True,
                 )
         finally:

@@ -98,7 +98,7 @@ MUTANTS = (
         "viz/interactive/assets/stepper.js",
         "function dataLabel(n, s) { return s >= n.dataAt ? null : n.unknown; }",
         "function dataLabel(n, s) { return s > n.dataAt ? null : n.unknown; }",
-        (  # not the whole file: its page-speed test measures time, on a shared machine
+        (  # not the whole file: two tests that see it, for speed
             "tests/test_browser_stepper.py::test_next_to_the_end_shows_backwards_gradients",
             "tests/test_browser_stepper.py::test_slider_jumps_to_any_step",
         ),

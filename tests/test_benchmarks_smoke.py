@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from support.requirements import unavailable
 
+from autograd import topological_order
 from benchmarks import WORKLOADS, Row, Settings, models, run, workloads_scalar
 from benchmarks.__main__ import main
 from benchmarks.harness import measure, peak_memory
@@ -119,3 +123,22 @@ def test_cpu_time_leaves_out_time_spent_waiting(tmp_path, capsys) -> None:  # ty
 def test_unknown_workload_is_rejected() -> None:
     with pytest.raises(ValueError, match="unknown workload"):
         run(Settings.tiny(), only=["Z"])
+
+
+def test_page_open_builds_opens_and_reports_each_size(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``python -m benchmarks.page_open`` on two small chains: a page and a line for each."""
+    from benchmarks import page_open
+    from viz.interactive import browser
+
+    problem = browser.missing()
+    if problem:
+        unavailable("BROWSER", f"page_open cannot run: {problem}")
+    assert 38 <= len(topological_order(page_open.chain(40))) <= 40
+    assert page_open.main(["--nodes", "20", "40", "--repeat", "1", "--keep", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stepper_20.html", "stepper_40.html"]
+    out = capsys.readouterr().out
+    for n in (20, 40):
+        line = rf"^ *{n} nodes .* ready at +[\d.]+ s .* painted at +[\d.]+ s .* one step +[\d.]+ s$"
+        assert re.search(line, out, re.M), out

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
-from collections.abc import Callable, Iterator
-from pathlib import Path
+import time
 from typing import Any
 
 import pytest
@@ -19,7 +17,6 @@ import viz
 from autograd import Value, explain, ops
 from autograd.exercises import random_expression
 from demos.tour import build
-from viz.interactive import browser
 
 PAGE = """
 var root = document.querySelector('.chainrule-stepper');
@@ -40,33 +37,6 @@ return {
   } : null
 };
 """
-
-
-@pytest.fixture(scope="module")
-def driver() -> Iterator[Any]:
-    problem = browser.missing()
-    if problem:
-        if os.environ.get("CHAINRULE_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"CHAINRULE_REQUIRE_BROWSER=1 but the browser tests cannot run: {problem}")
-        pytest.skip(f"browser tests skipped: {problem}")
-    d = browser.start()
-    try:
-        yield d
-    finally:
-        d.quit()
-
-
-@pytest.fixture
-def open_page(driver: Any, tmp_path: Path) -> Iterator[Callable[..., None]]:
-    """Open a stepper page; afterwards: no JavaScript errors, nothing fetched."""
-    browser.errors(driver), browser.requests(driver)
-
-    def opener(st: Any, name: str = "page.html") -> None:
-        browser.open_page(driver, st.save(tmp_path / name))
-
-    yield opener
-    assert browser.errors(driver) == []
-    assert [u for u in browser.requests(driver) if not u.startswith("file://")] == []
 
 
 def page(driver: Any) -> dict[str, Any]:
@@ -164,6 +134,13 @@ def test_tour_after_editing_each_leaf(driver: Any, open_page: Any) -> None:
         check_nudge(driver, open_page, root, leaf, leaf.data + 0.37)
 
 
+def test_a_tiled_page_after_an_edit(driver: Any, open_page: Any, tiled: None) -> None:
+    """As a large graph's page: its drawing in tiles, its table in blocks."""
+    root = random_expression(3, seed=5)
+    leaf = next(v for v in ag.topological_order(root) if v.is_leaf and v.label)
+    check_nudge(driver, open_page, root, leaf, leaf.data + 0.25)
+
+
 def _covering_expressions() -> list[Value]:
     """Random expressions whose ops, together, are every op the exercises draw from."""
     chosen, seen = [], set()
@@ -197,6 +174,34 @@ def test_random_expressions_covering_every_op(driver: Any, open_page: Any) -> No
                 continue
             check_nudge(driver, open_page, root, leaf, leaf.data + h, precision=6)
             break
+
+
+def test_a_tile_drawn_after_an_edit_shows_the_new_numbers(
+    driver: Any, open_page: Any, tiled: None
+) -> None:
+    """The far end of a long chain is drawn only when scrolled to: after an edit at the near
+    end, it comes with the recomputed numbers, not those the page was saved with."""
+    x = v = Value(0.5, label="x")
+    for k in range(60):
+        v = (v * Value(0.9, label=f"w{k}")).tanh()
+    v.backward()
+    open_page(viz.stepper(v))
+    last = len(ag.topological_order(v)) - 1
+    root_data = f".cr-graph [data-node='{last}'][data-kind='data']"
+    assert driver.find_elements("css selector", root_data) == []  # not drawn yet
+    edit(driver, 0, 0.75)
+    driver.execute_script(
+        "var g = document.querySelector('.cr-graph');"
+        " g.scrollLeft = g.scrollWidth; g.scrollTop = g.scrollHeight;"
+    )
+    deadline = time.time() + 5
+    while not driver.find_elements("css selector", root_data):
+        assert time.time() < deadline, "the far tile was not drawn"
+        time.sleep(0.05)
+    copy, _ = explain.replayed(v, {x: 0.75})
+    shown = driver.find_element("css selector", root_data).get_attribute("textContent")
+    assert shown == ag.format_number(copy.data, explain.DEFAULT_PRECISION)
+    assert shown != ag.format_number(v.data, explain.DEFAULT_PRECISION)
 
 
 def test_reset_brings_back_the_timeline(driver: Any, open_page: Any) -> None:

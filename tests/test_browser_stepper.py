@@ -1,17 +1,14 @@
 """The stepper page in a real browser: headless Chromium driven by Selenium.
 
 Every number is read back from the page's DOM and compared with what the
-engine computes (``backward()``), never with hard-coded results. One browser
-serves the whole module. Without Chromium, chromedriver or selenium the tests
-skip and say how to install them; with ``CHAINRULE_REQUIRE_BROWSER=1`` (set by
-``.ci/run``) they fail instead.
+engine computes (``backward()``), never with hard-coded results. The browser is
+the ``driver`` fixture of ``conftest.py`` (it skips without Chromium, chromedriver
+or selenium, and fails instead under ``CHAINRULE_REQUIRE_BROWSER=1``).
 """
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,34 +38,6 @@ return {
   where: root.querySelector('.cr-where').textContent
 };
 """
-
-
-@pytest.fixture(scope="module")
-def driver() -> Iterator[Any]:
-    problem = browser.missing()
-    if problem:
-        if os.environ.get("CHAINRULE_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"CHAINRULE_REQUIRE_BROWSER=1 but the browser tests cannot run: {problem}")
-        pytest.skip(f"browser tests skipped: {problem}")
-    d = browser.start()
-    try:
-        yield d
-    finally:
-        d.quit()
-
-
-@pytest.fixture
-def open_page(driver: Any, tmp_path: Path) -> Iterator[Callable[..., float]]:
-    """Save a stepper (or take a saved page), open it; afterwards: no errors, nothing fetched."""
-    browser.errors(driver), browser.requests(driver)  # forget earlier pages
-
-    def opener(page: Any, name: str = "page.html") -> float:
-        path = page if isinstance(page, Path) else page.save(tmp_path / name)
-        return browser.open_page(driver, path)
-
-    yield opener
-    assert browser.errors(driver) == []
-    assert [u for u in browser.requests(driver) if not u.startswith(("file://", "data:"))] == []
 
 
 def tour() -> Value:
@@ -102,10 +71,15 @@ def number(label: str) -> float:
     return float(label.rsplit("= ", 1)[-1])
 
 
+@pytest.mark.parametrize("cut", [False, True], ids=["drawing", "tiles"])
 @pytest.mark.parametrize(
     "make", [tour, lambda: random_expression(4, seed=3)], ids=["tour", "diamond"]
 )
-def test_next_to_the_end_shows_backwards_gradients(driver: Any, open_page: Any, make: Any) -> None:
+def test_next_to_the_end_shows_backwards_gradients(
+    driver: Any, open_page: Any, make: Any, cut: bool, request: pytest.FixtureRequest
+) -> None:
+    if cut:  # as a large graph's page is made: a small graph's tiles are all near the screen
+        request.getfixturevalue("tiled")
     root = make()
     st = viz.stepper(root, precision=6)
     open_page(st)
@@ -358,21 +332,107 @@ def test_worksheet_and_comparison_pages_load_cleanly(
     assert len(driver.find_elements("css selector", ".chainrule-compare svg")) == 2
 
 
+PLACES = """
+var graph = document.querySelector('.cr-graph'), g = graph.getBoundingClientRect();
+var at = function (el) { var r = el.getBoundingClientRect();  // its centre in the graph
+  return [(r.left + r.right) / 2 - g.left + graph.scrollLeft,
+          (r.top + r.bottom) / 2 - g.top + graph.scrollTop]; };
+var places = {};
+document.querySelectorAll('.cr-graph [data-node]').forEach(function (el) {
+  var key = (el.getAttribute('data-kind') || 'node') + ':' + el.getAttribute('data-node') + ':' +
+            (el.getAttribute('data-to') || '') + ':' + (el.getAttribute('data-operand') || '');
+  places[key] = at(el); });
+var clipped = [];
+document.querySelectorAll('.cr-tile').forEach(function (tile) {
+  var box = tile.getBoundingClientRect();
+  tile.querySelectorAll('text, path, polygon').forEach(function (el) {
+    var r = el.getBoundingClientRect();
+    if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 ||
+        r.bottom > box.bottom + 0.5) clipped.push(el.textContent || el.tagName); }); });
+return {places: places, clipped: clipped,
+        tiles: document.querySelectorAll('.cr-tile').length,
+        drawn: document.querySelectorAll('.cr-tile[data-drawn]').length};
+"""
+
+
+def test_tiles_draw_everything_where_the_single_drawing_did(
+    driver: Any, open_page: Any, request: pytest.FixtureRequest
+) -> None:
+    """A large graph's tiles put each node and number where one <svg> puts it, and clip none
+    of them, even at the last step (the longest numbers)."""
+    root = random_expression(4, seed=11)
+    open_page(viz.stepper(root), "whole.html")
+    click(driver, ".cr-last")
+    whole = driver.execute_script(PLACES)
+    request.getfixturevalue("tiled")
+    open_page(viz.stepper(root), "tiled.html")
+    click(driver, ".cr-last")
+    driver.execute_script(  # the far tiles come as they come near
+        "var g = document.querySelector('.cr-graph');"
+        " g.scrollLeft = g.scrollWidth; g.scrollTop = g.scrollHeight;"
+    )
+    deadline = time.time() + 5
+    while driver.find_elements("css selector", ".cr-tile:not([data-drawn])"):
+        assert time.time() < deadline, "a tile near the screen was not drawn"
+        time.sleep(0.05)
+    cut = driver.execute_script(PLACES)
+    assert cut["tiles"] > 3 and cut["drawn"] == cut["tiles"] and whole["tiles"] == 0
+    assert cut["clipped"] == []
+    assert cut["places"].keys() == whole["places"].keys()
+    for key, place in whole["places"].items():
+        assert cut["places"][key] == pytest.approx(place, abs=1.0), key
+
+
+def test_a_large_graphs_tiles_are_drawn_as_they_come_near(
+    driver: Any, open_page: Any, tiled: None
+) -> None:
+    v = Value(0.5, label="x")
+    for k in range(60):
+        v = (v * Value(0.9, label=f"w{k}")).tanh()
+    v.backward()
+    st = viz.stepper(v)
+    open_page(st)
+    opened = driver.execute_script(PLACES)
+    assert 0 < opened["drawn"] < opened["tiles"]  # the far end of the chain is not drawn yet
+    click(driver, ".cr-last")  # the last step's node: its tile is drawn, marked and shown
+    last = st.data["steps"][-1]["node"]
+    current = driver.find_element("css selector", f".cr-graph g[data-node='{last}']")
+    assert "cr-current" in current.get_attribute("class")
+    assert current.is_displayed()
+    driver.execute_script(  # to the other end: those tiles come with the last step's numbers
+        "var g = document.querySelector('.cr-graph');"
+        " g.scrollLeft = g.scrollWidth; g.scrollTop = g.scrollHeight;"
+    )
+    deadline = time.time() + 5
+    root_tile = f".cr-graph g[data-node='{len(topological_order(v)) - 1}']"
+    while not driver.find_elements("css selector", root_tile) and time.time() < deadline:
+        time.sleep(0.05)
+    shown = {(n, kind): text for n, kind, text in state(driver)["slots"]}
+    root_data = shown[(len(topological_order(v)) - 1, "data")]
+    assert float(root_data) == pytest.approx(v.data, rel=1e-3)
+    assert all("?" not in text for text in shown.values())
+
+
 @pytest.mark.parametrize("nodes", [10, 100, 300])
-def test_page_size_and_open_time(driver: Any, open_page: Any, nodes: int, tmp_path: Path) -> None:
+def test_a_large_page_stays_small_opens_and_answers_a_key(
+    driver: Any, open_page: Any, nodes: int, tmp_path: Path
+) -> None:
+    """Size, not time: how fast pages open is measured by ``python -m benchmarks.page_open``."""
+    from selenium.webdriver.common.keys import Keys
+
     root = random_expression(4, seed=nodes, size=nodes)
     while len(topological_order(root)) > nodes:  # trim the drawn inputs to land on `nodes`
         root = root.parents[0]
     count = len(topological_order(root))
-    path = viz.stepper(root).save(tmp_path / f"nodes{nodes}.html")
-    seconds = open_page(path)
-    ready_ms = driver.execute_script(
-        "return +document.querySelector('.chainrule-stepper').getAttribute('data-cr-ready-ms');"
+    st = viz.stepper(root)
+    path = open_page(st, f"nodes{nodes}.html")
+    assert path.stat().st_size < 2_000_000
+    drawn = driver.execute_script(
+        "return document.querySelectorAll('.cr-graph g[data-node]').length;"
     )
-    size = path.stat().st_size
-    print(f"\n{count} nodes: {size / 1e6:.2f} MB, open {seconds:.2f} s (ready at {ready_ms} ms)")
-    assert size < 2_000_000
-    assert seconds < 2.0
+    assert drawn == count
+    keys(driver, Keys.ARROW_RIGHT)
+    assert (state(driver)["step"], state(driver)["text"]) == (1, st.steps[1])
 
 
 def test_the_checks_would_notice_a_request_and_an_error(driver: Any, tmp_path: Path) -> None:
@@ -477,8 +537,14 @@ def test_a_reused_value_shows_each_share_then_the_sum(driver: Any, open_page: An
     assert shown()[0] == f"x.grad = {fmt(share[first])} + ?"  # stepping back undoes it
 
 
-def test_hostile_labels_stay_visible_text_in_the_browser(driver: Any, open_page: Any) -> None:
-    """Control characters show as escapes; quotes, NUL, </script> and U+2028 stay text."""
+@pytest.mark.parametrize("cut", [False, True], ids=["drawing", "tiles"])
+def test_hostile_labels_stay_visible_text_in_the_browser(
+    driver: Any, open_page: Any, cut: bool, request: pytest.FixtureRequest
+) -> None:
+    """Control characters show as escapes; quotes, NUL, </script> and U+2028 stay text, in
+    the drawing too (a large graph's tiles come from JSON strings)."""
+    if cut:
+        request.getfixturevalue("tiled")
     x = Value(2.0, label="a\x0bb\x00")
     y = Value(-3.0, label='"q"</script>\u2028')
     f = x * y + 1.0
@@ -497,3 +563,8 @@ def test_hostile_labels_stay_visible_text_in_the_browser(driver: Any, open_page:
         ".map(function (n) { return n.name; })"
     )
     assert {"a\\x0bb\\x00", '"q"</script>\u2028', "f\\x0c"} <= set(names)
+    drawn = driver.execute_script(
+        "return Array.prototype.map.call(document.querySelectorAll('.cr-graph text'),"
+        " function (t) { return t.textContent; });"
+    )
+    assert "a\\x0bb\\x00" in drawn and '"q"</script>\u2028' in drawn

@@ -23,18 +23,11 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
+from support.requirements import unavailable
 
 from viz.interactive import browser
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _require(problem: str | None) -> None:
-    if problem is None:
-        return
-    if os.environ.get("CHAINRULE_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"CHAINRULE_REQUIRE_BROWSER=1 but the docs site cannot be tested: {problem}")
-    pytest.skip(problem)
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +37,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip("the docs site is built from a source checkout (no mkdocs.yml here)")
     needed = ("mkdocs", "mkdocs_jupyter", "mkdocstrings")
     missing = [m for m in needed if not importlib.util.find_spec(m)]
-    _require(f"no {', '.join(missing)}: pip install 'chainrule[docs]'" if missing else None)
+    if missing:
+        unavailable("BROWSER", f"no {', '.join(missing)}: pip install 'chainrule[docs]'")
     out = tmp_path_factory.mktemp("site")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", MPLBACKEND="Agg")
     done = subprocess.run(
@@ -72,16 +66,6 @@ def served(site: Path) -> Iterator[str]:
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
-
-
-@pytest.fixture(scope="module")
-def driver() -> Iterator[Any]:
-    _require(browser.missing())
-    d = browser.start()
-    try:
-        yield d
-    finally:
-        d.quit()
 
 
 def pages(site: Path) -> list[str]:

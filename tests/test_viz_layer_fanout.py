@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from support.requirements import BACKENDS
 from support.svg import texts_of
-from test_browser_stepper import driver, keys, open_page, state  # noqa: F401 (fixtures)
+from test_browser_stepper import keys, state
 from test_viz_layout import check
 
 import autograd
@@ -278,8 +278,8 @@ def test_the_layers_page_table_shows_a_partial_sum_until_both_readers_are_done()
 
 
 def test_the_layers_page_in_chromium_shows_the_partial_sum_then_the_total(
-    driver: Any,  # noqa: F811
-    open_page: Any,  # noqa: F811
+    driver: Any,
+    open_page: Any,
 ) -> None:
     from selenium.webdriver.common.keys import Keys
 

@@ -1,9 +1,11 @@
 """``viz.stepper``: step forward and backward through your own graph, in a browser or Jupyter.
 
 A :class:`Stepper` holds one self-contained page: the graph as inline SVG
-(drawn by Graphviz in the edges style), the timeline of the passes as JSON, and
-the CSS and JavaScript that play it. ``save`` writes it as one HTML file that
-opens from disk with no network access; in Jupyter it displays inline.
+(drawn by Graphviz in the edges style; above :data:`TILED_ABOVE` nodes in tiles
+drawn as they come near the screen, :mod:`viz.interactive.tiles`), the timeline
+of the passes as JSON, and the CSS and JavaScript that play it. ``save`` writes
+it as one HTML file that opens from disk with no network access; in Jupyter it
+displays inline.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any, Literal
 from autograd import Value
 from autograd.explain import DEFAULT_PRECISION, check_precision
 from viz.errors import GraphTooLargeError
-from viz.interactive import checks, layers, nudge, sources
+from viz.interactive import checks, layers, nudge, sources, tiles
 from viz.interactive.html import asset, document, esc, json_script, write
 from viz.interactive.model import DIRECTIONS, Direction, Timeline, timeline
 from viz.interactive.svg import graph_svg
@@ -32,6 +34,9 @@ SPEEDS = (("0.5×", 2000), ("1×", 1000), ("2×", 500), ("4×", 250))
 """Play speeds: label and milliseconds per step."""
 STILL_TEXT = "The finished pass; run the cell to step through it."
 """What a stored stepper says under its picture where no script runs (an unrun notebook)."""
+TILED_ABOVE = 500
+"""Above this many nodes the page cuts its drawing into tiles and its table into blocks that
+the browser renders only near the screen (:mod:`viz.interactive.tiles`)."""
 LAYERS_HINT = (
     "Step through it layer by layer instead: viz.stepper(root, style='layers') draws one box"
     " per group (nn layers set the groups; autograd.node_group makes your own) and each step"
@@ -111,6 +116,7 @@ class Stepper:
             check_size(self.root, max_nodes, LAYERS_HINT)
         checks.scalar_graph(self.root, "viz.stepper")
         self.frames: list[str] = []
+        self.tiled: tiles.Tiled | None = None
         self.nudge_script = ""
         if self.style == "edges":
             self.data, self.svg = self._edges(backend, max_nodes)
@@ -149,6 +155,12 @@ class Stepper:
         if found is not None:  # a control per leaf; both passes rerun in the browser
             data["nudge"], self.nudge_script = found
         data["svgSize"] = [round(x, 1) for x in drawn.size]
+        if len(order) > TILED_ABOVE:
+            try:
+                self.tiled = tiles.cut(drawn.svg)
+                return data, self.tiled.markup
+            except tiles.Untileable:  # a renderer's SVG of another shape: one drawing, slower
+                pass
         return data, drawn.markup()
 
     # ---- what the page holds -------------------------------------------------------------
@@ -325,12 +337,19 @@ def _markup(
         if picture
         else f'<div class="cr-live">\n{markup}\n</div>',
         json_script(data, "cr-data"),
+        _tiles_script(st.tiled, len(data["nodes"])) if st.tiled else "",
         f"<script>{st.nudge_script}</script>" if st.nudge_script else "",
         f"<script>{asset('stepper.js')}</script>",
         f"<script>{asset('nudge.js')}</script>" if st.nudge_script else "",
         "</div>",
     ]
     return "\n".join(p for p in parts if p)
+
+
+def _tiles_script(tiled: tiles.Tiled, count: int) -> str:
+    """The tile that draws each node (-1: none), for the script to draw the current step's."""
+    where = [tiled.tile_of.get(i, -1) for i in range(count)]
+    return json_script({"tileOf": where}, "cr-tiles-data")
 
 
 def _still(picture: str, output: str) -> str:
@@ -365,6 +384,12 @@ def _quiz_box() -> str:
 TABLE_TITLE = "Wengert list (the current row is highlighted)"
 
 
+ROWS_PER_BLOCK = 100
+"""Rows per block of a long table (each block is laid out only near the screen)."""
+WRAP_WIDTH = 24
+"""Characters of an ``inputs`` cell per line in a long table (longer ones wrap)."""
+
+
 def _table(table: dict[str, Any] | None) -> str:
     if table is None:
         return ""
@@ -381,17 +406,50 @@ def _table(table: dict[str, Any] | None) -> str:
         return f' class="{" ".join(names)}"' if names else ""
 
     head = "".join(f"<th{cls(j)}>{esc(h)}</th>" for j, h in enumerate(table["header"]))
-    rows = "".join(
+    rows = [
         f'<tr data-row="{i}">'
         + "".join(f"<td{cls(j)}>{esc(c)}</td>" for j, c in enumerate(r))
         + "</tr>"
         for i, r in enumerate(table["rows"])
-    )
+    ]
+    title = esc(table.get("title", TABLE_TITLE))
+    if len(rows) > TILED_ABOVE:
+        body = _blocks(table, head, rows, wraps)
+    else:
+        body = (
+            f'<table class="cr-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
     return (
-        f'<details class="cr-table-box" open><summary>{esc(table.get("title", TABLE_TITLE))}'
-        '</summary><div class="cr-table-wrap"><table class="cr-table">'
-        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div></details>"
+        f'<details class="cr-table-box" open><summary>{title}</summary>'
+        f'<div class="cr-table-wrap">{body}</div></details>'
     )
 
 
-__all__ = ["LAYERS_HINT", "GraphTooLargeError", "Stepper", "backprop_html", "stepper"]
+def _blocks(table: dict[str, Any], head: str, rows: list[str], wraps: set[int]) -> str:
+    """A long table as a header and blocks of :data:`ROWS_PER_BLOCK` rows, each its own
+    ``<table>`` with the same fixed column widths (in ``ch``: the table's font is monospaced),
+    so that the browser lays out only the blocks near the screen (``content-visibility``)."""
+    widths = []
+    for j, name in enumerate(table["header"]):
+        wide = max(len(name), *(len(r[j]) for r in table["rows"])) + 1
+        widths.append(min(wide, WRAP_WIDTH) if j in wraps else wide)
+    columns = "<colgroup>" + "".join(f'<col style="width:calc({w}ch + 1.1rem)">' for w in widths)
+    size = f"width:calc({sum(widths)}ch + {1.1 * len(widths):.1f}rem)"
+    parts = [
+        f'<table class="cr-table cr-table-head cr-fixed" style="{size}">{columns}</colgroup>'
+        f"<thead><tr>{head}</tr></thead></table>"
+    ]
+    for first in range(0, len(rows), ROWS_PER_BLOCK):
+        block = rows[first : first + ROWS_PER_BLOCK]
+        parts.append(
+            f'<div class="cr-rows" style="contain-intrinsic-height:auto {25 * len(block)}px">'
+            f'<table class="cr-table cr-fixed" style="{size}">{columns}</colgroup>'
+            f"<tbody>{''.join(block)}</tbody></table></div>"
+        )
+    return "".join(parts)
+
+
+__all__ = [
+    "LAYERS_HINT", "TILED_ABOVE", "GraphTooLargeError", "Stepper", "backprop_html", "stepper",
+]  # fmt: skip

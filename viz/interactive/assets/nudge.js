@@ -91,22 +91,18 @@
     var ops = (window.chainruleOps || {})[nd.key];
     if (!ops) return;
     var p = nd.precision, fmt = function (x) { return formatNumber(x, p); };
-    var slots = Array.prototype.slice.call(root.querySelectorAll(".cr-graph [data-kind]"));
     var inputs = Array.prototype.slice.call(panel.querySelectorAll(".cr-nudge-input"));
     var message = panel.querySelector(".cr-nudge-result");
     var original = JSON.stringify({ nodes: nodes, rows: data.table ? data.table.rows : null });
-    var known = slots.map(function (el) { return el.getAttribute("data-known"); });
 
     function restore() {
       var saved = JSON.parse(original);
       saved.nodes.forEach(function (n, i) { nodes[i] = n; });
       if (data.table) data.table.rows = saved.rows;
-      slots.forEach(function (el, i) { el.setAttribute("data-known", known[i]); });
     }
 
     function paint(result) {
       nodes.forEach(function (n, i) {
-        var old = n.value;
         n.value = fmt(result.value[i]);
         n.grads = [[0, fmt(result.grad[i])]];
         n.gradAt = 0;
@@ -117,12 +113,6 @@
             .map(function (t) { return fmt(t[1]); });
           n.totals = [[0, n.name + ".grad = " + sumText(terms, fmt(result.grad[i]), nd.maxTerms)]];
         }
-        slots.forEach(function (el, j) {
-          if (+el.getAttribute("data-node") !== i || el.getAttribute("data-kind") !== "data") return;
-          var text = known[j], cut = text.length - old.length;
-          var prefix = cut >= 0 && text.slice(cut) === old ? text.slice(0, cut) : "";
-          el.setAttribute("data-known", prefix + n.value);
-        });
         if (data.table) {
           var row = data.table.rows[i];
           if (data.table.data !== null) row[data.table.data] = n.value;

@@ -46,12 +46,6 @@
     var steps = data.steps, nodes = data.nodes, edges = data.edges || [];
     var last = steps.length - 1;
     var one = function (sel) { return root.querySelector(sel); };
-    var slots = all(root, ".cr-graph [data-kind]");
-    var nodeEls = {};
-    all(root, ".cr-graph g[data-node]").forEach(function (el) {
-      nodeEls[el.getAttribute("data-node")] = el;
-    });
-    var edgeEls = all(root, ".cr-graph g[data-edge]");
     var frames = all(root, ".cr-frame");
     var rows = all(root, ".cr-table tbody tr");
     var slider = one(".cr-slider"), where = one(".cr-where"), text = one(".cr-text");
@@ -93,20 +87,48 @@
     });
     // What each element shows is kept here too, and the page writes only what a step changes:
     // on a graph of 10,000 nodes, rewriting every text and class on each step (and on opening)
-    // made the browser lay the whole page out again. Each slot keeps the text the drawing gave
-    // it: the known value, to restore after "?".
-    // by index, not the node objects: nudge.js puts fresh node objects in `nodes`
-    var slotIndex = slots.map(function (el) { return +el.getAttribute("data-node"); });
-    var slotKind = slots.map(function (el) { return el.getAttribute("data-kind"); });
-    var slotKnown = slots.map(function (el) { return el.textContent; });
-    slots.forEach(function (el, k) { el.setAttribute("data-known", slotKnown[k]); });
-    var slotShown = slotKnown.slice();
-    var slotUnknown = slots.map(function () { return false; });
-    var nodeKeys = Object.keys(nodeEls);
-    var nodeClass = {};
-    nodeKeys.forEach(function (key) { nodeClass[key] = ""; });
-    var edgeOf = edgeEls.map(function (el) { return edges[+el.getAttribute("data-edge")]; });
-    var edgeClass = edgeEls.map(function () { return ""; });
+    // made the browser lay the whole page out again. A large graph comes in tiles that are
+    // drawn only when they come near the screen (adopt, below), so these lists grow.
+    // Each slot keeps the text the drawing gave it: the known value, to restore after "?"
+    // (after a nudge, its number is the node's new value: nudge.js replaces the node objects
+    // in `nodes`, so slots find their node by index).
+    var slots = [], slotIndex = [], slotKind = [], slotDrawn = [], slotPrefix = [];
+    var slotShown = [], slotUnknown = [];
+    var nodeEls = {}, nodeKeys = [], nodeClass = {};
+    var edgeEls = [], edgeOf = [], edgeClass = [];
+    var firstValue = nodes.map(function (n) { return n.value; });
+
+    function adopt(box) {  // take in the numbers, nodes and edges of a part of the drawing
+      var from = { slot: slots.length, node: nodeKeys.length, edge: edgeEls.length };
+      all(box, "[data-kind]").forEach(function (el) {
+        var i = +el.getAttribute("data-node"), drawn = el.textContent, value = firstValue[i];
+        var cut = value === undefined ? -1 : drawn.length - value.length;
+        slots.push(el);
+        slotIndex.push(i);
+        slotKind.push(el.getAttribute("data-kind"));
+        slotDrawn.push(drawn);
+        slotPrefix.push(cut >= 0 && drawn.slice(cut) === value ? drawn.slice(0, cut) : "");
+        slotShown.push(drawn);
+        slotUnknown.push(false);
+      });
+      all(box, "g[data-node]").forEach(function (el) {
+        var key = el.getAttribute("data-node");
+        nodeEls[key] = el;
+        nodeKeys.push(key);
+        nodeClass[key] = "";
+      });
+      all(box, "g[data-edge]").forEach(function (el) {
+        edgeEls.push(el);
+        edgeOf.push(edges[+el.getAttribute("data-edge")]);
+        edgeClass.push("");
+      });
+      return from;
+    }
+    // the drawn text of a data slot once its value is known (a nudge changes the value)
+    function knownText(k) {
+      var i = slotIndex[k], value = nodes[i].value;
+      return value === firstValue[i] ? slotDrawn[k] : slotPrefix[k] + value;
+    }
 
     function setClass(el, before, after) {  // swap one state class for another
       if (before === after) return after;
@@ -114,6 +136,42 @@
       if (after) after.split(" ").forEach(function (c) { el.classList.add(c); });
       return after;
     }
+
+    // ---- a large graph's tiles, drawn when they come near the screen ---------------------------
+    var tileScript = root.querySelector("script.cr-tiles-data");
+    var tileData = tileScript ? JSON.parse(tileScript.textContent) : null;
+    var tileBoxes = all(root, ".cr-graph .cr-tile[data-tile]");
+    var watcher = null;
+    function draw(box) {
+      if (!box || box.hasAttribute("data-drawn")) return;
+      box.setAttribute("data-drawn", "1");
+      if (watcher) watcher.unobserve(box);
+      box.innerHTML = JSON.parse(box.querySelector("script.cr-tile-svg").textContent);
+      paint(adopt(box), state.step);
+    }
+    function drawNode(i) {  // the tile of node i, so that the step can point at it
+      if (tileData && tileData.tileOf[i] >= 0) draw(tileBoxes[tileData.tileOf[i]]);
+    }
+    var NEAR = 600;  // pixels around the graph's window where tiles are drawn ahead
+    function watchTiles() {
+      // the tiles on the screen now, before the page shows; the others as they come near
+      var view = graph.getBoundingClientRect();
+      tileBoxes.forEach(function (box) {
+        var r = box.getBoundingClientRect();
+        if (r.right > view.left - NEAR && r.left < view.right + NEAR &&
+            r.bottom > view.top - NEAR && r.top < view.bottom + NEAR) draw(box);
+      });
+      if (!window.IntersectionObserver) {  // no way to tell when they come near: all of them
+        tileBoxes.forEach(draw);
+        return;
+      }
+      watcher = new IntersectionObserver(function (seen) {
+        seen.forEach(function (entry) { if (entry.isIntersecting) draw(entry.target); });
+      }, { root: graph, rootMargin: NEAR + "px" });
+      tileBoxes.forEach(function (box) { if (!box.hasAttribute("data-drawn")) watcher.observe(box); });
+    }
+
+    if (!tileData) adopt(graph);
 
     // ---- drawing one step --------------------------------------------------------------------
     function show(s) {
@@ -123,14 +181,25 @@
       slider.value = String(s);
       where.textContent = st.label + "  ·  step " + s + " of " + last;
       text.textContent = st.text;
-      for (var k = 0; k < slots.length; k++) {
+      if (st.node !== null) drawNode(st.node);
+      paint({ slot: 0, node: 0, edge: 0 }, s);
+      frames.forEach(function (el) { el.hidden = +el.getAttribute("data-frame") !== st.frame; });
+      if (data.table) updateTable(s, st);
+      one(".cr-first").disabled = one(".cr-prev").disabled = s === 0;
+      one(".cr-next").disabled = one(".cr-last").disabled = s === last;
+      if (st.node !== null && nodeEls[st.node]) reveal(graph, nodeEls[st.node]);
+    }
+
+    // the numbers, nodes and edges from `from` on, as they are at step s
+    function paint(from, s) {
+      var st = steps[s];
+      for (var k = from.slot; k < slots.length; k++) {
         var n = nodes[slotIndex[k]];
         if (!n) continue;
         var shown, kind = slotKind[k];
         if (kind === "data") {
           var unknown = dataLabel(n, s);
-          // read live: nudge.js rewrites the known value when a leaf is edited
-          shown = unknown === null ? slots[k].getAttribute("data-known") : unknown;
+          shown = unknown === null ? knownText(k) : unknown;
         } else if (kind === "share") {
           shown = shareText(n, slots[k], s);
         } else if (kind === "total") {
@@ -145,23 +214,18 @@
           slotUnknown[k] = isUnknown;
         }
       }
-      nodeKeys.forEach(function (key) {
-        var i = +key;
+      for (var m = from.node; m < nodeKeys.length; m++) {
+        var key = nodeKeys[m], i = +key;
         var wanted = st.node === i ? "cr-current" : phaseDone(i, s);
         nodeClass[key] = setClass(nodeEls[key], nodeClass[key], wanted);
-      });
-      edgeEls.forEach(function (el, j) {
+      }
+      for (var j = from.edge; j < edgeEls.length; j++) {
         var e = edgeOf[j];
         var active = e && st.node !== null && (e.to === st.node ||
           (e.to === -1 && e.from === st.node));
-        var wanted = !active ? "" : st.phase === "backward" ? "cr-active cr-backward" : "cr-active";
-        edgeClass[j] = setClass(el, edgeClass[j], wanted);
-      });
-      frames.forEach(function (el) { el.hidden = +el.getAttribute("data-frame") !== st.frame; });
-      if (data.table) updateTable(s, st);
-      one(".cr-first").disabled = one(".cr-prev").disabled = s === 0;
-      one(".cr-next").disabled = one(".cr-last").disabled = s === last;
-      if (st.node !== null && nodeEls[st.node]) reveal(graph, nodeEls[st.node]);
+        var look = !active ? "" : st.phase === "backward" ? "cr-active cr-backward" : "cr-active";
+        edgeClass[j] = setClass(edgeEls[j], edgeClass[j], look);
+      }
     }
 
     var cellShown = rows.map(function (row) {
@@ -354,9 +418,18 @@
     }
 
     // ---- zoom ------------------------------------------------------------------------------------
-    var svgs = all(root, ".cr-graph svg");
+    // a large graph is a canvas of tiles (viz.interactive.tiles), scaled as one; any other
+    // drawing is an <svg> (the layers view: one per frame), sized
+    var tiles = one(".cr-graph .cr-tiles");
+    var canvas = tiles ? tiles.querySelector(".cr-canvas") : null;
+    var svgs = tiles ? [] : all(root, ".cr-graph svg");
     function zoom(scale) {
       state.scale = Math.max(0.2, Math.min(4, scale));
+      if (tiles) {
+        tiles.style.width = (+tiles.getAttribute("data-w") * state.scale) + "px";
+        tiles.style.height = (+tiles.getAttribute("data-h") * state.scale) + "px";
+        canvas.style.transform = "scale(" + state.scale + ")";
+      }
       svgs.forEach(function (svg) {
         if (!svg.hasAttribute("data-w")) {
           svg.setAttribute("data-w", svg.width.baseVal.value || svg.getBBox().width);
@@ -371,10 +444,10 @@
     // then it scrolls; the fit button shrinks it all the way
     var autoFit = true;
     function fit(opening) {
-      var svg = svgs[0];
-      if (!svg) return;
-      var natural = svg.width.baseVal.value || 1, room = graph.clientWidth - 28;
-      var scale = room > 0 ? Math.min(2, room / natural) : 1;
+      var natural = tiles ? +tiles.getAttribute("data-w") : svgs[0] && svgs[0].width.baseVal.value;
+      if (natural === undefined) return;
+      var room = graph.clientWidth - 28;
+      var scale = room > 0 ? Math.min(2, room / (natural || 1)) : 1;
       zoom(opening === true ? Math.max(0.75, scale) : scale);
     }
 
@@ -434,6 +507,7 @@
     fit(true);
     var opened = steps[state.step];
     if (opened.node !== null && nodeEls[opened.node]) reveal(graph, nodeEls[opened.node]);
+    if (tileData) watchTiles();
     if (window.requestAnimationFrame) {  // once the page has its final layout (scrollbars)
       requestAnimationFrame(function () { if (autoFit) fit(true); });
     }
