@@ -25,14 +25,12 @@ Nowhere on any page is ``interactive(children`` or ``VBox(children``.
 from __future__ import annotations
 
 import copy
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from viz.interactive import browser
 from viz.interactive.page import STILL_TEXT
 
 nbformat = pytest.importorskip(
@@ -105,20 +103,6 @@ def outputs_of(path: Path, wanted: str) -> list[str]:
                 found.append(cell.id)
                 break
     return found
-
-
-@pytest.fixture(scope="module")
-def driver() -> Iterator[Any]:
-    problem = browser.missing()
-    if problem:
-        if os.environ.get("CHAINRULE_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"CHAINRULE_REQUIRE_BROWSER=1 but the browser tests cannot run: {problem}")
-        pytest.skip(f"browser tests skipped: {problem}")
-    d = browser.start()
-    try:
-        yield d
-    finally:
-        d.quit()
 
 
 def open_cells(driver: Any, page: Path, cell_ids: list[str]) -> list[Any]:
