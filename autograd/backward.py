@@ -77,11 +77,20 @@ def gradients(
     single = not isinstance(inputs, (list, tuple))
     outs = _nodes(outputs, "outputs")
     ins = _nodes(inputs, "inputs")
-    seeds = list(grad_outputs) if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]
+    several = isinstance(outputs, (list, tuple))
     if grad_outputs is None:
         seeds = [None] * len(outs)
+    elif isinstance(grad_outputs, (list, tuple)) or (
+        several and isinstance(grad_outputs, np.ndarray) and grad_outputs.ndim >= 1
+    ):
+        seeds = list(grad_outputs)  # one per output (an array: one per row)
+    else:
+        seeds = [grad_outputs]
     if len(seeds) != len(outs):
-        raise ValueError(f"gradients got {len(outs)} output(s) but {len(seeds)} grad_outputs")
+        raise ValueError(
+            f"gradients got {len(outs)} output(s) but {len(seeds)} grad_outputs: give one seed"
+            " per output (a list, a tuple or an array with one row per output)"
+        )
     for out in outs:
         _check_recorded(out)
     order = topological_order(*outs, *ins)

@@ -160,3 +160,15 @@ def test_an_unreached_batched_input_gets_a_zero_array() -> None:
     xb = np.array([1.0, 2.0])
     gx, gy = ag.grad(lambda x, y: y * 2.0, argnums=(0, 1))(xb, 1.0)
     assert isinstance(gx, np.ndarray) and list(gx) == [0.0, 0.0] and gy == 2.0
+
+
+def test_grad_outputs_as_an_array_give_one_seed_per_output() -> None:
+    x = Value(2.0)
+    h = [x * x, 3 * x]  # ∂h0/∂x = 4, ∂h1/∂x = 3
+    assert ag.gradients(h, x, grad_outputs=np.array([1.0, 10.0])) == 4.0 + 30.0
+    assert ag.gradients(h, x, grad_outputs=[1.0, 10.0]) == 34.0
+    with pytest.raises(ValueError, match=r"2 output.*3 grad_outputs.*one seed per output"):
+        ag.gradients(h, x, grad_outputs=np.array([1.0, 2.0, 3.0]))
+    batch = Value(np.array([1.0, 2.0]))
+    seed = np.array([1.0, 10.0])  # one output: the array is its (batched) seed
+    assert np.allclose(ag.gradients(batch * batch, batch, grad_outputs=seed), [2.0, 40.0])
