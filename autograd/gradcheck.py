@@ -5,7 +5,8 @@ gradient passes when ``|analytic - numeric| ≤ 1e-6 + 1e-4·|numeric|`` for a
 function of order one; the absolute part follows the function's own size
 ``|f|`` and the step (:func:`tolerance`: ``atol·min(1, |f|)``, plus the
 rounding and truncation errors of a central difference, ``16·u·|f|/ε + 1000·ε²``, and
-twice the truncation error measured from a second difference at 2ε).
+twice the spread ``|D(2ε) − D(ε)|``, which measures both errors where those guesses fall
+short).
 A batched output is summed first, so every element of an array input is
 checked. Both sides record or skip the graph as they need, whatever the
 caller's mode (``gradcheck`` works inside ``no_grad``).
@@ -37,10 +38,13 @@ def _central_differences(
     f: Callable[..., Any], inputs: Sequence[Any], index: int, eps: float
 ) -> tuple[Any, Any, Any]:
     """Per element of ``inputs[index]``: ∂Σf/∂x by central differences at step ε, the size
-    max(|Σf(x+ε)|, |Σf(x−ε)|), and the difference's own truncation error, measured.
+    max(|Σf(x+ε)|, |Σf(x−ε)|), and the spread ``|D(2ε) − D(ε)|``: how far the same difference
+    at twice the step lies from it.
 
-    A central difference is off by about ``ε²·f‴/6``, so the same difference at 2ε is off by
-    four times that: ``|D(2ε) − D(ε)| / 3`` estimates the error of ``D(ε)`` (Richardson).
+    The spread measures how good ``D(ε)`` is. Its truncation error, about ``ε²·f‴/6``, is a
+    third of the spread (at 2ε it is four times as large: Richardson). Rounding noise shows
+    in it too, including noise that ``|f|`` does not predict: a derivative computed as the
+    difference of two large terms is much noisier than its own size suggests.
     """
     base = [as_data(x, f"input {i}") for i, x in enumerate(inputs)]
 
@@ -57,13 +61,13 @@ def _central_differences(
             far = (at(shift(2 * eps)) - at(shift(-2 * eps))) / (4 * eps)
         except (ArithmeticError, ValueError):  # 2ε crosses the edge of f's domain: not measured
             return near, max(abs(plus), abs(minus)), 0.0
-        error = abs(far - near) / 3
-        return near, max(abs(plus), abs(minus)), error if np.isfinite(error) else 0.0
+        spread = abs(far - near)
+        return near, max(abs(plus), abs(minus)), spread if np.isfinite(spread) else 0.0
 
     x = base[index]
     if isinstance(x, float):
         return one(lambda h: x + h)
-    grad, size, truncation = np.zeros_like(x), np.zeros_like(x), np.zeros_like(x)
+    grad, size, spread = np.zeros_like(x), np.zeros_like(x), np.zeros_like(x)
     for k in np.ndindex(x.shape):
 
         def shift(h: float, k: tuple[int, ...] = k) -> Any:
@@ -71,8 +75,8 @@ def _central_differences(
             moved[k] += h
             return moved
 
-        grad[k], size[k], truncation[k] = one(shift)
-    return grad, size, truncation
+        grad[k], size[k], spread[k] = one(shift)
+    return grad, size, spread
 
 
 def numeric_gradient(
@@ -89,11 +93,11 @@ TRUNCATION = 1000.0
 of an exp reaches a few thousand on the inputs the property tests draw)."""
 
 
-MEASURED = 2.0
-"""How many times the measured truncation error (:func:`_central_differences`) is allowed on
-top of :func:`tolerance`: a function whose higher derivatives are large beside its own size
-(a product of powers near a zero of its derivative) has a central difference off by more than
-``1000·ε²``, and that error is measured rather than guessed."""
+SPREAD = 2.0
+"""How many times the spread ``|D(2ε) − D(ε)|`` (:func:`_central_differences`) is allowed on
+top of :func:`tolerance`: where a function's higher derivatives are large beside its size,
+or its value is the difference of much larger terms, a central difference is off by more than
+the guessed ``1000·ε²`` and ``16·u·|f|/ε``; the spread measures that instead of guessing."""
 
 
 def tolerance(
@@ -139,11 +143,12 @@ def gradcheck(
     ``f`` takes one Value per input (floats, or numpy arrays for batched mode)
     and returns a Value. A gradient passes when ``|analytic − numeric| ≤
     atol·min(1, |f|) + 16·u·|f|/ε + 1000·ε² + rtol·|numeric|``, with ``|f|`` the function's
-    size at the points evaluated (:func:`tolerance`), plus twice the central difference's
-    truncation error as measured at 2ε. ``analytic``: the gradients to check, one per
-    input (say, the ``.grad`` that ``backward()`` left); by default
-    :func:`gradients` on fresh leaves. Raises :class:`GradcheckError` naming the
-    first input (and element) that disagrees, with the analytic and numeric values.
+    size at the points evaluated (:func:`tolerance`), plus twice the spread
+    ``|D(2ε) − D(ε)|`` between the central difference and the same at twice the step.
+    ``analytic``: the gradients to check, one per input (say, the ``.grad`` that
+    ``backward()`` left); by default :func:`gradients` on fresh leaves. Raises
+    :class:`GradcheckError` naming the first input (and element) that disagrees, with the
+    analytic and numeric values.
     """
     if not inputs:
         raise ValueError("gradcheck needs at least one input")
@@ -154,10 +159,10 @@ def gradcheck(
     elif len(analytic) != len(inputs):
         raise ValueError(f"gradcheck got {len(inputs)} inputs but {len(analytic)} analytic")
     for i in range(len(inputs)):
-        numeric, size, truncation = _central_differences(f, inputs, i, eps)
+        numeric, size, spread = _central_differences(f, inputs, i, eps)
         a = np.broadcast_to(np.asarray(analytic[i], dtype=float), np.shape(numeric))
         n = np.asarray(numeric, dtype=float)
-        allowed = tolerance(n, size, eps, atol, rtol) + MEASURED * np.asarray(truncation)
+        allowed = tolerance(n, size, eps, atol, rtol) + SPREAD * np.asarray(spread)
         bad = ~(np.abs(a - n) <= allowed)
         if np.any(bad):
             k = tuple(int(j) for j in np.argwhere(bad)[0]) if n.ndim else ()
