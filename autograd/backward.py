@@ -349,8 +349,10 @@ def _float_chain_rule(node: Value, op: Op, g: float) -> None:
             return
         parents = node._a
         n = len(parents) >> 1
-        for w, x in zip(parents[:n], parents[n : 2 * n]):
-            w.grad += g * x._data
+        weights, inputs = parents[:n], parents[n : 2 * n]
+        for w, x in zip(weights, inputs):  # in the parents' order, as the general path adds:
+            w.grad += g * x._data  # a Value used twice gets its shares summed in the same order
+        for w, x in zip(weights, inputs):
             x.grad += g * w._data
         if len(parents) & 1:
             parents[-1].grad += g
