@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import autograd as ag
 from autograd import Backprop, Value, gradcheck, gradgradcheck, ops
 from autograd.gradcheck import numeric_gradient, tolerance
-from autograd.testing import expressions, op_function, op_inputs
+from autograd.testing import _squash, expressions, op_function, op_inputs
 
 TABLE = ops.table()
 IDS = [op.display("c") for op in TABLE]
@@ -73,12 +73,55 @@ def test_random_expressions_gradcheck(expr):
 def test_random_expressions_gradgradcheck(expr):
     first = ag.grad(expr, argnums=tuple(range(len(expr.inputs))))(*expr.inputs)
     if max(abs(g) for g in first) < 1e-6:
-        # Deep in a squashing sigmoid's tail (σ(24) = 1 − 3e-11) the first derivatives are
-        # below 1e-6 and the second ones agree with finite differences to about 1e-9 absolute,
-        # under the atol·min(1, |f|) the refined tolerance asks of so small a function. Open:
-        # reproduce_failure('6.170.27', b'AXicc2RyZNA4wAAByExmR0ZHBkdxR3EASX8EDQ==').
+        # Deep in a squashing sigmoid's tail the finite differences, not the engine, are
+        # wrong: σ(p) rounds to the same float for every p within ε, so the first derivative
+        # σ(p)(1 - σ(p)) does not move with p and its difference quotient misses a term
+        # (test_second_derivative_in_a_sigmoid_tail has the example hypothesis found).
         return
     assert gradgradcheck(expr, *expr.inputs)
+
+
+def test_second_derivative_in_a_sigmoid_tail():
+    """The example that gradgradcheck rejected (hypothesis found it in the wheel job).
+
+    f(a, b) = s(s(s(a)·s(b))³)³ with s(v) = 6σ(v) - 3, at a = b = -2, where the outer
+    sigmoid sees p = 26.1 (σ(p) = 1 - 4.4e-12). The engine's ∂²f/∂a² equals an independent
+    computation, the chain rule written out by hand with σ'(v) = σ(v)σ(-v), accurate in the
+    tails (and the 60-digit mpmath value, -2.96842157e-9). The central difference of the
+    engine's first derivative is stable in ε and 36% off: a step of ε moves σ(p) by less
+    than one ulp, so the first derivative σ(p)(1 - σ(p)) that it differences stays put.
+    """
+    sig = ops.SIGMOID.forward
+
+    def s(v):
+        return 6 * sig(v) - 3, 6 * sig(v) * sig(-v), 6 * sig(v) * sig(-v) * (sig(-v) - sig(v))
+
+    a = b = -2.0
+    (sa, da, dda), (sb, _, _) = s(a), s(b)
+    u, du, ddu = sa * sb, da * sb, dda * sb
+    (su, dsu, ddsu) = s(u)
+    p, dp = su**3, 3 * su**2 * dsu * du
+    ddp = 6 * su * dsu**2 * du**2 + 3 * su**2 * (ddsu * du**2 + dsu * ddu)
+    (q, dq_dp, ddq_dp) = s(p)
+    dq, ddq = dq_dp * dp, ddq_dp * dp**2 + dq_dp * ddp
+    by_hand = 6 * q * dq**2 + 3 * q**2 * ddq
+
+    def f(x, y):
+        return (
+            _squash(_squash(_squash(x, (-3, 3)) * _squash(y, (-3, 3)), (-3, 3)) ** 3, (-3, 3)) ** 3
+        )
+
+    def first(x):
+        xs = [Value(x), Value(b)]
+        return ag.gradients(f(*xs), xs[0], create_graph=True)
+
+    xs = [Value(a), Value(b)]
+    engine = ag.data_of(ag.gradients(ag.gradients(f(*xs), xs[0], create_graph=True), xs[0]))
+    assert engine == pytest.approx(by_hand, rel=1e-9)
+    assert engine == pytest.approx(-2.96842157e-9, rel=1e-8)
+    for eps in (1e-6, 1e-5):
+        central = (ag.data_of(first(a + eps)) - ag.data_of(first(a - eps))) / (2 * eps)
+        assert central == pytest.approx(-1.89496e-9, rel=1e-4)  # stable, and wrong
 
 
 @settings(max_examples=max(settings.default.max_examples, 600))
