@@ -26,9 +26,10 @@ from __future__ import annotations
 import enum
 import math
 import operator
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, lru_cache, reduce
 from typing import Any
 
 import numpy as np
@@ -233,9 +234,21 @@ def _out_times_log(out: Any, a: Any) -> Any:
     return out * call(LOG, a)
 
 
+def _sum_in_order(terms: Iterable[Any]) -> Any:
+    """``((0 + x₁) + x₂) + … + xₙ``: each addition rounded, in this order."""
+    return reduce(operator.add, terms, 0)
+
+
+# The engine adds a sum's or a dot's terms left to right, as micrograd, the compiled code
+# (``a + b + c``) and a person do, on every Python. Up to 3.11 the builtin ``sum`` does
+# exactly that (and fast); from 3.12 it compensates the rounding of floats, which would
+# make the same graph give other last digits on another Python.
+sum_in_order: Callable[[Iterable[Any]], Any] = sum if sys.version_info < (3, 12) else _sum_in_order
+
+
 def dot_product(ws: Iterable[Any], xs: Iterable[Any], bias: Any = None) -> Any:
     """``Σ wᵢ·xᵢ (+ b)`` on numbers or arrays: the forward of :data:`DOT`, in this order."""
-    total = sum(map(operator.mul, ws, xs))
+    total = sum_in_order(map(operator.mul, ws, xs))
     return total if bias is None else total + bias
 
 
@@ -435,7 +448,7 @@ SUM = Op(
     name="sum",
     symbol="Σ",
     kind=NARY,
-    forward=lambda *xs: sum(xs),
+    forward=lambda *xs: sum_in_order(xs),
     partials=lambda *xs: (1.0,) * (len(xs) - 1),
     formulas=(),
     doc="x₁ + x₂ + … + xₙ as one node;  ∂/∂xᵢ = 1",

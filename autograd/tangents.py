@@ -14,6 +14,7 @@ import numpy as np
 
 from autograd.backward import local_partials, reduce_to, undefined_derivative
 from autograd.data import MATH_ERRORS
+from autograd.ops import sum_in_order
 
 if TYPE_CHECKING:
     from autograd.value import Value
@@ -39,5 +40,6 @@ def tangents(
             except MATH_ERRORS as exc:
                 raise undefined_derivative(node, exc) from None
             terms = [d * tangent[p] for p, d in zip(node.parents, partials) if p in tangent]
-            tangent[node] = reduce_to(node.data, terms[0] if len(terms) == 1 else sum(terms))
+            total = terms[0] if len(terms) == 1 else sum_in_order(terms)
+            tangent[node] = reduce_to(node.data, total)
     return tangent
