@@ -131,6 +131,18 @@ def on_page_content(html: str, **_: Any) -> str:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    """Write the script mkdocs-jupyter loads in MathJax's place: the math is MathML already."""
+    """Write the script mkdocs-jupyter loads in MathJax's place: the math is MathML already,
+    so it is a MathJax that typesets nothing (mkdocs-jupyter 0.27 calls its v3/v4 API)."""
     target = Path(config["site_dir"]) / "assets" / "mathml.js"
-    target.write_text("/* chainrule's notebooks carry their math as MathML: nothing to load. */\n")
+    target.write_text(MATHML_JS)
+
+
+MATHML_JS = """\
+/* chainrule's notebooks carry their math as MathML: a MathJax with nothing to typeset. */
+window.MathJax = {
+  startup: { promise: Promise.resolve() },
+  typesetPromise: () => Promise.resolve(),
+  typesetClear: () => {},
+  texReset: () => {},
+};
+"""
