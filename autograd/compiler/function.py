@@ -34,6 +34,7 @@ from autograd.backward import PASS_LOCK, collector_paused
 from autograd.compiler import codegen, ir, nudged, tracing
 from autograd.compiler.captured import Captured
 from autograd.compiler.identifiers import escaped
+from autograd.compiler.rolling import Sampled
 from autograd.compiler.symbolic import Kind, kind_of
 from autograd.data import MATH_ERRORS
 from autograd.graph import topological_order
@@ -300,9 +301,9 @@ class Compiled:
         if graph is None or (surroundings is _CHANGED_WHILE_TRACED and not dry):
             return result  # (code for changed surroundings would never run: none is made)
         try:
-            variant = self._generate(graph, trace, flat, aux, timings, surroundings)
+            variant, sampled = self._generate(graph, trace, flat, aux, timings, surroundings)
             clock = time.perf_counter()
-            self._check(variant, graph, flat, before, expected + expected_args)
+            self._check(variant, graph, flat, before, expected + expected_args, sampled)
             timings["check"] = time.perf_counter() - clock
         except _EngineOnly as exc:
             if not trace.record.guards:  # else it may hold for this branch only
@@ -342,7 +343,8 @@ class Compiled:
     def _generate(
         self, graph: ir.Graph, trace: tracing.Trace, flat: tracing.Flat, aux: Any,
         timings: dict[str, float], surroundings: Any,
-    ) -> Variant:  # fmt: skip
+    ) -> tuple[Variant, list[Sampled]]:  # fmt: skip
+        """The new code, and its rolled loops as the check on nudged inputs cuts them."""
         from autograd.compiler import layout
 
         name = _identifier_hint(self.f)
@@ -385,16 +387,16 @@ class Compiled:
         )
         weakref.finalize(variant, linecache.cache.pop, filename, None)
         timings["compile"] = time.perf_counter() - clock
-        return variant
+        return variant, emitter.sampled
 
     def _check(
         self, variant: Variant, graph: ir.Graph, flat: tracing.Flat, before: list[Any],
-        expected: list[Any],
+        expected: list[Any], sampled: Sequence[Sampled] = (),
     ) -> None:  # fmt: skip
-        """Run the new code on the traced call and on nudged inputs (:mod:`.nudged`), and
-        compare with the engine's numbers (``before``: the inputs' gradients before the
-        engine's pass, ``expected``: theirs and the Value arguments' after it, all read
-        under the pass lock)."""
+        """Run the new code on the traced call and on nudged inputs (:mod:`.nudged`, the
+        ``sampled`` loops cut to a few samples), and compare with the engine's numbers
+        (``before``: the inputs' gradients before the engine's pass, ``expected``: theirs
+        and the Value arguments' after it, all read under the pass lock)."""
         inputs = tuple(n.data for n in graph.inputs)
         try:
             errors = _FORWARD_ERRORS() if variant.batched else nullcontext()
@@ -409,7 +411,7 @@ class Compiled:
         pairs += [(a, n.data) for a, n in zip(aux, graph.aux)]
         differs = difference(pairs)
         if differs is None:
-            differs = difference(nudged.pairs(variant.fn, graph, flat.data))
+            differs = difference(nudged.pairs(variant.fn, graph, flat.data, sampled))
             differs = differs and f"{differs} on nudged inputs"
         if differs:
             raise _EngineOnly(
