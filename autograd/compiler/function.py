@@ -271,7 +271,7 @@ class Compiled:
         try:
             if len(reached) > self.max_nodes:
                 raise _EngineOnly(self._too_big(len(reached)))
-            graph = ir.build(trace, out, aux_values, value_slots)
+            graph = ir.build(trace, out, aux_values, value_slots, reached)
         except ir.Unsupported as exc:
             reason = f"the engine runs {_name(self.f)} because {exc}"
             if not trace.clock_moved:
