@@ -291,7 +291,8 @@ class Compiled:
             if graph is not None:
                 for node in graph.nodes:
                     if node.needs_grad:
-                        node.grad_kind = kind_of(node.value.grad)
+                        grad = node.value.grad
+                        node.grad_kind = None if grad.__class__ is float else kind_of(grad)
             if not dry:
                 self._return_arg_grads(trace, flat, reached)
             for v, g in saved:
