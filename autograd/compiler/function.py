@@ -6,7 +6,8 @@ when traced) or a new structure traces again. Whatever the generated code cannot
 exactly as the engine, the engine does: anomaly mode, ``create_graph``, recording off,
 and any error inside the code (the engine's own :class:`DomainError` then reaches the
 user). Each new piece of code is checked against the engine's result of the call that
-traced it, and on inputs nudged from it (:mod:`.nudged`), before it is ever used. A call
+traced it, and on inputs nudged from it (:mod:`.nudged`; a rolled loop there on three of
+its samples), before it is ever used. A call
 may come from any thread: the engine's pass of a trace and the gradients it is checked
 against are read under the pass lock, as generated code writes them. A graph of more than
 ``max_nodes`` nodes is left to the engine.
