@@ -243,22 +243,30 @@ class Compiled:
 
         ``dry``: only generate, then put every gradient back as it was."""
         with collector_paused():  # the trace makes many objects and no cycles
-            start = time.perf_counter()
-            before = self._captured.state()
-            trace = tracing.run(self.f, args, kwargs, self.static)
-            surroundings: Any = self._captured.state()
-            timings = {"trace": time.perf_counter() - start}
-            with self._lock:
-                self.traces += 1
-            out, aux = split_result(trace.result, self.has_aux)
-            if not isinstance(out, Value):
-                return out, data_of_structure(aux)
-            if surroundings != before:  # it changed them (made a parameter): not kept
-                surroundings = _CHANGED_WHILE_TRACED
-            try:
-                return self._compile_trace(trace, out, aux, flat, dry, timings, surroundings)
-            finally:
-                self.timings = timings  # whole: another thread may be reading the last one
+            # (all freed with the helper's frame, before the collector runs again: else
+            # its next run would scan the trace's nodes, young, one last time)
+            return self._trace_paused(args, kwargs, flat, dry)
+
+    def _trace_paused(
+        self, args: tuple[Any, ...], kwargs: dict[str, Any], flat: tracing.Flat, dry: bool
+    ) -> Any:
+        """:meth:`_trace`'s work, with the collector paused."""
+        start = time.perf_counter()
+        before = self._captured.state()
+        trace = tracing.run(self.f, args, kwargs, self.static)
+        surroundings: Any = self._captured.state()
+        timings = {"trace": time.perf_counter() - start}
+        with self._lock:
+            self.traces += 1
+        out, aux = split_result(trace.result, self.has_aux)
+        if not isinstance(out, Value):
+            return out, data_of_structure(aux)
+        if surroundings != before:  # it changed them (made a parameter): not kept
+            surroundings = _CHANGED_WHILE_TRACED
+        try:
+            return self._compile_trace(trace, out, aux, flat, dry, timings, surroundings)
+        finally:
+            self.timings = timings  # whole: another thread may be reading the last one
 
     def _compile_trace(
         self, trace: tracing.Trace, out: Value, aux: Any, flat: tracing.Flat, dry: bool,
@@ -280,43 +288,47 @@ class Compiled:
         except _EngineOnly as exc:
             self._engine_only[flat.key] = str(exc)
             warnings.warn(str(exc), RuntimeWarning, stacklevel=4)
-        timings["generate"] = time.perf_counter() - clock
-        inputs = [n for n in graph.inputs if n.wants_grad] if graph else []
-        clock = time.perf_counter()
-        with PASS_LOCK:  # no other thread's gradients land between these reads
-            saved = [(v, v.grad) for v in reached if v.is_leaf] if dry else []
-            before = [n.value.grad for n in inputs]
-            out.backward()  # the engine's pass: this call's gradients
-            expected = [n.value.grad for n in inputs]
-            expected_args = [n.value.grad for n in graph.args if n.wants_grad] if graph else []
-            if graph is not None:
-                for node in graph.nodes:
-                    if node.needs_grad:
-                        grad = node.value.grad
-                        node.grad_kind = None if grad.__class__ is float else kind_of(grad)
-            if not dry:
-                self._return_arg_grads(trace, flat, reached)
-            for v, g in saved:
-                v.grad = g
-        timings["engine backward"] = time.perf_counter() - clock
-        result = (out._data, data_of_structure(aux))
-        if graph is None or (surroundings is _CHANGED_WHILE_TRACED and not dry):
-            return result  # (code for changed surroundings would never run: none is made)
         try:
-            variant, sampled = self._generate(graph, trace, flat, aux, timings, surroundings)
+            timings["generate"] = time.perf_counter() - clock
+            inputs = [n for n in graph.inputs if n.wants_grad] if graph else []
             clock = time.perf_counter()
-            self._check(variant, graph, flat, before, expected + expected_args, sampled)
-            timings["check"] = time.perf_counter() - clock
-        except _EngineOnly as exc:
-            if not trace.record.guards:  # else it may hold for this branch only
-                self._engine_only[flat.key] = str(exc)
-            warnings.warn(str(exc), RuntimeWarning, stacklevel=3)
+            with PASS_LOCK:  # no other thread's gradients land between these reads
+                saved = [(v, v.grad) for v in reached if v.is_leaf] if dry else []
+                before = [n.value.grad for n in inputs]
+                out.backward()  # the engine's pass: this call's gradients
+                expected = [n.value.grad for n in inputs]
+                expected_args = [n.value.grad for n in graph.args if n.wants_grad] if graph else []
+                if graph is not None:
+                    for node in graph.nodes:
+                        if node.needs_grad:
+                            grad = node.value.grad
+                            node.grad_kind = None if grad.__class__ is float else kind_of(grad)
+                if not dry:
+                    self._return_arg_grads(trace, flat, reached)
+                for v, g in saved:
+                    v.grad = g
+            timings["engine backward"] = time.perf_counter() - clock
+            result = (out._data, data_of_structure(aux))
+            if graph is None or (surroundings is _CHANGED_WHILE_TRACED and not dry):
+                return result  # (code for changed surroundings would never run: none is made)
+            try:
+                variant, sampled = self._generate(graph, trace, flat, aux, timings, surroundings)
+                clock = time.perf_counter()
+                self._check(variant, graph, flat, before, expected + expected_args, sampled)
+                timings["check"] = time.perf_counter() - clock
+            except _EngineOnly as exc:
+                if not trace.record.guards:  # else it may hold for this branch only
+                    self._engine_only[flat.key] = str(exc)
+                warnings.warn(str(exc), RuntimeWarning, stacklevel=3)
+                return result
+            with self._lock:  # a new tuple: calls in other threads go on reading the old one
+                variants = self._variants.get(flat.key, ())
+                self._variants[flat.key] = (variant, *variants)[:MAX_VARIANTS]
+            self._last = variant
             return result
-        with self._lock:  # a new tuple: calls in other threads go on reading the old one
-            variants = self._variants.get(flat.key, ())
-            self._variants[flat.key] = (variant, *variants)[:MAX_VARIANTS]
-        self._last = variant
-        return result
+        finally:  # no cycle left for the collector: the graph goes when dropped
+            if graph is not None:
+                graph.release()
 
     def _too_big(self, size: int) -> str:
         return (

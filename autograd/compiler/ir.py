@@ -86,6 +86,14 @@ class Graph:
     def node(self, v: Value) -> Node:
         return self.by_value[v]
 
+    def release(self) -> None:
+        """Break the cycles between nodes (a parent lists its consumers; a layout's marks),
+        so that the graph is freed as soon as it is dropped, not by the cyclic collector
+        scanning every node (9 ms for M's 7,679 nodes)."""
+        for node in self.nodes:
+            node.consumers.clear()
+            node.mark = None
+
 
 def build(
     trace: Trace, out: Value, aux: list[Value], value_slots: set[int],
