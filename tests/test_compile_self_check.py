@@ -94,3 +94,35 @@ def test_a_first_call_leaves_no_cycle_for_the_collector() -> None:
         assert gc.collect() < 200
     finally:
         gc.enable()
+
+
+def guarded_loss(w: Value, b: Value, xs: list[float], d: dict[str, float]) -> Value:
+    """The same sum, then a branch on its value: three samples' sum takes the other one."""
+    total = per_sample_loss(w, b, xs, d) * float(len(xs))
+    return total * 2.0 if total > 0.6 * THRESHOLD_SUM else total * 3.0
+
+
+THRESHOLD_SUM = sum(max(0.7 * x + 0.1, 0.0) for x in samples())
+"""The traced sum (µ = μ): a cut to three samples falls well below 0.6 of it."""
+
+
+def test_a_guard_the_cut_fails_is_checked_on_every_sample() -> None:
+    w, b = Value(0.7, label="w"), Value(0.1, label="b")
+    xs, d = samples(), {"\u00b5": 1.0, "\u03bc": 1.0}
+    step = ag.compile(lambda: guarded_loss(w, b, xs, d))
+    with patch.object(nudged, "replay", wraps=nudged.replay) as replays:
+        fn, graph, data, loops = spied_check(step)
+    assert "for " in (step.source or "") and "_Retrace" in (step.source or "")
+    cut, whole = (call.args[3] for call in replays.call_args_list)
+    assert cut.data and not whole.data  # the cut failed the guard: then the whole loop
+    assert difference(nudged.pairs(fn, graph, data, loops)) is None
+
+
+def test_a_confusion_behind_a_guard_the_cut_fails_is_still_caught() -> None:
+    w, b = Value(0.7, label="w"), Value(0.1, label="b")
+    xs = samples()
+    raw = patch.object(identifiers, "identifier", lambda name: name.replace(".", "_"))
+    with raw, pytest.warns(RuntimeWarning, match="on nudged inputs.*the engine runs it instead"):
+        step = ag.compile(lambda d: guarded_loss(w, b, xs, d))
+        step({"\u00b5": 1.0, "\u03bc": 1.0})
+    assert step.source is None

@@ -146,16 +146,25 @@ def pairs(
     fn: Callable[..., Any], graph: Graph, data: Sequence[Any], loops: Sequence[Sampled] = ()
 ) -> list[tuple[Any, Any]]:
     """``(code's, engine's)`` output and gradients on nudged inputs, the rolled ``loops``
-    cut to a few samples; none if the nudge proved nothing (a guard failed, or an op's
-    domain was left)."""
-    cut = Cut.of(loops)
-    if any(n.source is not None and id(n.source) in cut.dropped for n in graph.nodes):
-        cut = Cut()  # a detached copy outside a loop reads into it: replay it whole
+    cut to a few samples (whole if the cut proves nothing); none if the nudge proved
+    nothing (a guard failed, or an op's domain was left)."""
     inputs = [nudge(n.data, k) for k, n in enumerate(graph.inputs)]
     nudged = [
         nudge(x, len(inputs) + k) if isinstance(x, (float, np.ndarray)) else x
         for k, x in enumerate(data)
     ]
+    cut = Cut.of(loops)
+    if any(n.source is not None and id(n.source) in cut.dropped for n in graph.nodes):
+        cut = Cut()  # a detached copy outside a loop reads into it: replay it whole
+    found = _pairs(fn, graph, inputs, nudged, cut)
+    if found is None and cut.data:  # a guard on a sum saw only three samples, say
+        found = _pairs(fn, graph, inputs, nudged, Cut())
+    return found or []
+
+
+def _pairs(
+    fn: Callable[..., Any], graph: Graph, inputs: list[Any], data: list[Any], cut: Cut
+) -> list[tuple[Any, Any]] | None:
     zeros = tuple(
         np.zeros_like(n.value.grad) if isinstance(n.value.grad, np.ndarray) else 0.0
         for n in graph.inputs
@@ -163,12 +172,12 @@ def pairs(
     )
     with np.errstate(divide="raise", over="raise", invalid="raise", under="ignore"):
         try:
-            out, leaves = replay(graph, inputs, nudged, cut)
+            out, leaves = replay(graph, inputs, data, cut)
             out.backward()  # the replay's own leaves: nobody else's gradients
         except (*MATH_ERRORS, AutogradError):
-            return []
+            return None
         try:
-            got_out, _, grads, arg_grads = cut.code(fn)(tuple(inputs), zeros, nudged)
+            got_out, _, grads, arg_grads = cut.code(fn)(tuple(inputs), zeros, data)
         except Exception:
-            return []
+            return None
     return [(got_out, out._data), *zip([*grads, *arg_grads], [leaf.grad for leaf in leaves])]
