@@ -39,6 +39,17 @@ def spied_check(step: Any, *args: Any) -> tuple[Any, ...]:
     return spy.call_args.args
 
 
+def compiled_with_names_confused(f: Any) -> Any:
+    """``f`` compiled without normalising names (``µ`` and ``μ`` one variable), first
+    called with both at 1.0: the check on nudged inputs must see it, and the engine run."""
+    raw = patch.object(identifiers, "identifier", lambda name: name.replace(".", "_"))
+    with raw, pytest.warns(RuntimeWarning, match="on nudged inputs.*the engine runs it instead"):
+        step = ag.compile(f)
+        step({"\u00b5": 1.0, "\u03bc": 1.0})
+    assert step.source is None
+    return step
+
+
 def test_a_rolled_loop_is_checked_on_three_of_its_samples() -> None:
     w, b = Value(0.7, label="w"), Value(0.1, label="b")
     xs, d = samples(), {"\u00b5": 1.0, "\u03bc": 1.0}
@@ -65,11 +76,7 @@ def test_two_names_confused_inside_a_cut_loop_are_caught_on_nudged_inputs() -> N
     the loop checked on three samples of nudged inputs does, and the engine runs."""
     w, b = Value(0.7, label="w"), Value(0.1, label="b")
     xs = samples()
-    raw = patch.object(identifiers, "identifier", lambda name: name.replace(".", "_"))
-    with raw, pytest.warns(RuntimeWarning, match="on nudged inputs.*the engine runs it instead"):
-        step = ag.compile(lambda d: per_sample_loss(w, b, xs, d))
-        step({"\u00b5": 1.0, "\u03bc": 1.0})
-    assert step.source is None
+    step = compiled_with_names_confused(lambda d: per_sample_loss(w, b, xs, d))
     d = {"\u00b5": -5.0, "\u03bc": 1.0}
     w.grad = 0.0
     got = step(d)
@@ -121,8 +128,4 @@ def test_a_guard_the_cut_fails_is_checked_on_every_sample() -> None:
 def test_a_confusion_behind_a_guard_the_cut_fails_is_still_caught() -> None:
     w, b = Value(0.7, label="w"), Value(0.1, label="b")
     xs = samples()
-    raw = patch.object(identifiers, "identifier", lambda name: name.replace(".", "_"))
-    with raw, pytest.warns(RuntimeWarning, match="on nudged inputs.*the engine runs it instead"):
-        step = ag.compile(lambda d: guarded_loss(w, b, xs, d))
-        step({"\u00b5": 1.0, "\u03bc": 1.0})
-    assert step.source is None
+    compiled_with_names_confused(lambda d: guarded_loss(w, b, xs, d))
