@@ -100,7 +100,9 @@ def _shown(ch: str) -> str:
     return f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}"
 
 
-def names(*roots: Value, precision: int = DEFAULT_PRECISION) -> dict[Value, str]:
+def names(
+    *roots: Value, precision: int = DEFAULT_PRECISION, order: list[Value] | None = None
+) -> dict[Value, str]:
     """A name for every node the roots depend on: the one source of names for every view.
 
     * a labelled node keeps its label (``nn`` labels parameters with their qualified
@@ -111,8 +113,11 @@ def names(*roots: Value, precision: int = DEFAULT_PRECISION) -> dict[Value, str]
     * an unlabelled leaf is a constant, named by its value (``2``, ``-0.5``);
     * unlabelled interior nodes are ``v1, v2, …`` in forward (topological) order,
       without gaps, skipping any name a label already took.
+
+    ``order``: the roots' topological order, when the caller has it already.
     """
-    order = topological_order(*roots)
+    if order is None:
+        order = topological_order(*roots)
     taken = {visible(node.label) for node in order if node.label}
     result: dict[Value, str] = {}
     uses: dict[str, int] = {}

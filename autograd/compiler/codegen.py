@@ -81,6 +81,9 @@ class Emitter:
         """Argument nodes a loop reads itself (not unpacked at the top)."""
         self.registers: Registers | None = None
         """For big straight-line graphs: variables reused once their value is dead."""
+        self.sampled: list[Any] = []
+        """The rolled loops whose data the self-check may cut to a few samples
+        (:class:`autograd.compiler.rolling.Sampled`)."""
         self.pending: dict[int, tuple[Node, list[tuple[str, str]]]] = {}
         """Number gradients whose products wait to be written as one sum (see accumulate)."""
         for node in graph.nodes:

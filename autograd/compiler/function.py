@@ -6,7 +6,8 @@ when traced) or a new structure traces again. Whatever the generated code cannot
 exactly as the engine, the engine does: anomaly mode, ``create_graph``, recording off,
 and any error inside the code (the engine's own :class:`DomainError` then reaches the
 user). Each new piece of code is checked against the engine's result of the call that
-traced it, and on inputs nudged from it (:mod:`.nudged`), before it is ever used. A call
+traced it, and on inputs nudged from it (:mod:`.nudged`; a rolled loop there on three of
+its samples), before it is ever used. A call
 may come from any thread: the engine's pass of a trace and the gradients it is checked
 against are read under the pass lock, as generated code writes them. A graph of more than
 ``max_nodes`` nodes is left to the engine.
@@ -34,6 +35,7 @@ from autograd.backward import PASS_LOCK, collector_paused
 from autograd.compiler import codegen, ir, nudged, tracing
 from autograd.compiler.captured import Captured
 from autograd.compiler.identifiers import escaped
+from autograd.compiler.rolling import Sampled
 from autograd.compiler.symbolic import Kind, kind_of
 from autograd.data import MATH_ERRORS
 from autograd.graph import topological_order
@@ -241,22 +243,30 @@ class Compiled:
 
         ``dry``: only generate, then put every gradient back as it was."""
         with collector_paused():  # the trace makes many objects and no cycles
-            start = time.perf_counter()
-            before = self._captured.state()
-            trace = tracing.run(self.f, args, kwargs, self.static)
-            surroundings: Any = self._captured.state()
-            timings = {"trace": time.perf_counter() - start}
-            with self._lock:
-                self.traces += 1
-            out, aux = split_result(trace.result, self.has_aux)
-            if not isinstance(out, Value):
-                return out, data_of_structure(aux)
-            if surroundings != before:  # it changed them (made a parameter): not kept
-                surroundings = _CHANGED_WHILE_TRACED
-            try:
-                return self._compile_trace(trace, out, aux, flat, dry, timings, surroundings)
-            finally:
-                self.timings = timings  # whole: another thread may be reading the last one
+            # (all freed with the helper's frame, before the collector runs again: else
+            # its next run would scan the trace's nodes, young, one last time)
+            return self._trace_paused(args, kwargs, flat, dry)
+
+    def _trace_paused(
+        self, args: tuple[Any, ...], kwargs: dict[str, Any], flat: tracing.Flat, dry: bool
+    ) -> Any:
+        """:meth:`_trace`'s work, with the collector paused."""
+        start = time.perf_counter()
+        before = self._captured.state()
+        trace = tracing.run(self.f, args, kwargs, self.static)
+        surroundings: Any = self._captured.state()
+        timings = {"trace": time.perf_counter() - start}
+        with self._lock:
+            self.traces += 1
+        out, aux = split_result(trace.result, self.has_aux)
+        if not isinstance(out, Value):
+            return out, data_of_structure(aux)
+        if surroundings != before:  # it changed them (made a parameter): not kept
+            surroundings = _CHANGED_WHILE_TRACED
+        try:
+            return self._compile_trace(trace, out, aux, flat, dry, timings, surroundings)
+        finally:
+            self.timings = timings  # whole: another thread may be reading the last one
 
     def _compile_trace(
         self, trace: tracing.Trace, out: Value, aux: Any, flat: tracing.Flat, dry: bool,
@@ -270,7 +280,7 @@ class Compiled:
         try:
             if len(reached) > self.max_nodes:
                 raise _EngineOnly(self._too_big(len(reached)))
-            graph = ir.build(trace, out, aux_values, value_slots)
+            graph = ir.build(trace, out, aux_values, value_slots, reached)
         except ir.Unsupported as exc:
             reason = f"the engine runs {_name(self.f)} because {exc}"
             if not trace.clock_moved:
@@ -278,42 +288,47 @@ class Compiled:
         except _EngineOnly as exc:
             self._engine_only[flat.key] = str(exc)
             warnings.warn(str(exc), RuntimeWarning, stacklevel=4)
-        timings["generate"] = time.perf_counter() - clock
-        inputs = [n for n in graph.inputs if n.wants_grad] if graph else []
-        clock = time.perf_counter()
-        with PASS_LOCK:  # no other thread's gradients land between these reads
-            saved = [(v, v.grad) for v in reached if v.is_leaf] if dry else []
-            before = [n.value.grad for n in inputs]
-            out.backward()  # the engine's pass: this call's gradients
-            expected = [n.value.grad for n in inputs]
-            expected_args = [n.value.grad for n in graph.args if n.wants_grad] if graph else []
-            if graph is not None:
-                for node in graph.nodes:
-                    if node.needs_grad:
-                        node.grad_kind = kind_of(node.value.grad)
-            if not dry:
-                self._return_arg_grads(trace, flat, reached)
-            for v, g in saved:
-                v.grad = g
-        timings["engine backward"] = time.perf_counter() - clock
-        result = (out._data, data_of_structure(aux))
-        if graph is None or (surroundings is _CHANGED_WHILE_TRACED and not dry):
-            return result  # (code for changed surroundings would never run: none is made)
         try:
-            variant = self._generate(graph, trace, flat, aux, timings, surroundings)
+            timings["generate"] = time.perf_counter() - clock
+            inputs = [n for n in graph.inputs if n.wants_grad] if graph else []
             clock = time.perf_counter()
-            self._check(variant, graph, flat, before, expected + expected_args)
-            timings["check"] = time.perf_counter() - clock
-        except _EngineOnly as exc:
-            if not trace.record.guards:  # else it may hold for this branch only
-                self._engine_only[flat.key] = str(exc)
-            warnings.warn(str(exc), RuntimeWarning, stacklevel=3)
+            with PASS_LOCK:  # no other thread's gradients land between these reads
+                saved = [(v, v.grad) for v in reached if v.is_leaf] if dry else []
+                before = [n.value.grad for n in inputs]
+                out.backward()  # the engine's pass: this call's gradients
+                expected = [n.value.grad for n in inputs]
+                expected_args = [n.value.grad for n in graph.args if n.wants_grad] if graph else []
+                if graph is not None:
+                    for node in graph.nodes:
+                        if node.needs_grad:
+                            grad = node.value.grad
+                            node.grad_kind = None if grad.__class__ is float else kind_of(grad)
+                if not dry:
+                    self._return_arg_grads(trace, flat, reached)
+                for v, g in saved:
+                    v.grad = g
+            timings["engine backward"] = time.perf_counter() - clock
+            result = (out._data, data_of_structure(aux))
+            if graph is None or (surroundings is _CHANGED_WHILE_TRACED and not dry):
+                return result  # (code for changed surroundings would never run: none is made)
+            try:
+                variant, sampled = self._generate(graph, trace, flat, aux, timings, surroundings)
+                clock = time.perf_counter()
+                self._check(variant, graph, flat, before, expected + expected_args, sampled)
+                timings["check"] = time.perf_counter() - clock
+            except _EngineOnly as exc:
+                if not trace.record.guards:  # else it may hold for this branch only
+                    self._engine_only[flat.key] = str(exc)
+                warnings.warn(str(exc), RuntimeWarning, stacklevel=3)
+                return result
+            with self._lock:  # a new tuple: calls in other threads go on reading the old one
+                variants = self._variants.get(flat.key, ())
+                self._variants[flat.key] = (variant, *variants)[:MAX_VARIANTS]
+            self._last = variant
             return result
-        with self._lock:  # a new tuple: calls in other threads go on reading the old one
-            variants = self._variants.get(flat.key, ())
-            self._variants[flat.key] = (variant, *variants)[:MAX_VARIANTS]
-        self._last = variant
-        return result
+        finally:  # no cycle left for the collector: the graph goes when dropped
+            if graph is not None:
+                graph.release()
 
     def _too_big(self, size: int) -> str:
         return (
@@ -342,7 +357,8 @@ class Compiled:
     def _generate(
         self, graph: ir.Graph, trace: tracing.Trace, flat: tracing.Flat, aux: Any,
         timings: dict[str, float], surroundings: Any,
-    ) -> Variant:  # fmt: skip
+    ) -> tuple[Variant, list[Sampled]]:  # fmt: skip
+        """The new code, and its rolled loops as the check on nudged inputs cuts them."""
         from autograd.compiler import layout
 
         name = _identifier_hint(self.f)
@@ -385,16 +401,16 @@ class Compiled:
         )
         weakref.finalize(variant, linecache.cache.pop, filename, None)
         timings["compile"] = time.perf_counter() - clock
-        return variant
+        return variant, emitter.sampled
 
     def _check(
         self, variant: Variant, graph: ir.Graph, flat: tracing.Flat, before: list[Any],
-        expected: list[Any],
+        expected: list[Any], sampled: Sequence[Sampled] = (),
     ) -> None:  # fmt: skip
-        """Run the new code on the traced call and on nudged inputs (:mod:`.nudged`), and
-        compare with the engine's numbers (``before``: the inputs' gradients before the
-        engine's pass, ``expected``: theirs and the Value arguments' after it, all read
-        under the pass lock)."""
+        """Run the new code on the traced call and on nudged inputs (:mod:`.nudged`, the
+        ``sampled`` loops cut to a few samples), and compare with the engine's numbers
+        (``before``: the inputs' gradients before the engine's pass, ``expected``: theirs
+        and the Value arguments' after it, all read under the pass lock)."""
         inputs = tuple(n.data for n in graph.inputs)
         try:
             errors = _FORWARD_ERRORS() if variant.batched else nullcontext()
@@ -409,7 +425,7 @@ class Compiled:
         pairs += [(a, n.data) for a, n in zip(aux, graph.aux)]
         differs = difference(pairs)
         if differs is None:
-            differs = difference(nudged.pairs(variant.fn, graph, flat.data))
+            differs = difference(nudged.pairs(variant.fn, graph, flat.data, sampled))
             differs = differs and f"{differs} on nudged inputs"
         if differs:
             raise _EngineOnly(

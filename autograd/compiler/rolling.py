@@ -23,7 +23,9 @@ penalty: the usual loss); otherwise the graph stays straight-line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain
 from operator import itemgetter
 from typing import Any
@@ -416,16 +418,20 @@ def _emit_loop(
     loop_vars: list[str] = []
     columns: list[str] = []
     baked = True
+    sampled = Sampled(total, loop.terms)
     for k, (role, column) in enumerate(loop.slots):
         var = emitter.namer.claim(f"x{k}" if role == "leaf" else f"c{k}")
         loop_vars.append(var)
         if column and isinstance(column[0], tuple) and column[0][:1] == ("slot",):
             baked = False
             picks = [slot for _, slot in column]
-            getter = itemgetter(*picks) if len(picks) > 1 else (lambda d, i=picks[0]: (d[i],))
-            columns.append(f"{names.name_of(getter, f'pick{number}_{k}')}(_data)")
+            name = names.name_of(_picker(picks), f"pick{number}_{k}")
+            sampled.data[name] = partial(_kept_picker, picks)
+            columns.append(f"{name}(_data)")
         else:
-            columns.append(names.name_of(tuple(column), f"column{number}_{k}"))
+            name = names.name_of(tuple(column), f"column{number}_{k}")
+            sampled.data[name] = partial(_kept, column)
+            columns.append(name)
     for (position, role), k in loop.varying.items():
         node = template[position]
         if role == "leaf":
@@ -453,6 +459,7 @@ def _emit_loop(
         else:
             rows = list(zip(*(col for _, col in loop.slots)))
         rows_name = names.name_of(tuple(rows), f"samples{number}")
+        sampled.data = {rows_name: partial(_kept, rows)}
         header = f"for {', '.join(loop_vars)} in {rows_name}:"
     elif len(columns) == 1:
         header = f"for {loop_vars[0]} in {columns[0]}:"
@@ -460,6 +467,8 @@ def _emit_loop(
         header = f"for {', '.join(loop_vars)} in zip({', '.join(columns)}):"
     shown = ", ".join(f"{v} = {_describe_slot(template, loop, k)}" for k, v in enumerate(loop_vars))
     emitter.emit(header, f"per sample: {shown}" if shown else "")
+    if sampled.data:  # (a loop of no data, ``range(n)``, is checked whole)
+        emitter.sampled.append(sampled)
     emitter.depth += 1
     for node in template:
         if id(node) in emitter.overrides and node.role != OP:
@@ -485,6 +494,36 @@ def _emit_loop(
         emitter.assigned.discard(id(node))
 
 
+@dataclass(eq=False)
+class Sampled:
+    """A rolled loop as the self-check on nudged inputs sees it (:mod:`.nudged`): the same
+    code runs on a few of its samples when the globals in ``data`` hold only theirs."""
+
+    total: Node
+    terms: list[list[Node]]
+    data: dict[str, Callable[[list[int]], Any]] = field(default_factory=dict)
+    """Global name of the loop's data → its value for the kept samples (their indices)."""
+
+
+def _picker(slots: list[int]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function picking the argument ``slots`` out of ``_data``, always as a tuple."""
+    if len(slots) == 1:
+        return partial(_one, slots[0])
+    return itemgetter(*slots)
+
+
+def _one(i: int, data: Any) -> tuple[Any]:
+    return (data[i],)
+
+
+def _kept(items: list[Any], kept: list[int]) -> tuple[Any, ...]:
+    return tuple(items[i] for i in kept)
+
+
+def _kept_picker(slots: list[int], kept: list[int]) -> Callable[[Any], tuple[Any, ...]]:
+    return _picker([slots[i] for i in kept])
+
+
 def _describe_slot(template: list[Node], loop: Loop, k: int) -> str:
     """``x0`` is a leaf of the sample (named by its value in the first), ``c0`` a constant."""
     for (position, role), slot in loop.varying.items():
@@ -506,4 +545,4 @@ def _shared_needing_grad(loop: Loop) -> list[Node]:
     return list(shared.values())
 
 
-__all__ = ["Loop", "emit_backward", "find_loops", "rolled"]
+__all__ = ["Loop", "Sampled", "emit_backward", "find_loops", "rolled"]
