@@ -220,7 +220,6 @@ class Report:
         """
         path = self.path(filename)
         fig.savefig(path, dpi=DPI, metadata={"Software": None})
-        fig.clear()
         return self.wrote(path, what)
 
     def finish(
