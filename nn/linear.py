@@ -85,10 +85,13 @@ def lstsq_pinv(X: Any, y: Any) -> np.ndarray:
 
     With samples as rows of X (n × d) and targets y (n,) or (n, k), this is
     ``A = yᵀ · pinv(Xᵀ)``: shape (d,) or (k, d), predictions ``X @ A.T``. When the
-    problem is under-determined it is the solution of minimum norm ‖A‖.
+    problem is under-determined it is the solution of minimum norm ‖A‖. Singular values
+    below ``max(n, d)·ε·σ₁`` count as zero, as in MATLAB's ``pinv``: the SVD leaves that much
+    rounding on a zero one (numpy's default cutoff, ``1e-15·σ₁``, is narrower, and which
+    side of it such a value falls depends on the LAPACK build).
     """
     X, y = _check_xy(X, y)
-    return y.T @ np.linalg.pinv(X.T)
+    return y.T @ np.linalg.pinv(X.T, rcond=max(X.shape) * np.finfo(float).eps)
 
 
 @overload

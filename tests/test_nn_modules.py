@@ -279,6 +279,19 @@ def test_linear_is_y_equals_a_x() -> None:
     assert with_bias(x)[0].data == 2.0
 
 
+def test_lstsq_pinv_drops_a_singular_value_at_rounding_level() -> None:
+    """Centring 80 images of 1,024 pixels leaves one singular value that is zero up to the
+    SVD's rounding, which numpy's default cutoff (1e-15·σ₁) inverted on one LAPACK build (a
+    solution 3% longer, and another test accuracy in lesson 1). Below max(n, d)·ε·σ₁ is zero."""
+    rng = np.random.default_rng(0)
+    U = np.linalg.qr(rng.normal(size=(80, 3)))[0]
+    V = np.linalg.qr(rng.normal(size=(1024, 3)))[0]
+    X = U @ np.diag([1.0, 0.5, 1e-14]) @ V.T  # 1e-14 lies between 1e-15 and 1024·ε = 2.3e-13
+    y = U[:, 0] + U[:, 2]
+    A = nn.lstsq_pinv(X, y)
+    assert np.allclose(A, V[:, 0])  # the third direction is not inverted (it would be 1e14)
+
+
 def test_lstsq_pinv_and_ridge_match_numpy() -> None:
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(20, 4)), rng.normal(size=20)
