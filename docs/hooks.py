@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,8 @@ from mkdocs.structure.files import File, Files
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-STAGING = ROOT / "build" / "docs"
+STAGING = ROOT / "build" / "docs"  # a folder per build below it
+_STAGED: dict[int, Path] = {}  # the build's config (by id) → its folder
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
@@ -94,8 +96,10 @@ def site_readme(text: str, known: set[str]) -> str:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the course notebooks, the README and the stepper page to the site's files."""
     STAGING.mkdir(parents=True, exist_ok=True)
-    course = STAGING / "course"
-    shutil.rmtree(course, ignore_errors=True)
+    # A folder of its own, so that two builds at once (mkdocs serve beside tasks.py docs, or
+    # a test) never delete or rewrite the notebooks the other is converting.
+    staging = _STAGED[id(config)] = Path(tempfile.mkdtemp(prefix="site-", dir=STAGING))
+    course = staging / "course"
     course.mkdir()
     books = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     nav_text = json.dumps(config.nav)
@@ -105,7 +109,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(f"notebooks/{path.name} is not in mkdocs.yml's nav")
         staged = course / path.name
         staged.write_text(json.dumps(site_notebook(json.loads(path.read_text("utf-8")))))
-        files.append(File(uri, str(STAGING), config["site_dir"], config["use_directory_urls"]))
+        files.append(File(uri, str(staging), config["site_dir"], config["use_directory_urls"]))
     known = {f.src_uri for f in files}
     readme = site_readme((ROOT / "README.md").read_text("utf-8"), known)
     files.append(File.generated(config, "readme.md", content=readme))
@@ -132,9 +136,11 @@ def on_page_content(html: str, **_: Any) -> str:
 
 def on_post_build(config: MkDocsConfig) -> None:
     """Write the script mkdocs-jupyter loads in MathJax's place: the math is MathML already,
-    so it is a MathJax that typesets nothing (mkdocs-jupyter 0.27 calls its v3/v4 API)."""
+    so it is a MathJax that typesets nothing (mkdocs-jupyter 0.27 calls its v3/v4 API).
+    Remove the build's staged notebooks."""
     target = Path(config["site_dir"]) / "assets" / "mathml.js"
     target.write_text(MATHML_JS)
+    shutil.rmtree(_STAGED.pop(id(config)), ignore_errors=True)
 
 
 MATHML_JS = """\
