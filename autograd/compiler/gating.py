@@ -1,0 +1,284 @@
+"""Gates: a rolled loop skips the backward under a closed ReLU, exactly.
+
+``r = relu(z)`` passes no gradient when ``z ≤ 0``: the engine computes ``g_z = g_r · 0``
+and hands zeros to everything whose gradient comes only through ``z`` (the nodes ``z``
+dominates). In a rolled loop that backward goes under a gate, as code written by hand
+does (a sample the hinge already classifies with margin, a hidden unit off for that
+sample)::
+
+    if v1 > 0.0 or _keep_zeros:  # gate: relu(v1) is closed otherwise (only zeros below)
+        g_v2 = (g_v63 * w15 + … + g_v33 * w0)
+        g_v1 = (g_v2 if v1 > 0.0 else g_v2 * 0.0)
+        g_w0 += g_v1 * x0
+
+The lines under a gate are the ones the loop would run anyway. Skipping them gives the
+engine's numbers exactly when
+
+* every product skipped is finite: ``g_r`` and each partial below ``z`` (then
+  ``g_r · 0`` is a zero, a zero times a finite number too, and a gradient plus a zero is
+  that gradient), and
+* no gradient the loop adds to starts at -0.0 (``-0.0 + 0.0`` is ``+0.0``; one that
+  starts at +0.0 or anything else never becomes -0.0 by adding).
+
+So a gate is written only where a bound of ``g_r`` and of those partials, worked out when
+generating from a bound ``L`` on the inputs' size (:func:`bounds`), stays below
+:data:`FINITE`; and each call first checks that the inputs and the gradient reaching the
+sum are at most ``L`` in size (a NaN or inf is not) and that no input's gradient starts at
+-0.0 (:func:`keep_zeros`). When not, ``_keep_zeros`` opens every gate: the zeros are
+computed, as without gates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import repeat
+from math import copysign, inf
+from typing import TYPE_CHECKING, Any
+
+from autograd.compiler.ir import CONST, INPUT, OP, Node
+from autograd.ops import RELU, WITH_CONSTANT
+
+if TYPE_CHECKING:
+    from autograd.compiler.codegen import Emitter
+    from autograd.compiler.rolling import Loop
+
+FINITE = 1e300
+"""A bound below this (far from float's 1.8e308) is finite with room for rounding."""
+
+LIMITS = (1e50, 1e20, 1e8)
+"""Bounds on the inputs' size tried, largest first: the first that keeps the most gates."""
+
+
+def keep_zeros(inputs: Sequence[float], grads: Sequence[float], seed: float, limit: float) -> bool:
+    """True unless skipping the backward under closed gates gives the engine's numbers:
+    every input and ``seed`` (the gradient reaching the sum) at most ``limit`` in size, a
+    NaN or inf not, and no gradient in ``grads`` starting at -0.0."""
+    if not sum(map(abs, inputs), abs(seed)) <= limit:
+        return True
+    if min(map(copysign, repeat(1.0), grads), default=1.0) > 0.0:  # no sign bit set
+        return False
+    return any(g == 0.0 and copysign(1.0, g) < 0.0 for g in grads)
+
+
+@dataclass
+class Gates:
+    """The gates of one loop: ReLU node → the nodes its input dominates (input first)."""
+
+    blocks: dict[int, list[Node]]
+    limit: float
+
+
+def find_gates(emitter: Emitter, loop: Loop) -> Gates | None:
+    """The gates worth writing in ``loop``'s body, for the bound on the inputs that keeps
+    the most of them; None when there is none (or the graph is not all numbers)."""
+    graph = emitter.graph
+    if graph.batched or any(n.kind is not None for n in graph.nodes):
+        return None
+    template = loop.template
+    members = {id(n) for n in template}
+    candidates = {}
+    for node in template:
+        if node.op is RELU and node.needs_grad:
+            block = _dominated(node.parents[0], template, members)
+            if block is not None:
+                candidates[id(node)] = block
+    best: Gates | None = None
+    for limit in LIMITS:
+        values, grads = bounds(emitter, loop, limit)
+        blocks = {
+            r: block
+            for r, block in candidates.items()
+            if grads[r] < FINITE
+            and all(p < FINITE for n in block for p in partial_bounds(n, values, loop))
+        }
+        if blocks and (best is None or len(blocks) > len(best.blocks)):
+            best = Gates(blocks, limit)
+    return best
+
+
+def _dominated(z: Node, template: list[Node], members: set[int]) -> list[Node] | None:
+    """``z`` and the nodes whose gradient comes only through it, in the loop's backward
+    order, if they give gradients only to each other and to shared nodes, and come
+    straight after ``z`` in that order (so they can be written together); else None."""
+    if z.role != OP or id(z) not in members or not z.needs_grad:
+        return None
+    block = {id(z)}
+    ordered = [z]
+    working = [n for n in reversed(template) if n.role == OP and n.needs_grad]
+    start = working.index(z)
+    for n in working[start + 1 :]:
+        if n.consumers and all(id(c) in block for c in n.consumers):
+            block.add(id(n))
+            ordered.append(n)
+    if working[start : start + len(ordered)] != ordered:
+        return None
+    for n in ordered:
+        for p in n.parents:
+            if p.needs_grad and id(p) in members and id(p) not in block:
+                return None
+    return ordered
+
+
+def bounds(emitter: Emitter, loop: Loop, limit: float) -> tuple[dict[int, float], dict[int, float]]:
+    """Bounds of the size of every value (a term's nodes and the shared nodes they read)
+    and of every gradient in one term of ``loop``, when each input and the gradient
+    reaching the sum are at most ``limit`` in size; ``inf`` where an op has no rule
+    (:data:`RULES`) or an operand no bound."""
+    template = loop.template
+    members = {id(n) for n in template}
+    values: dict[int, float] = {}
+    for position, node in enumerate(template):
+        for p in node.parents:
+            if id(p) not in members:
+                values[id(p)] = (
+                    limit if p.role == INPUT else _size(p.data) if p.role == CONST else inf
+                )
+        if node.role == OP:
+            operands = [values.get(id(p), inf) for p in node.parents]
+            values[id(node)] = _rule(node, operands, _constant_bound(loop, position))[0]
+        else:
+            values[id(node)] = (
+                _column_bound(loop, position, "leaf", node.data) if node.role == CONST else inf
+            )
+    grads: dict[int, float] = {id(template[-1]): limit}
+    for position in range(len(template) - 2, -1, -1):
+        node = template[position]
+        total = 0.0
+        for consumer in node.consumers:
+            if id(consumer) not in members:
+                total = inf
+                break
+            partials = partial_bounds(consumer, values, loop)
+            for i, p in enumerate(consumer.parents):
+                if p is node:
+                    total += _times(grads.get(id(consumer), inf), partials[i])
+        grads[id(node)] = total
+    return values, grads
+
+
+def partial_bounds(node: Node, values: dict[int, float], loop: Loop) -> list[float]:
+    """A bound of the size of each partial of ``node`` (one per parent), from ``values``."""
+    operands = [values.get(id(p), inf) for p in node.parents]
+    return _rule(node, operands, _constant_bound(loop, node.position))[1]
+
+
+def _constant_bound(loop: Loop, position: int) -> float:
+    node = loop.template[position]
+    if node.op is None or node.op.kind is not WITH_CONSTANT:
+        return 0.0
+    return _column_bound(loop, position, "constant", node.constant)
+
+
+def _column_bound(loop: Loop, position: int, role: str, own: Any) -> float:
+    """The largest size of a datum over the samples (its own when the same in each)."""
+    slot = loop.varying.get((position, role))
+    if slot is None:
+        return _size(own)
+    column = loop.slots[slot][1]
+    return max(map(_size, column), default=inf)
+
+
+def _size(x: Any) -> float:
+    """``|x|`` for a float (``inf`` for NaN or anything else)."""
+    if type(x) is not float or x != x:
+        return inf
+    return abs(x)
+
+
+def _times(a: float, b: float) -> float:
+    """A bound of a product (``0 · inf`` may be NaN: no bound)."""
+    return inf if a == inf or b == inf else a * b
+
+
+_Rule = Callable[[list[float], float], tuple[float, list[float]]]
+
+
+def _rule_dot(xs: list[float], c: float) -> tuple[float, list[float]]:
+    n = len(xs) // 2
+    w, x, rest = xs[:n], xs[n : 2 * n], xs[2 * n :]
+    total = sum(map(_times, w, x)) + sum(rest)
+    return total, [*x, *w, *([1.0] * len(rest))]
+
+
+RULES: dict[str, _Rule] = {
+    "add": lambda xs, c: (sum(xs) + c, [1.0] * len(xs)),
+    "sum": lambda xs, c: (sum(xs), [1.0] * len(xs)),
+    "neg": lambda xs, c: (xs[0], [1.0]),
+    "identity": lambda xs, c: (xs[0], [1.0]),
+    "relu": lambda xs, c: (xs[0], [1.0]),
+    "tanh": lambda xs, c: (1.0, [1.0]),
+    "mul": lambda xs, c: (
+        (_times(xs[0], c), [c]) if len(xs) == 1 else (_times(xs[0], xs[1]), [xs[1], xs[0]])
+    ),
+    "dot": _rule_dot,
+}
+"""Op name → (bound of its value, bounds of its partials) from bounds of its operands
+and of its kept constant (0 if none)."""
+
+
+def _rule(node: Node, operands: list[float], constant: float) -> tuple[float, list[float]]:
+    rule = RULES.get(node.op.name) if node.op is not None else None
+    if rule is None:
+        return inf, [inf] * len(operands)
+    return rule(operands, constant)
+
+
+def emit_keep_zeros(emitter: Emitter, gates: Gates, seed: str) -> str:
+    """Before the loop: ``keep_zeros = …`` (see :func:`keep_zeros`); returns the flag's name."""
+    flag = emitter.namer.claim("keep_zeros")
+    fn = emitter.names.name_of(keep_zeros, "gates_inexact")
+    emitter.emit(
+        f"{flag} = {fn}(_inputs, _grads, {seed}, {gates.limit!r})",
+        f"gates skip zeros only while inputs are at most {gates.limit:g} in size and no "
+        "gradient starts at -0.0",
+    )
+    return flag
+
+
+def emit_backward(emitter: Emitter, loop: Loop, gates: Gates | None, flag: str) -> None:
+    """One term's backward in reverse order, each gate's block under its ``if``."""
+    order = list(reversed(loop.template))
+    if gates is None:
+        for node in order:
+            emitter.backward(node)
+        return
+    emitter.deferred |= set(gates.blocks)
+    members = {id(n) for n in loop.template}
+    _emit_nodes(emitter, order, gates, flag, members, set())
+
+
+def _emit_nodes(
+    emitter: Emitter, nodes: list[Node], gates: Gates, flag: str, members: set[int],
+    done: set[int],
+) -> None:  # fmt: skip
+    for node in nodes:
+        if id(node) in done:
+            continue
+        done.add(id(node))
+        block = gates.blocks.get(id(node))
+        if block is None or (id(node) not in emitter.assigned and id(node) not in emitter.pending):
+            emitter.backward(node)
+            continue
+        z = block[0]
+        _flush_shared(emitter, members)
+        emitter.emit(
+            f"if {emitter.atom(z)} > 0.0 or {flag}:",
+            f"gate: {node.name} = relu({z.name}) passes no gradient otherwise (zeros, skipped)",
+        )
+        emitter.depth += 1
+        written = len(emitter.lines)
+        emitter.backward(node)
+        _emit_nodes(emitter, block, gates, flag, members, done)
+        _flush_shared(emitter, members)
+        if len(emitter.lines) == written:
+            emitter.emit("pass")
+        emitter.depth -= 1
+
+
+def _flush_shared(emitter: Emitter, members: set[int]) -> None:
+    """Write the products waiting for shared nodes' gradients (not to be left inside, or
+    taken into, a gate)."""
+    for node, _ in list(emitter.pending.values()):
+        if id(node) not in members:
+            emitter.flush(node)
