@@ -18,14 +18,17 @@ engine's numbers exactly when
   ``g_r · 0`` is a zero, a zero times a finite number too, and a gradient plus a zero is
   that gradient), and
 * no gradient the loop adds to starts at -0.0 (``-0.0 + 0.0`` is ``+0.0``; one that
-  starts at +0.0 or anything else never becomes -0.0 by adding).
+  starts at +0.0 or anything else never becomes -0.0 by adding). The engine itself
+  skips a ``dot`` whose gradient is 0 and value finite (:mod:`autograd.backward`), so
+  when only ``dot`` nodes of the blocks add to shared gradients (a neuron), skipping is
+  what the engine does, signs of zeros included, and this check is not made.
 
 So a gate is written only where a bound of ``g_r`` and of those partials, worked out when
 generating from a bound ``L`` on the inputs' size (:func:`bounds`), stays below
 :data:`FINITE`; and each call first checks that the inputs and the gradient reaching the
-sum are at most ``L`` in size (a NaN or inf is not) and that no input's gradient starts at
--0.0 (:func:`keep_zeros`). When not, ``_keep_zeros`` opens every gate: the zeros are
-computed, as without gates.
+sum are at most ``L`` in size (a NaN or inf is not), and where needed that no input's
+gradient starts at -0.0 (:func:`keep_zeros`). When not, ``keep_zeros`` opens every gate:
+the zeros are computed, as without gates.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from math import copysign, inf
 from typing import TYPE_CHECKING, Any
 
 from autograd.compiler.ir import CONST, INPUT, OP, Node
-from autograd.ops import RELU, WITH_CONSTANT
+from autograd.ops import DOT, RELU, WITH_CONSTANT
 
 if TYPE_CHECKING:
     from autograd.compiler.codegen import Emitter
@@ -67,6 +70,9 @@ class Gates:
 
     blocks: dict[int, list[Node]]
     limit: float
+    signs: bool
+    """Whether a node other than a ``dot`` in a block adds to a shared gradient (then
+    each call checks that no gradient starts at -0.0)."""
 
 
 def find_gates(emitter: Emitter, loop: Loop) -> Gates | None:
@@ -93,7 +99,12 @@ def find_gates(emitter: Emitter, loop: Loop) -> Gates | None:
             and all(p < FINITE for n in block for p in partial_bounds(n, values, loop))
         }
         if blocks and (best is None or len(blocks) > len(best.blocks)):
-            best = Gates(blocks, limit)
+            signs = any(
+                n.op is not DOT and any(p.needs_grad and id(p) not in members for p in n.parents)
+                for block in blocks.values()
+                for n in block
+            )
+            best = Gates(blocks, limit, signs)
     return best
 
 
@@ -229,9 +240,9 @@ def emit_keep_zeros(emitter: Emitter, gates: Gates, seed: str) -> str:
     flag = emitter.namer.claim("keep_zeros")
     fn = emitter.names.name_of(keep_zeros, "gates_inexact")
     emitter.emit(
-        f"{flag} = {fn}(_inputs, _grads, {seed}, {gates.limit!r})",
-        f"gates skip zeros only while inputs are at most {gates.limit:g} in size and no "
-        "gradient starts at -0.0",
+        f"{flag} = {fn}(_inputs, {'_grads' if gates.signs else '()'}, {seed}, {gates.limit!r})",
+        f"gates skip zeros only while inputs are at most {gates.limit:g} in size"
+        + (" and no gradient starts at -0.0" if gates.signs else ""),
     )
     return flag
 

@@ -1,0 +1,245 @@
+"""Gates in rolled loops (autograd/compiler/gating.py): the backward under a closed ReLU
+is skipped, and the numbers stay those of the code without gates bit for bit (zeros'
+signs, NaN and inf included), and the engine's (to 1e-12, as every rolled loop)."""
+
+import math
+import struct
+import warnings
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd import Value
+from autograd.compiler import gating
+from benchmarks import models
+
+
+@pytest.fixture(autouse=True)
+def no_fallback_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        yield
+
+
+def _bits(x: float) -> bytes:
+    """The float's bits: equal bits are equal numbers, zeros of both signs and NaN told apart."""
+    return struct.pack("<d", x)
+
+
+def _agree(a: list[float], b: list[float]) -> bool:
+    """As the engine: NaN where it has NaN, the same infinities, and finite numbers equal
+    to 1e-12 of the largest (the layouts' test's tolerance)."""
+    finite = [abs(y) for y in b if math.isfinite(y)]
+    scale = max(finite, default=0.0)
+    for x, y in zip(a, b, strict=True):
+        if math.isfinite(y):
+            if not abs(x - y) <= 1e-12 * max(abs(y), scale * 1e-3):
+                return False
+        elif _bits(x) != _bits(y) and not (x != x and y != y):
+            return False
+    return True
+
+
+def _ungated(monkeypatch, weights, X, y, start_grad=0.0, loss=models.hinge_loss_ours):
+    """The same calls with no gate generated (no bound tried)."""
+    with monkeypatch.context() as m:
+        m.setattr(gating, "LIMITS", ())
+        results, step = _gated_and_engine(weights, X, y, start_grad, loss=loss)
+    assert "keep_zeros" not in (step.source or "")
+    return results
+
+
+def _same_bits(results, plain) -> bool:
+    return all(
+        list(map(_bits, [got, *grads])) == list(map(_bits, [p_got, *p_grads]))
+        for (got, grads, _, _), (p_got, p_grads, _, _) in zip(results, plain, strict=True)
+    )
+
+
+def _grads(model) -> list[float]:
+    return [p.grad for p in model.parameters()]
+
+
+def _hinge_only(model, X, y) -> Value:
+    """The mean hinge loss, no penalty (which would add to every weight's gradient)."""
+    scores = [model(list(map(Value, row)))[0] for row in X]
+    return ag.sum([(1.0 + -yi * s).relu() for yi, s in zip(y, scores)]) * (1.0 / len(X))
+
+
+def _gated_and_engine(weights, X, y, start_grad=0.0, steps=2, loss=models.hinge_loss_ours):
+    """Compiled (gated) and engine models after ``steps`` calls from the same weights and
+    starting gradients: their losses and gradients, and the compiled function."""
+    model, ref = models.make_ours("local", weights), models.make_ours("local", weights)
+    step = ag.compile(lambda: loss(model, X, y))
+    results = []
+    for _ in range(steps):  # the first call traces; later ones run the generated code
+        for p, q in zip(model.parameters(), ref.parameters()):
+            p.grad = q.grad = start_grad
+        got = step()
+        engine_loss = loss(ref, X, y)
+        engine_loss.backward()
+        want = engine_loss.data
+        results.append((got, _grads(model), want, _grads(ref)))
+    return results, step
+
+
+def _closed_counts(weights, X, y) -> tuple[int, int]:
+    """How many (sample, hidden unit of layer 0) ReLUs and hinges are closed."""
+    units = hinges = 0
+    for x, yi in zip(X, y):
+        a = np.array(x)
+        zs = []
+        for i, (W, b) in enumerate(weights):
+            z = np.array(W) @ a + np.array(b)
+            zs.append(z)
+            a = np.maximum(z, 0.0) if i < len(weights) - 1 else z
+        units += int((zs[0] <= 0).sum())
+        hinges += int(1.0 - yi * zs[-1][0] <= 0)
+    return units, hinges
+
+
+def test_gated_loop_gives_the_engines_bits_with_closed_hinges_and_units():
+    X, y = models.moons_lists(60)
+    weights = models.init_weights([2, 8, 8, 1], seed=3)
+    weights[-1] = ([[3.0 * w for w in weights[-1][0][0]]], weights[-1][1])  # some margins
+    units, hinges = _closed_counts(weights, X, y)
+    assert units > 20 and 0 < hinges < 60  # gates closed on both levels, not all
+    results, step = _gated_and_engine(weights, X, y)
+    for got, grads, want, ref in results:
+        assert _agree([got, *grads], [want, *ref])
+    source = step.source or ""
+    assert source.count(" > 0.0 or keep_zeros:") == 9  # the hinge and each unit of layer 0
+    assert "keep_zeros = gates_inexact(_inputs, (), " in source  # only dots add: no sign check
+    assert step.traces == 1
+
+
+def test_gated_code_equals_the_ungated_code_bit_for_bit(monkeypatch):
+    X, y = models.moons_lists(40)
+    weights = models.init_weights([2, 6, 6, 1], seed=5)
+    gated, step = _gated_and_engine(weights, X, y, start_grad=0.25)
+    assert "keep_zeros" in (step.source or "")
+    assert _same_bits(gated, _ungated(monkeypatch, weights, X, y, start_grad=0.25))
+
+
+@pytest.mark.parametrize("bad", [math.inf, math.nan, 1e60])
+def test_a_weight_beyond_the_bound_computes_the_zeros_as_the_engine(bad, monkeypatch):
+    """Unit 0 of layer 0 is closed for every sample; the weight it feeds is inf, NaN or
+    1e60: its gradient ``g · 0`` is NaN (or, at 1e60, finite) in the engine, which
+    skipping it would miss: ``keep_zeros`` opens every gate and the numbers agree."""
+    X, y = models.moons_lists(20)
+    weights = models.init_weights([2, 4, 4, 1], seed=1)
+    (W0, b0), (W1, b1), last = weights
+    b0 = [-100.0, *b0[1:]]  # unit 0 never fires
+    W1 = [[bad, *row[1:]] if k == 0 else row for k, row in enumerate(W1)]
+    weights = [(W0, b0), (W1, b1), last]
+    results, step = _gated_and_engine(weights, X, y)
+    for got, grads, want, ref in results:
+        assert _agree([got, *grads], [want, *ref])
+    assert _same_bits(results, _ungated(monkeypatch, weights, X, y))
+    if bad != 1e60:
+        assert math.isnan(results[-1][3][0])  # L0.n0.w0's gradient: NaN, not the skip's 0
+    assert "keep_zeros" in (step.source or "")
+
+
+def test_large_weights_within_the_bound_keep_gates_exact():
+    X, y = models.moons_lists(30)
+    rng = np.random.default_rng(7)
+    weights = [
+        (rng.uniform(-1e40, 1e40, (n_out, n_in)).tolist(), rng.uniform(-1e40, 1e40, n_out).tolist())
+        for n_in, n_out in [(2, 5), (5, 5), (5, 1)]
+    ]
+    assert (
+        gating.keep_zeros([w for W, b in weights for row in W for w in row], [], 0.01, 1e50)
+        is False
+    )
+    results, _ = _gated_and_engine(weights, X, y)
+    for got, grads, want, ref in results:
+        assert _agree([got, *grads], [want, *ref])
+        assert all(map(math.isfinite, grads))
+
+
+def test_a_gradient_starting_at_negative_zero_stays_as_in_the_engine():
+    """Unit 0 of layer 0 never fires: only zeros reach its weights, whose gradients start
+    at -0.0. The engine skips a ``dot`` whose gradient is 0 (they stay -0.0), and so do
+    the gates: no sign check is needed for neurons."""
+    X, y = models.moons_lists(20)
+    weights = models.init_weights([2, 4, 4, 1], seed=2)
+    (W0, b0), rest = weights[0], weights[1:]
+    weights = [([[0.5, -0.5], *W0[1:]], [-100.0, *b0[1:]]), *rest]
+    results, step = _gated_and_engine(weights, X, y, start_grad=-0.0, loss=_hinge_only)
+    assert "keep_zeros = gates_inexact(_inputs, (), " in (step.source or "")
+    for got, grads, want, ref in results:
+        assert _agree([got, *grads], [want, *ref])
+        assert list(map(_bits, grads[:3])) == list(map(_bits, ref[:3])) == [_bits(-0.0)] * 3
+
+
+def test_gates_over_other_ops_check_for_negative_zero(monkeypatch):
+    """``relu(w·x + b)`` written with ``*`` and ``+``: the code adds the zeros to w and b,
+    and ``-0.0 + 0.0 = +0.0``, so a gradient starting at -0.0 opens the gates: the numbers
+    are those of the code without gates, bit for bit."""
+    xs = [float(v) for v in np.linspace(-2.0, 2.0, 12)]
+
+    def run(start: float) -> tuple[list[bytes], str]:
+        w, b = Value(0.5, label="w"), Value(-100.0, label="b")
+
+        def f():
+            return ag.sum([(w * Value(x) + b).relu() * -3.0 for x in xs])
+
+        step = ag.compile(f)
+        seen = []
+        for _ in range(2):
+            w.grad = b.grad = start
+            compiled = [step(), w.grad, b.grad]
+            seen.append(list(map(_bits, compiled)))
+            w.grad = b.grad = start
+            want = f()
+            want.backward()
+            assert _agree(compiled, [want.data, w.grad, b.grad])
+        return seen, step.source or ""
+
+    for start in (-0.0, 0.0, -1.5):
+        gated, source = run(start)
+        assert "keep_zeros = gates_inexact(_inputs, _grads, " in source
+        with monkeypatch.context() as m:
+            m.setattr(gating, "LIMITS", ())
+            plain, plain_source = run(start)
+        assert "keep_zeros" not in plain_source and gated == plain
+    assert gated[-1][1:] == [_bits(-1.5), _bits(-1.5)]  # every gate closed: nothing added
+
+
+def test_keep_zeros_says_when_skipping_could_differ():
+    ok = ([1.0, -2.0, 3e49], [0.0, 1.5], 0.01)
+    assert gating.keep_zeros(*ok, 1e50) is False
+    assert gating.keep_zeros([1.0, math.nan], [0.0], 0.01, 1e50)
+    assert gating.keep_zeros([1.0, -math.inf], [0.0], 0.01, 1e50)
+    assert gating.keep_zeros([1.0, 2e50], [0.0], 0.01, 1e50)
+    assert gating.keep_zeros([1.0], [0.0], math.nan, 1e50)
+    assert gating.keep_zeros([1.0], [0.0, -0.0], 0.01, 1e50)
+    assert gating.keep_zeros([1.0], [-1.0, -0.0], 0.01, 1e50)
+    assert gating.keep_zeros([1.0], [-1.0, 0.0, 2.0], 0.01, 1e50) is False
+    assert gating.keep_zeros([], [], 0.0, 1e50) is False
+
+
+def test_an_op_without_a_bound_keeps_its_relu_ungated():
+    """``relu(exp(w·x) - c)``: exp has no rule in gating.RULES, so no bound says that
+    skipping its backward is exact: that ReLU gets no gate; the code still agrees."""
+    w, c = Value(0.3, label="w"), Value(1.2, label="c")
+    xs = [float(v) for v in np.linspace(-2.0, 2.0, 12)]
+
+    def f():
+        return ag.sum([((w * Value(x)).exp() - c).relu() for x in xs])
+
+    step = ag.compile(f)
+    for _ in range(2):
+        w.grad = c.grad = 0.0
+        got = step()
+        gw, gc = w.grad, c.grad
+        w.grad = c.grad = 0.0
+        want = f()
+        want.backward()
+        assert _bits(got) == _bits(want.data) and (_bits(gw), _bits(gc)) == (
+            _bits(w.grad),
+            _bits(c.grad),
+        )
+    assert "for " in (step.source or "") and "keep_zeros" not in (step.source or "")
