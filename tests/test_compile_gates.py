@@ -69,7 +69,7 @@ def _grads(model) -> list[float]:
 
 def _hinge_only(model, X, y) -> Value:
     """The mean hinge loss, no penalty (which would add to every weight's gradient)."""
-    scores = [model(list(map(Value, row)))[0] for row in X]
+    scores = [model([x if isinstance(x, Value) else Value(x) for x in row])[0] for row in X]
     return ag.sum([(1.0 + -yi * s).relu() for yi, s in zip(y, scores)]) * (1.0 / len(X))
 
 
@@ -297,3 +297,41 @@ def test_gated_networks_agree_with_the_engine_and_the_ungated_code(network):
         assert _agree([got, *grads], [want, *ref])
         for a, b in zip([got, *grads], [p_got, *p_grads], strict=True):
             assert _bits(a) == _bits(b) or (a == b == 0.0 and _bits(start) == _bits(-0.0))
+
+
+@pytest.mark.parametrize("bad", [None, math.inf, math.nan, 1e60])
+def test_samples_passed_as_arguments_are_checked_each_call(bad, monkeypatch):
+    """Samples as arguments (as ``nn.fit`` passes them): the bound is checked on the
+    columns read each call; a NaN, inf or 1e60 in one opens the gates."""
+    weights = models.init_weights([2, 4, 4, 1], seed=4)
+    X, y = models.moons_lists(12)
+
+    def run() -> tuple[list[list[bytes]], list[list[float]], str]:
+        model, ref = models.make_ours("local", weights), models.make_ours("local", weights)
+        step = ag.compile(lambda rows, ys: _hinge_only(model, rows, ys))
+        seen, numbers = [], []
+        for call in range(3):
+            rows = [list(r) for r in X]
+            if call == 2 and bad is not None:
+                rows[5][1] = bad
+            model.zero_grad()
+            ref.zero_grad()
+            out = step(rows, y)
+            got = [float(getattr(out, "data", out)), *_grads(model)]
+            loss = _hinge_only(ref, rows, y)
+            loss.backward()
+            assert _agree(got, [loss.data, *_grads(ref)])
+            seen.append(list(map(_bits, got)))
+            numbers.append(got)
+        return seen, numbers, step.source or ""
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        gated, numbers, source = run()
+        with monkeypatch.context() as m:
+            m.setattr(gating, "LIMITS", ())
+            plain, _, _ = run()
+    assert "keep_zeros = gates_inexact(_inputs, (), " in source and "(_data))" in source
+    assert gated == plain
+    if bad is not None and bad != 1e60:
+        assert any(math.isnan(g) for g in numbers[-1][1:])

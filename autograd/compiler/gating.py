@@ -53,11 +53,18 @@ LIMITS = (1e50, 1e20, 1e8)
 """Bounds on the inputs' size tried, largest first: the first that keeps the most gates."""
 
 
-def keep_zeros(inputs: Sequence[float], grads: Sequence[float], seed: float, limit: float) -> bool:
+def keep_zeros(
+    inputs: Sequence[float], grads: Sequence[float], seed: float, limit: float,
+    *columns: Sequence[float],
+) -> bool:  # fmt: skip
     """True unless skipping the backward under closed gates gives the engine's numbers:
-    every input and ``seed`` (the gradient reaching the sum) at most ``limit`` in size, a
-    NaN or inf not, and no gradient in ``grads`` starting at -0.0."""
-    if not sum(map(abs, inputs), abs(seed)) <= limit:
+    every input, ``seed`` (the gradient reaching the sum) and every datum of the loop's
+    ``columns`` read from the arguments at most ``limit`` in size (a NaN or inf is not), and
+    no gradient in ``grads`` starting at -0.0."""
+    size = sum(map(abs, inputs), abs(seed))
+    for column in columns:
+        size += sum(map(abs, column))
+    if not size <= limit:
         return True
     if min(map(copysign, repeat(1.0), grads), default=1.0) > 0.0:  # no sign bit set
         return False
@@ -82,6 +89,8 @@ def find_gates(emitter: Emitter, loop: Loop) -> Gates | None:
     if graph.batched or any(n.kind is not None for n in graph.nodes):
         return None
     template = loop.template
+    if any(n.position != j for j, n in enumerate(template)):
+        return None
     members = {id(n) for n in template}
     candidates = {}
     for node in template:
@@ -148,10 +157,10 @@ def bounds(emitter: Emitter, loop: Loop, limit: float) -> tuple[dict[int, float]
         if node.role == OP:
             operands = [values.get(id(p), inf) for p in node.parents]
             values[id(node)] = _rule(node, operands, _constant_bound(loop, position))[0]
-        else:
-            values[id(node)] = (
-                _column_bound(loop, position, "leaf", node.data) if node.role == CONST else inf
-            )
+        elif node.role == CONST:
+            values[id(node)] = _column_bound(loop, position, "leaf", node.data)
+        else:  # an argument's datum, read from a column each call checks (keep_zeros)
+            values[id(node)] = limit if (position, "leaf") in loop.varying else inf
     grads: dict[int, float] = {id(template[-1]): limit}
     for position in range(len(template) - 2, -1, -1):
         node = template[position]
@@ -191,7 +200,9 @@ def _column_bound(loop: Loop, position: int, role: str, own: Any) -> float:
 
 
 def _size(x: Any) -> float:
-    """``|x|`` for a float (``inf`` for NaN or anything else)."""
+    """``|x|`` for a float or an int (``inf`` for NaN, a huge int or anything else)."""
+    if type(x) is int and abs(x) < 2**1000:
+        x = float(x)
     if type(x) is not float or x != x:
         return inf
     return abs(x)
@@ -235,12 +246,15 @@ def _rule(node: Node, operands: list[float], constant: float) -> tuple[float, li
     return rule(operands, constant)
 
 
-def emit_keep_zeros(emitter: Emitter, gates: Gates, seed: str) -> str:
-    """Before the loop: ``keep_zeros = …`` (see :func:`keep_zeros`); returns the flag's name."""
+def emit_keep_zeros(emitter: Emitter, gates: Gates, seed: str, columns: list[str]) -> str:
+    """Before the loop: ``keep_zeros = …`` (see :func:`keep_zeros`; ``columns``: the code of
+    the loop's columns read from the arguments); returns the flag's name."""
     flag = emitter.namer.claim("keep_zeros")
     fn = emitter.names.name_of(keep_zeros, "gates_inexact")
+    grads = "_grads" if gates.signs else "()"
+    read = "".join(f", {c}" for c in columns)
     emitter.emit(
-        f"{flag} = {fn}(_inputs, {'_grads' if gates.signs else '()'}, {seed}, {gates.limit!r})",
+        f"{flag} = {fn}(_inputs, {grads}, {seed}, {gates.limit!r}{read})",
         f"gates skip zeros only while inputs are at most {gates.limit:g} in size"
         + (" and no gradient starts at -0.0" if gates.signs else ""),
     )

@@ -418,6 +418,7 @@ def _emit_loop(
     # the loop's data: one column per varying datum, zipped (constants baked, args picked)
     loop_vars: list[str] = []
     columns: list[str] = []
+    read: list[str] = []  # the columns read from the arguments
     baked = True
     sampled = Sampled(total, loop.terms)
     for k, (role, column) in enumerate(loop.slots):
@@ -429,6 +430,7 @@ def _emit_loop(
             name = names.name_of(_picker(picks), f"pick{number}_{k}")
             sampled.data[name] = partial(_kept_picker, picks)
             columns.append(f"{name}(_data)")
+            read.append(columns[-1])
         else:
             name = names.name_of(tuple(column), f"column{number}_{k}")
             sampled.data[name] = partial(_kept, column)
@@ -453,7 +455,7 @@ def _emit_loop(
     if total.needs_grad and term.needs_grad:
         gates = gating.find_gates(emitter, loop)
         if gates is not None:
-            flag = gating.emit_keep_zeros(emitter, gates, emitter.gvar(total))
+            flag = gating.emit_keep_zeros(emitter, gates, emitter.gvar(total), read)
     emitter.emit(f"{emitter.var(total)} = 0")
     for j in aux:
         lists[id(template[j])] = emitter.namer.claim(f"{emitter.var(template[j])}_all")
