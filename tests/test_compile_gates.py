@@ -115,7 +115,7 @@ def test_gated_loop_gives_the_engines_bits_with_closed_hinges_and_units():
     for got, grads, want, ref in results:
         assert _agree([got, *grads], [want, *ref])
     source = step.source or ""
-    assert source.count(" > 0.0 or keep_zeros:") == 9  # the hinge and each unit of layer 0
+    assert source.count(" > 0.0 or keep_zeros:") == 17  # the hinge, each unit of both layers
     assert "keep_zeros = gates_inexact(_inputs, (), " in source  # only dots add: no sign check
     assert step.traces == 1
 

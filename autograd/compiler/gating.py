@@ -73,13 +73,23 @@ def keep_zeros(
 
 @dataclass
 class Gates:
-    """The gates of one loop: ReLU node → the nodes its input dominates (input first)."""
+    """The gates of one loop, of two sizes.
+
+    ``blocks``: ReLU node → the nodes its input dominates (input first): their whole
+    backward goes under the gate. ``shares``: the input of a ReLU whose backward also
+    feeds other nodes of the term (a hidden unit whose value the next layer reads) →
+    the ReLU: only its shares of shared nodes (its weights' gradients) go under the gate.
+    """
 
     blocks: dict[int, list[Node]]
+    shares: dict[int, Node]
     limit: float
     signs: bool
-    """Whether a node other than a ``dot`` in a block adds to a shared gradient (then
+    """Whether a node other than a ``dot`` adds to a shared gradient under a gate (then
     each call checks that no gradient starts at -0.0)."""
+
+    def __len__(self) -> int:
+        return len(self.blocks) + len(self.shares)
 
 
 def find_gates(emitter: Emitter, loop: Loop) -> Gates | None:
@@ -92,29 +102,50 @@ def find_gates(emitter: Emitter, loop: Loop) -> Gates | None:
     if any(n.position != j for j, n in enumerate(template)):
         return None
     members = {id(n) for n in template}
-    candidates = {}
+    whole: dict[int, list[Node]] = {}
+    partly: dict[int, Node] = {}
     for node in template:
-        if node.op is RELU and node.needs_grad:
-            block = _dominated(node.parents[0], template, members)
-            if block is not None:
-                candidates[id(node)] = block
+        if node.op is not RELU or not node.needs_grad:
+            continue
+        z = node.parents[0]
+        block = _dominated(z, template, members)
+        if block is not None:
+            whole[id(node)] = block
+        elif z.role == OP and id(z) in members and _shared_parents(z, members):
+            partly[id(z)] = node
     best: Gates | None = None
     for limit in LIMITS:
         values, grads = bounds(emitter, loop, limit)
         blocks = {
             r: block
-            for r, block in candidates.items()
+            for r, block in whole.items()
             if grads[r] < FINITE
             and all(p < FINITE for n in block for p in partial_bounds(n, values, loop))
         }
-        if blocks and (best is None or len(blocks) > len(best.blocks)):
-            signs = any(
-                n.op is not DOT and any(p.needs_grad and id(p) not in members for p in n.parents)
-                for block in blocks.values()
-                for n in block
+        shares = {
+            z: r
+            for z, r in partly.items()
+            if grads[id(r)] < FINITE
+            and all(
+                p < FINITE
+                for p, parent in zip(
+                    partial_bounds(r.parents[0], values, loop), r.parents[0].parents
+                )
+                if parent.needs_grad and id(parent) not in members
             )
-            best = Gates(blocks, limit, signs)
+        }
+        gates = Gates(blocks, shares, limit, signs=False)
+        if gates and (best is None or len(gates) > len(best)):
+            adding = [n for block in blocks.values() for n in block]
+            adding += [r.parents[0] for r in shares.values()]
+            gates.signs = any(n.op is not DOT and _shared_parents(n, members) for n in adding)
+            best = gates
     return best
+
+
+def _shared_parents(node: Node, members: set[int]) -> bool:
+    """Whether ``node`` gives a gradient to a node outside the term (a parameter)."""
+    return any(p.needs_grad and id(p) not in members for p in node.parents)
 
 
 def _dominated(z: Node, template: list[Node], members: set[int]) -> list[Node] | None:
@@ -282,6 +313,20 @@ def _emit_nodes(
             continue
         done.add(id(node))
         block = gates.blocks.get(id(node))
+        relu = gates.shares.get(id(node))
+        if relu is not None:  # z's shares of the parameters under the gate, the rest not
+            _flush_shared(emitter, members)
+            emitter.backward(node)
+            if any(id(n) not in members for n, _ in emitter.pending.values()):
+                emitter.emit(
+                    f"if {emitter.atom(node)} > 0.0 or {flag}:",
+                    f"gate: {relu.name} = relu({node.name}) passed no gradient otherwise: "
+                    "its shares are zeros, skipped",
+                )
+                emitter.depth += 1
+                _flush_shared(emitter, members)
+                emitter.depth -= 1
+            continue
         if block is None or (id(node) not in emitter.assigned and id(node) not in emitter.pending):
             emitter.backward(node)
             continue
