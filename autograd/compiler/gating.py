@@ -1,15 +1,24 @@
-"""Gates: a rolled loop skips the backward under a closed ReLU, exactly.
+"""Gates: a rolled loop skips the backward under a ReLU that is off, exactly.
 
 ``r = relu(z)`` passes no gradient when ``z ≤ 0``: the engine computes ``g_z = g_r · 0``
-and hands zeros to everything whose gradient comes only through ``z`` (the nodes ``z``
-dominates). In a rolled loop that backward goes under a gate, as code written by hand
-does (a sample the hinge already classifies with margin, a hidden unit off for that
-sample)::
+and hands zeros on. In a rolled loop, the backward that only gets zeros then goes under
+a gate, as code written by hand does, in two sizes:
 
-    if v1 > 0.0 or _keep_zeros:  # gate: relu(v1) is closed otherwise (only zeros below)
-        g_v2 = (g_v63 * w15 + … + g_v33 * w0)
-        g_v1 = (g_v2 if v1 > 0.0 else g_v2 * 0.0)
-        g_w0 += g_v1 * x0
+* a whole block: ``z`` and the nodes whose gradient comes only through it (a sample the
+  hinge already classifies with margin: its whole backward; a unit of the first layer:
+  its gradient's sum and its weights' gradients)::
+
+      if v1 > 0.0 or keep_zeros:  # gate: relu(v1) is off otherwise: zeros below (skipped)
+          g_v2 = (g_v63 * w15 + … + g_v33 * w0)
+          g_v1 = (g_v2 if v1 > 0.0 else g_v2 * 0.0)
+          g_w0 += g_v1 * x0
+
+* the shares of the shared nodes only (a hidden unit the next layer reads, whose
+  gradient still reaches that layer's sums): its weights' gradients::
+
+      g_v33 = (g_v34 if v33 > 0.0 else g_v34 * 0.0)
+      if v33 > 0.0 or keep_zeros:  # gate: relu(v33) is off otherwise: zero shares (skipped)
+          g_w0 += g_v33 * v2
 
 The lines under a gate are the ones the loop would run anyway. Skipping them gives the
 engine's numbers exactly when
@@ -286,8 +295,9 @@ def emit_keep_zeros(emitter: Emitter, gates: Gates, seed: str, columns: list[str
     read = "".join(f", {c}" for c in columns)
     emitter.emit(
         f"{flag} = {fn}(_inputs, {grads}, {seed}, {gates.limit!r}{read})",
-        f"gates skip zeros only while inputs are at most {gates.limit:g} in size"
-        + (" and no gradient starts at -0.0" if gates.signs else ""),
+        f"the gates below skip zeros while every input is at most {gates.limit:g} in size"
+        + (" and no gradient starts at -0.0" if gates.signs else "")
+        + "; else all open",
     )
     return flag
 
@@ -320,8 +330,7 @@ def _emit_nodes(
             if any(id(n) not in members for n, _ in emitter.pending.values()):
                 emitter.emit(
                     f"if {emitter.atom(node)} > 0.0 or {flag}:",
-                    f"gate: {relu.name} = relu({node.name}) passed no gradient otherwise: "
-                    "its shares are zeros, skipped",
+                    f"gate: relu({node.name}) is off otherwise: zero shares (skipped)",
                 )
                 emitter.depth += 1
                 _flush_shared(emitter, members)
@@ -334,7 +343,7 @@ def _emit_nodes(
         _flush_shared(emitter, members)
         emitter.emit(
             f"if {emitter.atom(z)} > 0.0 or {flag}:",
-            f"gate: {node.name} = relu({z.name}) passes no gradient otherwise (zeros, skipped)",
+            f"gate: relu({z.name}) is off otherwise: zeros below (skipped)",
         )
         emitter.depth += 1
         written = len(emitter.lines)
