@@ -104,42 +104,44 @@ class Gates:
 def find_gates(emitter: Emitter, loop: Loop) -> Gates | None:
     """The gates worth writing in ``loop``'s body, for the bound on the inputs that keeps
     the most of them; None when there is none (or the graph is not all numbers)."""
-    graph = emitter.graph
-    if graph.batched or any(n.kind is not None for n in graph.nodes):
+    if emitter.graph.batched:  # (an array anywhere)
         return None
     template = loop.template
     if any(n.position != j for j, n in enumerate(template)):
         return None
     members = {id(n) for n in template}
+    working = [n for n in reversed(template) if n.role == OP and n.needs_grad]
+    place = {id(n): k for k, n in enumerate(working)}
     whole: dict[int, list[Node]] = {}
     partly: dict[int, Node] = {}
     for node in template:
         if node.op is not RELU or not node.needs_grad:
             continue
         z = node.parents[0]
-        block = _dominated(z, template, members)
+        block = _dominated(z, working, place, members)
         if block is not None:
             whole[id(node)] = block
         elif z.role == OP and id(z) in members and _shared_parents(z, members):
             partly[id(z)] = node
+    if not whole and not partly:
+        return None
+    data = _data_bounds(loop)
     best: Gates | None = None
     for limit in LIMITS:
-        values, grads = bounds(emitter, loop, limit)
+        found = bounds(loop, limit, data)
         blocks = {
             r: block
             for r, block in whole.items()
-            if grads[r] < FINITE
-            and all(p < FINITE for n in block for p in partial_bounds(n, values, loop))
+            if found.grads[r] < FINITE
+            and all(p < FINITE for n in block for p in found.partials[id(n)])
         }
         shares = {
             z: r
             for z, r in partly.items()
-            if grads[id(r)] < FINITE
+            if found.grads[id(r)] < FINITE
             and all(
                 p < FINITE
-                for p, parent in zip(
-                    partial_bounds(r.parents[0], values, loop), r.parents[0].parents
-                )
+                for p, parent in zip(found.partials[z], r.parents[0].parents)
                 if parent.needs_grad and id(parent) not in members
             )
         }
@@ -149,6 +151,8 @@ def find_gates(emitter: Emitter, loop: Loop) -> Gates | None:
             adding += [r.parents[0] for r in shares.values()]
             gates.signs = any(n.op is not DOT and _shared_parents(n, members) for n in adding)
             best = gates
+        if len(gates) == len(whole) + len(partly):
+            break  # a smaller bound keeps no more
     return best
 
 
@@ -157,16 +161,18 @@ def _shared_parents(node: Node, members: set[int]) -> bool:
     return any(p.needs_grad and id(p) not in members for p in node.parents)
 
 
-def _dominated(z: Node, template: list[Node], members: set[int]) -> list[Node] | None:
+def _dominated(
+    z: Node, working: list[Node], place: dict[int, int], members: set[int]
+) -> list[Node] | None:
     """``z`` and the nodes whose gradient comes only through it, in the loop's backward
-    order, if they give gradients only to each other and to shared nodes, and come
-    straight after ``z`` in that order (so they can be written together); else None."""
-    if z.role != OP or id(z) not in members or not z.needs_grad:
+    order (``working``: the nodes with a backward, in that order), if they give gradients
+    only to each other and to shared nodes, and come straight after ``z`` in that order
+    (so they can be written together); else None."""
+    start = place.get(id(z))
+    if start is None:
         return None
     block = {id(z)}
     ordered = [z]
-    working = [n for n in reversed(template) if n.role == OP and n.needs_grad]
-    start = working.index(z)
     for n in working[start + 1 :]:
         if n.consumers and all(id(c) in block for c in n.consumers):
             block.add(id(n))
@@ -180,14 +186,28 @@ def _dominated(z: Node, template: list[Node], members: set[int]) -> list[Node] |
     return ordered
 
 
-def bounds(emitter: Emitter, loop: Loop, limit: float) -> tuple[dict[int, float], dict[int, float]]:
-    """Bounds of the size of every value (a term's nodes and the shared nodes they read)
-    and of every gradient in one term of ``loop``, when each input and the gradient
-    reaching the sum are at most ``limit`` in size; ``inf`` where an op has no rule
-    (:data:`RULES`) or an operand no bound."""
+@dataclass
+class Bounds:
+    """Bounds of sizes in one term, when the inputs are at most some limit in size."""
+
+    values: dict[int, float]
+    """Node → its value (a term's nodes and the shared nodes they read)."""
+    partials: dict[int, list[float]]
+    """Op node of the term → its partials, one per parent."""
+    grads: dict[int, float]
+    """Node of the term → its gradient."""
+
+
+def bounds(loop: Loop, limit: float, data: dict[int, float] | None = None) -> Bounds:
+    """Bounds of the size of every value, partial and gradient in one term of ``loop``,
+    when each input and the gradient reaching the sum are at most ``limit`` in size;
+    ``inf`` where an op has no rule (:data:`RULES`) or an operand no bound. ``data``:
+    :func:`_data_bounds`, if known."""
     template = loop.template
+    data = data if data is not None else _data_bounds(loop)
     members = {id(n) for n in template}
     values: dict[int, float] = {}
+    partials: dict[int, list[float]] = {}
     for position, node in enumerate(template):
         for p in node.parents:
             if id(p) not in members:
@@ -195,39 +215,34 @@ def bounds(emitter: Emitter, loop: Loop, limit: float) -> tuple[dict[int, float]
                     limit if p.role == INPUT else _size(p.data) if p.role == CONST else inf
                 )
         if node.role == OP:
-            operands = [values.get(id(p), inf) for p in node.parents]
-            values[id(node)] = _rule(node, operands, _constant_bound(loop, position))[0]
+            operands = [values[id(p)] for p in node.parents]
+            values[id(node)], partials[id(node)] = _rule(node, operands, data.get(id(node), 0.0))
         elif node.role == CONST:
-            values[id(node)] = _column_bound(loop, position, "leaf", node.data)
+            values[id(node)] = data[id(node)]
         else:  # an argument's datum, read from a column each call checks (keep_zeros)
             values[id(node)] = limit if (position, "leaf") in loop.varying else inf
-    grads: dict[int, float] = {id(template[-1]): limit}
-    for position in range(len(template) - 2, -1, -1):
-        node = template[position]
-        total = 0.0
-        for consumer in node.consumers:
-            if id(consumer) not in members:
-                total = inf
-                break
-            partials = partial_bounds(consumer, values, loop)
-            for i, p in enumerate(consumer.parents):
-                if p is node:
-                    total += _times(grads.get(id(consumer), inf), partials[i])
-        grads[id(node)] = total
-    return values, grads
+    grads = dict.fromkeys(members, 0.0)
+    grads[id(template[-1])] = limit
+    for node in reversed(template):  # each node's consumers come after it: all seen
+        if node.role != OP:
+            continue
+        g = grads[id(node)]
+        for p, partial in zip(node.parents, partials[id(node)]):
+            if id(p) in members:
+                grads[id(p)] += _times(g, partial)
+    return Bounds(values, partials, grads)
 
 
-def partial_bounds(node: Node, values: dict[int, float], loop: Loop) -> list[float]:
-    """A bound of the size of each partial of ``node`` (one per parent), from ``values``."""
-    operands = [values.get(id(p), inf) for p in node.parents]
-    return _rule(node, operands, _constant_bound(loop, node.position))[1]
-
-
-def _constant_bound(loop: Loop, position: int) -> float:
-    node = loop.template[position]
-    if node.op is None or node.op.kind is not WITH_CONSTANT:
-        return 0.0
-    return _column_bound(loop, position, "constant", node.constant)
+def _data_bounds(loop: Loop) -> dict[int, float]:
+    """Node → the largest size of its datum over the samples: a kept constant, or a
+    constant leaf."""
+    data = {}
+    for position, node in enumerate(loop.template):
+        if node.role == OP and node.op is not None and node.op.kind is WITH_CONSTANT:
+            data[id(node)] = _column_bound(loop, position, "constant", node.constant)
+        elif node.role == CONST:
+            data[id(node)] = _column_bound(loop, position, "leaf", node.data)
+    return data
 
 
 def _column_bound(loop: Loop, position: int, role: str, own: Any) -> float:
