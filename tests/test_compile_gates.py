@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import autograd as ag
-from autograd import Value
+from autograd import Value, ops
 from autograd.compiler import gating
+from autograd.testing import expressions
 from benchmarks import models
 
 GATED_NETWORKS = 500 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 25
@@ -335,3 +336,85 @@ def test_samples_passed_as_arguments_are_checked_each_call(bad, monkeypatch):
     assert gated == plain
     if bad is not None and bad != 1e60:
         assert any(math.isnan(g) for g in numbers[-1][1:])
+
+
+def test_a_relu_input_used_elsewhere_gets_no_gate():
+    """``relu(z) + 0.5·z``: z's gradient is not only the ReLU's, so nothing under z is
+    only zeros when the ReLU is off: no gate, and the numbers are the engine's."""
+    w, b = Value(0.7, label="w"), Value(-0.2, label="b")
+    xs = [float(v) for v in np.linspace(-2.0, 2.0, 12)]
+
+    def f():
+        terms = []
+        for x in xs:
+            z = ag.dot([w], [Value(x)], b)
+            terms.append(z.relu() + z * 0.5)
+        return ag.sum(terms)
+
+    step = ag.compile(f)
+    for _ in range(2):
+        w.grad = b.grad = 0.0
+        got = [step(), w.grad, b.grad]
+        w.grad = b.grad = 0.0
+        want = f()
+        want.backward()
+        assert _agree(got, [want.data, w.grad, b.grad])
+    assert "for " in (step.source or "") and "keep_zeros" not in (step.source or "")
+
+
+BOUNDED_OPS = [
+    ops.ADD, ops.MUL, ops.NEG, ops.RELU, ops.SUM, ops.DOT, ops.TANH,
+    ops.with_constant(ops.ADD, 0), ops.with_constant(ops.MUL, 1),
+]  # fmt: skip
+
+
+@st.composite
+def per_sample_programs(draw: st.DrawFn):
+    """``Σ relu(e(params, xᵢ))·c`` over 8-10 samples, ``e`` a random expression over ops
+    with a bound (ReLUs inside it too, behind the squashing sigmoids)."""
+    expr = draw(expressions(BOUNDED_OPS, max_inputs=3, max_nodes=6))
+    n = len(expr.inputs)
+    params = list(expr.inputs[: max(1, n - 1)])
+    xs = draw(st.lists(st.floats(-2.0, 2.0), min_size=8, max_size=10, unique=True))
+    scale = draw(st.sampled_from([1.0, -0.5]))
+    return expr, params, xs, scale
+
+
+@settings(max_examples=GATED_NETWORKS, deadline=None, suppress_health_check=list(HealthCheck))
+@given(per_sample_programs())
+def test_random_per_sample_graphs_agree_with_the_engine_and_the_ungated_code(program):
+    expr, data, xs, scale = program
+    per_sample = len(expr.inputs) > len(data)
+
+    def run(make_gates: bool):
+        params = [Value(v, label=f"p{i}") for i, v in enumerate(data)]
+
+        def f():
+            terms = [expr(*params, *([Value(x)] if per_sample else [])).relu() * scale for x in xs]
+            return ag.sum(terms)
+
+        with pytest.MonkeyPatch.context() as m:
+            if not make_gates:
+                m.setattr(gating, "LIMITS", ())
+            step = ag.compile(f)
+            seen = []
+            for _ in range(3):
+                for p in params:
+                    p.grad = 0.0
+                got = [step(), *(p.grad for p in params)]
+                for p in params:
+                    p.grad = 0.0
+                want = f()
+                want.backward()
+                assert _agree(got, [want.data, *(p.grad for p in params)])
+                seen.append(list(map(_bits, got)))
+                for p in params:
+                    p.data = p.data - 0.3 * p.grad
+        assert step.fallback_reason is None
+        return seen, step.source or ""
+
+    gated, source = run(True)
+    plain, _ = run(False)
+    assert gated == plain
+    if "for " in source:  # rolled into a loop over the samples: its last ReLU gated
+        assert "keep_zeros" in source

@@ -118,6 +118,8 @@ def find_gates(emitter: Emitter, loop: Loop) -> Gates | None:
         if node.op is not RELU or not node.needs_grad:
             continue
         z = node.parents[0]
+        if len(z.consumers) != 1:  # z's gradient has other shares than this ReLU's
+            continue
         block = _dominated(z, working, place, members)
         if block is not None:
             whole[id(node)] = block
@@ -285,6 +287,7 @@ RULES: dict[str, _Rule] = {
     "identity": lambda xs, c: (xs[0], [1.0]),
     "relu": lambda xs, c: (xs[0], [1.0]),
     "tanh": lambda xs, c: (1.0, [1.0]),
+    "sigmoid": lambda xs, c: (1.0, [0.25]),
     "mul": lambda xs, c: (
         (_times(xs[0], c), [c]) if len(xs) == 1 else (_times(xs[0], xs[1]), [xs[1], xs[0]])
     ),
