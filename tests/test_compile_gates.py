@@ -418,3 +418,27 @@ def test_random_per_sample_graphs_agree_with_the_engine_and_the_ungated_code(pro
     assert gated == plain
     if "for " in source:  # rolled into a loop over the samples: its last ReLU gated
         assert "keep_zeros" in source
+
+
+def test_two_gated_loops_each_check_their_own_seed():
+    """Two rolled sums, each with its gates and its own check (the second's seed is its
+    own gradient: 2·Σ₁ + Σ₂)."""
+    w, b = Value(0.7, label="w"), Value(-0.3, label="b")
+    xs = [float(v) for v in np.linspace(-2.0, 2.0, 10)]
+
+    def f():
+        first = ag.sum([ag.dot([w], [Value(x)], b).relu() for x in xs])
+        second = ag.sum([ag.dot([b], [Value(x * x)], w).relu() for x in xs])
+        return first * 2.0 + second
+
+    step = ag.compile(f)
+    for _ in range(3):
+        w.grad = b.grad = 0.0
+        got = [step(), w.grad, b.grad]
+        w.grad = b.grad = 0.0
+        want = f()
+        want.backward()
+        assert _agree(got, [want.data, w.grad, b.grad])
+        w.data, b.data = w.data - 0.2 * w.grad, b.data - 0.2 * b.grad
+    source = step.source or ""
+    assert source.count("= gates_inexact(") == 2 and "rolled into 2 loop(s)" in source
