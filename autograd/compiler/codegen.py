@@ -86,6 +86,9 @@ class Emitter:
         (:class:`autograd.compiler.rolling.Sampled`)."""
         self.pending: dict[int, tuple[Node, list[tuple[str, str]]]] = {}
         """Number gradients whose products wait to be written as one sum (see accumulate)."""
+        self.deferred: set[int] = set()
+        """Nodes whose complete sum waits for their own backward (a gate's ReLU, which
+        writes it inside the gate: :mod:`autograd.compiler.gating`)."""
         for node in graph.nodes:
             node.var = ""  # claimed when the code first names the node (see var)
 
@@ -259,7 +262,7 @@ class Emitter:
         if kind is None and node.grad_kind is None and self.registers is None:
             terms = self.pending.setdefault(id(node), (node, []))[1]
             terms.append((contribution, comment))
-            if len(terms) >= len(node.consumers):
+            if len(terms) >= len(node.consumers) and id(node) not in self.deferred:
                 self.flush(node)
             return
         self.write(node, contribution, comment, kind)

@@ -30,6 +30,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any
 
+from autograd.compiler import gating
 from autograd.compiler.codegen import Emitter, emit_backward
 from autograd.compiler.ir import ARG, CONST, INPUT, OP, Graph, Node
 from autograd.compiler.symbolic import PLACEHOLDER, kind_of
@@ -417,6 +418,7 @@ def _emit_loop(
     # the loop's data: one column per varying datum, zipped (constants baked, args picked)
     loop_vars: list[str] = []
     columns: list[str] = []
+    read: list[str] = []  # the columns read from the arguments
     baked = True
     sampled = Sampled(total, loop.terms)
     for k, (role, column) in enumerate(loop.slots):
@@ -428,6 +430,7 @@ def _emit_loop(
             name = names.name_of(_picker(picks), f"pick{number}_{k}")
             sampled.data[name] = partial(_kept_picker, picks)
             columns.append(f"{name}(_data)")
+            read.append(columns[-1])
         else:
             name = names.name_of(tuple(column), f"column{number}_{k}")
             sampled.data[name] = partial(_kept, column)
@@ -447,6 +450,12 @@ def _emit_loop(
         if id(node) not in emitter.assigned and node.role == OP:
             emitter.emit(f"{emitter.gvar(node)} = 0.0")
             emitter.assigned.add(id(node))
+    gates = None
+    flag = ""
+    if total.needs_grad and term.needs_grad:
+        gates = gating.find_gates(emitter, loop)
+        if gates is not None:
+            flag = gating.emit_keep_zeros(emitter, gates, emitter.gvar(total), read)
     emitter.emit(f"{emitter.var(total)} = 0")
     for j in aux:
         lists[id(template[j])] = emitter.namer.claim(f"{emitter.var(template[j])}_all")
@@ -484,8 +493,7 @@ def _emit_loop(
         emitter.emit(f"{lists[id(template[j])]}.append({emitter.atom(template[j])})")
     if total.needs_grad and term.needs_grad:
         emitter.accumulate(term, emitter.gvar(total), f"∂{total.name}/∂{term.name} = 1", None)
-        for node in reversed(template):
-            emitter.backward(node)
+        gating.emit_backward(emitter, loop, gates, flag)
     emitter.flush_all()  # inside the loop: each sample's products
     emitter.depth -= 1
     emitter.defined.add(id(total))
