@@ -116,7 +116,7 @@ class Value:
 
     @data.setter
     def data(self, value: Any) -> None:
-        self._data = as_data(value)
+        self._data = value if value.__class__ is float else as_data(value)
         stamp = CLOCK.advance()
         self._version = stamp if self._op is None else -stamp  # negative: an op's result changed
 

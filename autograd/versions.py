@@ -23,9 +23,11 @@ class Clock:
 
     def advance(self) -> int:
         """Count one more assignment and return its stamp (thread-safe)."""
-        with self._lock:
-            self.now += 1
-            return self.now
+        lock = self._lock  # acquire and release, not ``with``: half the cost, and nothing
+        lock.acquire()  # between them can raise (every optimizer step assigns each parameter)
+        self.now = now = self.now + 1
+        lock.release()
+        return now
 
 
 CLOCK = Clock()
