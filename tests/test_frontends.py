@@ -328,6 +328,13 @@ def test_run_widgets_train_with_the_sliders_value(driver: Any, server: str, fron
             return False
 
         wait("hidden 10", hidden_is_ten, RUN_TIMEOUT)
+    # The page shows 10 before the kernel has the new value (on a loaded machine a click
+    # right after the last key once trained 2-9-9-1): give the update time to go out, and
+    # the kernel time to take it, before pressing Train.
+    time.sleep(0.5)
+    wait("the kernel to take the value", lambda: driver.execute_script(
+        "return window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
+        " === 'idle';"), RUN_TIMEOUT)  # fmt: skip
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
     button.click()  # the same knobs would train the same network and draw the same picture
     wait("a new picture", lambda: _picture_after_controls(driver) not in ("", before),
