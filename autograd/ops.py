@@ -126,6 +126,11 @@ def _step(x: Any) -> Any:
     return ((x if x.__class__ is float else data_of(x)) > 0) * 1.0
 
 
+def _relu_partials(a: Any, out: Any) -> tuple[Any]:
+    """∂relu(a)/∂a = step(a): :func:`_step` written in place (on every backward pass)."""
+    return (((a if a.__class__ is float else data_of(a)) > 0) * 1.0,)
+
+
 def _sign(x: Any) -> Any:
     v = data_of(x)
     return np.sign(v) if isinstance(v, np.ndarray) else float((v > 0) - (v < 0))
@@ -405,7 +410,7 @@ RELU = Op(
     symbol="relu",
     kind=UNARY,
     forward=_relu,
-    partials=lambda a, out: (_step(a),),
+    partials=_relu_partials,
     formulas=("step({0})",),
     doc="max(a, 0);  ∂/∂a = 1 if a > 0 else 0",
     array_forward=lambda x: np.maximum(x, 0.0),
