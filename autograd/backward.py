@@ -26,7 +26,7 @@ from autograd.data import MATH_ERRORS, as_data, data_of
 from autograd.errors import AutogradError, DomainError
 from autograd.graph import PASS_LOCK, order_and_leaves, topological_order
 from autograd.messages import check_finite
-from autograd.ops import BINARY, DOT, UNARY, WITH_CONSTANT
+from autograd.ops import ADD, BINARY, DOT, MUL, UNARY, WITH_CONSTANT
 from autograd.versions import CLOCK
 
 if TYPE_CHECKING:
@@ -331,11 +331,12 @@ def _float_chain_rule(order: list[Value]) -> None:
     A node holding one number needs no tuple of parents and no :func:`reduce_to`: its
     parents are read from their slots and its partials from the op table, per kind of
     op, in this loop (a call per node costs a fifth of a long chain's backward pass).
-    A ``dot`` node's partials are its operands (∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1), read
-    in place; one whose gradient is 0 (behind a dead ReLU, or a sample whose hinge is
-    flat: 40% of them in micrograd's demo step) is skipped when its value is finite:
-    then every operand is finite, so each contribution 0·xᵢ would be exactly 0. Any
-    other node (a batch) takes :func:`_chain_rule_at`.
+    Some partials are written out: 1 for ``x + c`` and c for ``x · c``; for a ``dot``
+    node its operands (∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1), read in place. A ``dot`` node
+    whose gradient is 0 (behind a dead ReLU, or a sample whose hinge is flat: 40% of
+    them in micrograd's demo step) is skipped when its value is finite: then every
+    operand is finite, so each contribution 0·xᵢ would be exactly 0. Any other node (a
+    batch) takes :func:`_chain_rule_at`.
     """
     node = order[-1]
     try:
@@ -354,7 +355,11 @@ def _float_chain_rule(order: list[Value]) -> None:
             elif kind is WITH_CONSTANT:  # the base op's partials, the constant in its place
                 a, base = node._a, op.base
                 assert base is not None  # set on every WITH_CONSTANT op (ops.with_constant)
-                if op.position:
+                if base is ADD:  # ∂(x + c)/∂x = 1, written out (g · 1 = g exactly)
+                    a.grad += g
+                elif base is MUL:  # ∂(x · c)/∂x = c, written out
+                    a.grad += g * node._b
+                elif op.position:
                     a.grad += g * base.partials(a._data, node._b, node._data)[0]
                 else:
                     a.grad += g * base.partials(node._b, a._data, node._data)[1]
