@@ -26,7 +26,7 @@ from autograd.data import MATH_ERRORS, as_data, data_of
 from autograd.errors import AutogradError, DomainError
 from autograd.graph import PASS_LOCK, order_and_leaves, topological_order
 from autograd.messages import check_finite
-from autograd.ops import ADD, BINARY, DOT, MUL, UNARY, WITH_CONSTANT
+from autograd.ops import ADD, BINARY, DOT, MUL, RELU, UNARY, WITH_CONSTANT
 from autograd.versions import CLOCK
 
 if TYPE_CHECKING:
@@ -331,7 +331,8 @@ def _float_chain_rule(order: list[Value]) -> None:
     A node holding one number needs no tuple of parents and no :func:`reduce_to`: its
     parents are read from their slots and its partials from the op table, per kind of
     op, in this loop (a call per node costs a fifth of a long chain's backward pass).
-    Some partials are written out: 1 for ``x + c`` and c for ``x · c``; for a ``dot``
+    The commonest partials are written out: 1 for ``x + c``, c for ``x · c``, step(x)
+    for relu (each product with g the one the table's partial gives), and for a ``dot``
     node its operands (∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1), read in place. A ``dot`` node
     whose gradient is 0 (behind a dead ReLU, or a sample whose hinge is flat: 40% of
     them in micrograd's demo step) is skipped when its value is finite: then every
@@ -349,7 +350,10 @@ def _float_chain_rule(order: list[Value]) -> None:
                 _chain_rule_at(node, g)
                 continue
             kind = op.kind
-            if kind is UNARY:
+            if op is RELU:  # ∂relu(x)/∂x = step(x), written out (g · 1 = g exactly)
+                a = node._a
+                a.grad += g if a._data > 0 else g * 0.0
+            elif kind is UNARY:
                 a = node._a
                 a.grad += g * op.partials(a._data, node._data)[0]
             elif kind is WITH_CONSTANT:  # the base op's partials, the constant in its place

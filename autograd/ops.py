@@ -26,9 +26,10 @@ from __future__ import annotations
 import enum
 import math
 import operator
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, lru_cache, reduce
 from typing import Any
 
 import numpy as np
@@ -124,11 +125,6 @@ def call(op: Op, *xs: Any) -> Any:
 def _step(x: Any) -> Any:
     """Heaviside step of the raw data: 1 where x > 0, else 0 (a constant under ``create_graph``)."""
     return ((x if x.__class__ is float else data_of(x)) > 0) * 1.0
-
-
-def _relu_partials(a: Any, out: Any) -> tuple[Any]:
-    """∂relu(a)/∂a = step(a): :func:`_step` written in place (on every backward pass)."""
-    return (((a if a.__class__ is float else data_of(a)) > 0) * 1.0,)
 
 
 def _sign(x: Any) -> Any:
@@ -238,9 +234,21 @@ def _out_times_log(out: Any, a: Any) -> Any:
     return out * call(LOG, a)
 
 
+def _sum_in_order(terms: Iterable[Any]) -> Any:
+    """``((0 + x₁) + x₂) + … + xₙ``: each addition rounded, in this order."""
+    return reduce(operator.add, terms, 0)
+
+
+# The engine adds a sum's or a dot's terms left to right, as micrograd, the compiled code
+# (``a + b + c``) and a person do, on every Python. Up to 3.11 the builtin ``sum`` does
+# exactly that (and fast); from 3.12 it compensates the rounding of floats, which would
+# make the same graph give other last digits on another Python.
+sum_in_order: Callable[[Iterable[Any]], Any] = sum if sys.version_info < (3, 12) else _sum_in_order
+
+
 def dot_product(ws: Iterable[Any], xs: Iterable[Any], bias: Any = None) -> Any:
     """``Σ wᵢ·xᵢ (+ b)`` on numbers or arrays: the forward of :data:`DOT`, in this order."""
-    total = sum(map(operator.mul, ws, xs))
+    total = sum_in_order(map(operator.mul, ws, xs))
     return total if bias is None else total + bias
 
 
@@ -410,7 +418,7 @@ RELU = Op(
     symbol="relu",
     kind=UNARY,
     forward=_relu,
-    partials=_relu_partials,
+    partials=lambda a, out: (_step(a),),
     formulas=("step({0})",),
     doc="max(a, 0);  ∂/∂a = 1 if a > 0 else 0",
     array_forward=lambda x: np.maximum(x, 0.0),
@@ -440,7 +448,7 @@ SUM = Op(
     name="sum",
     symbol="Σ",
     kind=NARY,
-    forward=lambda *xs: sum(xs),
+    forward=lambda *xs: sum_in_order(xs),
     partials=lambda *xs: (1.0,) * (len(xs) - 1),
     formulas=(),
     doc="x₁ + x₂ + … + xₙ as one node;  ∂/∂xᵢ = 1",

@@ -75,3 +75,20 @@ def test_a_constant_added_or_multiplied_on_either_side_passes_the_written_out_pa
     assert x.grad == 1.5 * -3.0
     assert (inner.grad, scaled.grad) == (1.5, 1.0)
     assert ag.gradients(f, [x, inner]) == (1.5 * -3.0, 1.5)
+
+
+@pytest.mark.parametrize(
+    ("x", "upstream"),
+    [(0.5, -2.0), (-0.5, -2.0), (0.0, 3.0), (-0.5, float("inf")), (float("nan"), 1.0)],
+)
+def test_relu_passes_the_written_out_step_times_the_upstream_gradient(
+    x: float, upstream: float
+) -> None:
+    """∂relu(x)/∂x = step(x): g where x > 0, else g · 0 (NaN for an infinite g, as the
+    op table's partial gives it); the fast path's numbers equal gradients()' bit for bit."""
+    leaf = Value(x)
+    out = leaf.relu() * upstream
+    out.backward()
+    expected = upstream * (1.0 if x > 0 else 0.0)
+    general = ag.gradients(out, [leaf])[0]
+    assert np.array_equal([leaf.grad, general], [expected, expected], equal_nan=True)
