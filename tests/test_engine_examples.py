@@ -368,3 +368,24 @@ def test_batches_are_non_empty_and_one_dimensional():
 
 def test_format_spec_applies_to_each_sample():
     assert f"{Value(np.array([1.0, 2.5])):.2f}" == "[1.00 2.50]"
+
+
+def test_topological_order_is_depth_first_through_first_parents_and_the_same_twice():
+    """Parents before children, first parents first, each node once (shared ones too),
+    several roots in turn; a second walk (over the first one's marks) gives the same."""
+    from autograd import topological_order
+
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    ab = a * b
+    ab.label = "ab"
+    s = (ab + a).relu()
+    s.label = "s"
+    d = ag.dot([ab, b], [a, s], Value(0.5, label="c"))
+    d.label = "d"
+    other = b * 3.0
+    other.label = "other"
+    expected = ["a", "b", "ab", "(ab + a)", "s", "c", "d", "other"]
+    for _ in range(2):
+        order = topological_order(d, other)
+        names = [v.label or f"({v.parents[0].label} + {v.parents[1].label})" for v in order]
+        assert names == expected
