@@ -4,9 +4,10 @@
 holds :data:`PASS_LOCK`, so concurrent passes over shared nodes are exact (no lost
 accumulation; two passes give the sum of both). :func:`gradients` returns
 ∂outputs/∂inputs and touches no ``.grad`` at all: it sums into a map of its own,
-so transforms built on it can run in several threads at once. Both run one loop,
-:func:`_chain_rule` (compare :meth:`autograd.Backprop._handle`, which takes the
-same step one node at a time, with an explanation).
+so transforms built on it can run in several threads at once. Both run
+:func:`_chain_rule`, the rule at each node written once in :func:`_chain_rule_at` (compare
+:meth:`autograd.Backprop._handle`, which takes the same step one node at a time, with
+an explanation).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from autograd.data import MATH_ERRORS, as_data, data_of
 from autograd.errors import AutogradError, DomainError
 from autograd.graph import PASS_LOCK, order_and_leaves, topological_order
 from autograd.messages import check_finite
-from autograd.ops import BINARY, DOT, UNARY, WITH_CONSTANT, Op
+from autograd.ops import ADD, BINARY, DOT, MUL, RELU, UNARY, WITH_CONSTANT
 from autograd.versions import CLOCK
 
 if TYPE_CHECKING:
@@ -271,25 +272,20 @@ def zero_like(x: Any) -> Any:
 def _chain_rule(order: list[Value], create_graph: bool, grads: dict[Value, Any] | None) -> None:
     """The chain rule over a graph, from the root back to the leaves.
 
-    For each node (children before parents) and each parent ``p``, in the node's
-    gradient ``g``::
-
-        p.grad += reduce_to(p.data, g · ∂node/∂p)
-
-    with the partial from the op table (:func:`local_partials`: Values under
-    ``create_graph``, so the result can be differentiated again). With a ``grads``
-    map the gradients are summed there instead of in ``.grad`` (:func:`gradients`).
-    Nodes holding one number take :func:`_float_chain_rule`, the same rule with the
-    partials written out per kind of op (an optimisation: it makes no tuple and
-    needs no :func:`reduce_to`).
+    For each node (children before parents), :func:`_chain_rule_at`. With a ``grads`` map the
+    gradients are summed there instead of in ``.grad`` (:func:`gradients`). A plain
+    :func:`backward` pass (no map, no ``create_graph``, no anomaly checks) runs
+    :func:`_float_chain_rule` instead, the same rule with the float nodes' partials
+    written out (an optimisation).
     """
     anomaly = modes.current().anomaly
-    floats_fast = grads is None and not create_graph
+    if grads is None and not create_graph and not anomaly:
+        _float_chain_rule(order)
+        return
     node = order[-1]
     try:
         for node in reversed(order):
-            op = node._op
-            if op is None:
+            if node._op is None:
                 continue
             if grads is None:
                 g = node.grad
@@ -297,16 +293,7 @@ def _chain_rule(order: list[Value], create_graph: bool, grads: dict[Value, Any] 
                 g = grads[node]
             else:  # the outputs do not depend on it
                 continue
-            if floats_fast and node._data.__class__ is float:
-                _float_chain_rule(node, op, g)
-            else:
-                for parent, partial in zip(node.parents, local_partials(node, create_graph)):
-                    contribution = reduce_to(parent._data, g * partial)
-                    if grads is None:
-                        parent.grad += contribution
-                    else:  # for gradients(): into the map, never into .grad
-                        total = grads.get(parent)
-                        grads[parent] = contribution if total is None else total + contribution
+            _chain_rule_at(node, g, create_graph, grads)
             if anomaly:
                 for parent in node.parents:
                     check_finite(
@@ -318,49 +305,94 @@ def _chain_rule(order: list[Value], create_graph: bool, grads: dict[Value, Any] 
         raise undefined_derivative(node, exc) from None
 
 
-def _float_chain_rule(node: Value, op: Op, g: float) -> None:
-    """:func:`_chain_rule` at a node holding one number (an optimisation, same numbers).
+def _chain_rule_at(
+    node: Value, g: Any, create_graph: bool = False, grads: dict[Value, Any] | None = None
+) -> None:
+    """The chain rule at one node whose gradient is ``g``: for each parent ``p``::
 
-    The parents are read from their slots and the partials from the op table without
-    building the general path's tuples; a ``dot`` node's partials are its operands
-    (∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1), read in place. A ``dot`` node whose gradient
-    is 0 (behind a dead ReLU, or a sample whose hinge is flat: 40% of them in
-    micrograd's demo step) is skipped when its value is finite: then every operand is
-    finite, so each contribution 0·xᵢ would be exactly 0.
+        p.grad += reduce_to(p.data, g · ∂node/∂p)
+
+    with the partial from the op table (:func:`local_partials`: Values under
+    ``create_graph``, so the result can be differentiated again), summed into
+    ``grads`` instead of ``.grad`` when a map is given.
     """
-    kind = op.kind
-    if kind is UNARY:
-        a = node._a
-        a.grad += g * op.partials(a._data, node._data)[0]
-    elif kind is WITH_CONSTANT:  # the base op's partials, the constant in its place
-        a, base = node._a, op.base
-        assert base is not None  # set on every WITH_CONSTANT op (ops.with_constant)
-        if op.position:
-            a.grad += g * base.partials(a._data, node._b, node._data)[0]
-        else:
-            a.grad += g * base.partials(node._b, a._data, node._data)[1]
-    elif kind is BINARY:
-        a, b = node._a, node._b
-        da, db = op.partials(a._data, b._data, node._data)
-        a.grad += g * da
-        b.grad += g * db
-    elif op is DOT:
-        if g == 0.0 and isfinite(node._data):  # 0·xᵢ = 0 exactly: nothing to add (see above)
-            return
-        parents = node._a
-        n = len(parents) >> 1
-        weights, inputs = parents[:n], parents[n : 2 * n]
-        for w, x in zip(weights, inputs):  # in the parents' order, as the general path adds:
-            w.grad += g * x._data  # a Value used twice gets its shares summed in the same order
-        for w, x in zip(weights, inputs):
-            x.grad += g * w._data
-        if len(parents) & 1:
-            parents[-1].grad += g
-    else:
-        parents = node._a
-        partials = op.partials(*map(_get_data, parents), node._data)
-        for parent, partial in zip(parents, partials):
-            parent.grad += g * partial
+    for parent, partial in zip(node.parents, local_partials(node, create_graph)):
+        contribution = reduce_to(parent._data, g * partial)
+        if grads is None:
+            parent.grad += contribution
+        else:  # for gradients(): into the map, never into .grad
+            total = grads.get(parent)
+            grads[parent] = contribution if total is None else total + contribution
+
+
+def _float_chain_rule(order: list[Value]) -> None:
+    """:func:`_chain_rule` for :func:`backward`, an optimisation: the same numbers, faster.
+
+    A node holding one number needs no tuple of parents and no :func:`reduce_to`: its
+    parents are read from their slots and its partials from the op table, per kind of
+    op, in this loop (a call per node costs a fifth of a long chain's backward pass).
+    The commonest partials are written out: 1 for ``x + c``, c for ``x · c``, step(x)
+    for relu (each product with g the one the table's partial gives), and for a ``dot``
+    node its operands (∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1), read in place. A ``dot`` node
+    whose gradient is 0 (behind a dead ReLU, or a sample whose hinge is flat: 40% of
+    them in micrograd's demo step) is skipped when its value is finite: then every
+    operand is finite, so each contribution 0·xᵢ would be exactly 0. Any other node (a
+    batch) takes :func:`_chain_rule_at`.
+    """
+    node = order[-1]
+    try:
+        for node in reversed(order):
+            op = node._op
+            if op is None:
+                continue
+            g = node.grad
+            if node._data.__class__ is not float:
+                _chain_rule_at(node, g)
+                continue
+            kind = op.kind
+            if op is RELU:  # ∂relu(x)/∂x = step(x), written out (g · 1 = g exactly)
+                a = node._a
+                a.grad += g if a._data > 0 else g * 0.0
+            elif kind is UNARY:
+                a = node._a
+                a.grad += g * op.partials(a._data, node._data)[0]
+            elif kind is WITH_CONSTANT:  # the base op's partials, the constant in its place
+                a, base = node._a, op.base
+                assert base is not None  # set on every WITH_CONSTANT op (ops.with_constant)
+                if base is ADD:  # ∂(x + c)/∂x = 1, written out (g · 1 = g exactly)
+                    a.grad += g
+                elif base is MUL:  # ∂(x · c)/∂x = c, written out
+                    a.grad += g * node._b
+                elif op.position:
+                    a.grad += g * base.partials(a._data, node._b, node._data)[0]
+                else:
+                    a.grad += g * base.partials(node._b, a._data, node._data)[1]
+            elif kind is BINARY:
+                a, b = node._a, node._b
+                da, db = op.partials(a._data, b._data, node._data)
+                a.grad += g * da
+                b.grad += g * db
+            elif op is DOT:
+                if g == 0.0 and isfinite(node._data):  # 0·xᵢ = 0 exactly (see above)
+                    continue
+                parents = node._a
+                n = len(parents) >> 1
+                weights, inputs = parents[:n], parents[n : 2 * n]
+                for w, x in zip(weights, inputs):  # in the parents' order, as the general rule:
+                    w.grad += g * x._data  # a Value used twice gets its shares summed alike
+                for w, x in zip(weights, inputs):
+                    x.grad += g * w._data
+                if len(parents) & 1:
+                    parents[-1].grad += g
+            else:
+                parents = node._a
+                partials = op.partials(*map(_get_data, parents), node._data)
+                for parent, partial in zip(parents, partials):
+                    parent.grad += g * partial
+    except AutogradError:
+        raise
+    except MATH_ERRORS as exc:
+        raise undefined_derivative(node, exc) from None
 
 
 def undefined_derivative(node: Value, exc: BaseException) -> DomainError:

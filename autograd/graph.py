@@ -44,13 +44,13 @@ def _walk(roots: tuple[Value, ...]) -> tuple[list[Value], list[Value]]:
     binary, nary = BINARY, NARY
     while stack:
         node = pop()
+        if node._mark is expanded:  # popped again: its parents are all in the order now
+            node._mark = done
+            emit(node)
+            continue
         # Go down through first parents without the stack (a chain costs no push and pop
-        # per node); any other parents wait on the stack.
-        while (mark := node._mark) is not done:
-            if mark is expanded:  # every parent is already in the order
-                node._mark = done
-                emit(node)
-                break
+        # per node); any other parents wait on the stack. Stop at a node already done.
+        while (mark := node._mark) is not done and mark is not expanded:
             op = node._op
             if op is None:  # a leaf: no parents to wait for
                 node._mark = done

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any, NamedTuple, TypeVar
 
@@ -237,6 +237,23 @@ class node_group:
             return fn(arg)
         finally:
             _modes.set(now)
+
+    @staticmethod
+    def call_each(
+        calls: Iterable[tuple[node_group | None, Callable[[Any], Any]]], arg: Any
+    ) -> list[Any]:
+        """``[fn(arg) inside group for group, fn in calls]`` (no group for None), the
+        enclosing settings read once and restored once: how a layer calls its neurons,
+        each in its own group, for less than a :meth:`call` costs per neuron."""
+        now = _modes.get()
+        out: list[Any] = []
+        try:
+            for group, fn in calls:
+                _modes.set(now if group is None else group._settings_inside(now))
+                out.append(fn(arg))
+        finally:
+            _modes.set(now)
+        return out
 
     def __call__(self, func: F) -> F:
         return decorate(func, lambda: self)

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value
+from autograd import Value, node_group
 from autograd.data import data_of
 from nn.activations import check_activation
 from nn.module import (
@@ -68,7 +68,19 @@ class Layer(Module):
         label_parameters(self, f"{name}." if name else "")  # [f1.]n0.w1, …, n0.b, n1.w1, …
 
     def forward(self, x: Inputs) -> list[Value]:
-        return [n.forward_in_group(x) for n in self.neurons]  # x: Values (as_inputs)
+        # x: Values (as_inputs). Each neuron runs in its own node group, as forward_in_group
+        # would run it, entered here for all of them at once (cheaper per neuron).
+        return node_group.call_each(self._neuron_calls(), x)
+
+    def _neuron_calls(self) -> list[tuple[node_group | None, Any]]:
+        """Each neuron's node group (None if unnamed) and its forward, made again only
+        when a neuron was replaced or renamed (checked at C speed, then once per neuron)."""
+        neurons, names = self.neurons, [n.name for n in self.neurons]
+        cached = self.__dict__.get("_calls")
+        if cached is None or cached[0] != neurons or cached[1] != names:
+            calls = [(n.node_group_or_none(), n.forward) for n in neurons]
+            cached = self.__dict__["_calls"] = (list(neurons), names, calls)
+        return cached[2]
 
     def arrays(self, grad: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """``(W, b)``: weights as an ``nout × nin`` array (row j is neuron j) and biases.

@@ -59,6 +59,10 @@ class Module:
             return self.forward(x)
         return self._node_group().call(self.forward, x)
 
+    def node_group_or_none(self) -> node_group | None:
+        """This module's node group, or None when it has no name (then it stamps none)."""
+        return self._node_group() if self.name else None
+
     def forward(self, x: Inputs) -> Any:
         """Compute the module's output(s) for one sample or a batch. Called by ``module(x)``:
         when ``wraps_inputs`` is set, ``x`` is already the list of input Values that

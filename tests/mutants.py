@@ -70,6 +70,22 @@ MUTANTS = (
         "backward's general path overwrites a gradient instead of adding to it",
     ),
     Mutant(
+        "fast-path-constant-factor",
+        "autograd/backward.py",
+        "a.grad += g * node._b",
+        "a.grad += g",
+        ("tests/test_engine_chain_rule.py",),
+        "backward's float fast path drops the constant of x · c from its partial",
+    ),
+    Mutant(
+        "fast-path-relu-step",
+        "autograd/backward.py",
+        "a.grad += g if a._data > 0 else g * 0.0",
+        "a.grad += g if a._data > 0 else 0.0",
+        ("tests/test_engine_chain_rule.py",),
+        "backward's float fast path drops a NaN that 0 · ∞ makes behind a relu",
+    ),
+    Mutant(
         "div-partial",
         "autograd/ops.py",
         "partials=lambda a, b, out: (1.0 / b, -out / b),",

@@ -62,3 +62,33 @@ def test_a_dot_behind_a_dead_relu_adds_nothing_and_a_non_finite_one_still_adds_n
     out.backward()
     assert np.isnan(zero.grad)  # 0 · ∂blown/∂zero = 0 · inf
     assert np.isnan(ag.gradients(out, [zero]))
+
+
+def test_a_constant_added_or_multiplied_on_either_side_passes_the_written_out_partials() -> None:
+    """f = 2.5 + (1.5 · ((x + 0.25) · -3)): ∂f/∂x = 1.5 · -3 (the fast path writes 1 and c
+    out instead of calling the op table); the same as gradients() and as the intermediates'."""
+    x = Value(0.75)
+    inner = (x + 0.25) * -3.0
+    scaled = 1.5 * inner
+    f = 2.5 + scaled
+    f.backward()
+    assert x.grad == 1.5 * -3.0
+    assert (inner.grad, scaled.grad) == (1.5, 1.0)
+    assert ag.gradients(f, [x, inner]) == (1.5 * -3.0, 1.5)
+
+
+@pytest.mark.parametrize(
+    ("x", "upstream"),
+    [(0.5, -2.0), (-0.5, -2.0), (0.0, 3.0), (-0.5, float("inf")), (float("nan"), 1.0)],
+)
+def test_relu_passes_the_written_out_step_times_the_upstream_gradient(
+    x: float, upstream: float
+) -> None:
+    """∂relu(x)/∂x = step(x): g where x > 0, else g · 0 (NaN for an infinite g, as the
+    op table's partial gives it); the fast path's numbers equal gradients()' bit for bit."""
+    leaf = Value(x)
+    out = leaf.relu() * upstream
+    out.backward()
+    expected = upstream * (1.0 if x > 0 else 0.0)
+    general = ag.gradients(out, [leaf])[0]
+    assert np.array_equal([leaf.grad, general], [expected, expected], equal_nan=True)

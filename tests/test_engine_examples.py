@@ -379,3 +379,24 @@ def test_sums_and_dots_add_left_to_right_on_every_python():
     assert ag.dot(values, [Value(1.0)] * 3).data == 0.0
     step = ag.compile(lambda *xs: ag.sum(xs) + ag.dot(xs, [1.0, 1.0, 1.0]))
     assert step(*big) == 0.0
+
+
+def test_topological_order_is_depth_first_through_first_parents_and_the_same_twice():
+    """Parents before children, first parents first, each node once (shared ones too),
+    several roots in turn; a second walk (over the first one's marks) gives the same."""
+    from autograd import topological_order
+
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    ab = a * b
+    ab.label = "ab"
+    s = (ab + a).relu()
+    s.label = "s"
+    d = ag.dot([ab, b], [a, s], Value(0.5, label="c"))
+    d.label = "d"
+    other = b * 3.0
+    other.label = "other"
+    expected = ["a", "b", "ab", "(ab + a)", "s", "c", "d", "other"]
+    for _ in range(2):
+        order = topological_order(d, other)
+        names = [v.label or f"({v.parents[0].label} + {v.parents[1].label})" for v in order]
+        assert names == expected

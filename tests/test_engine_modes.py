@@ -138,3 +138,20 @@ def test_node_group_call_runs_inside_the_group_and_restores_the_outer_one() -> N
     with pytest.raises(ZeroDivisionError):
         group.call(lambda x: x / 0.0, 1.0)
     assert (Value(1.0) * 2.0).group == ""  # the failed call left its group
+
+
+def test_node_group_call_each_runs_each_function_in_its_group_and_restores_the_outer_one() -> None:
+    import pytest
+
+    def made_in(x: Value) -> str:
+        return (x * 2.0).group
+
+    first, second = ag.node_group("n0"), ag.node_group("n1")
+    calls = [(first, made_in), (None, made_in), (second, made_in)]
+    with ag.node_group("layer"):
+        assert ag.node_group.call_each(calls, Value(1.0)) == ["layer.n0", "layer", "layer.n1"]
+        assert (Value(1.0) * 2.0).group == "layer"
+    assert ag.node_group.call_each(calls, Value(1.0)) == ["n0", "", "n1"]
+    with pytest.raises(ZeroDivisionError):
+        ag.node_group.call_each([(first, made_in), (second, lambda x: 1.0 / 0.0)], Value(1.0))
+    assert (Value(1.0) * 2.0).group == ""  # the failed call left its group

@@ -211,3 +211,47 @@ def test_node_group_call_in_many_threads_stamps_each_its_own() -> None:
     run_threads(work("a"), work("b"))
     assert {g for name, g in seen if name == "a"} == {"a.neuron"}
     assert {g for name, g in seen if name == "b"} == {"b.neuron"}
+
+
+def test_node_group_call_each_in_many_threads_stamps_each_its_own() -> None:
+    calls = [(ag.node_group("n0"), lambda x: x * 2.0), (None, lambda x: x * 3.0)]
+    seen: list[tuple[str, list[str]]] = []
+
+    def work(name: str) -> Callable[[], None]:
+        outer = ag.node_group(name)
+
+        def run() -> None:
+            for _ in range(300):
+                with outer:
+                    out = ag.node_group.call_each(calls, Value(1.0))
+                seen.append((name, [v.group for v in out]))
+
+        return run
+
+    run_threads(work("a"), work("b"))
+    assert {tuple(g) for name, g in seen if name == "a"} == {("a.n0", "a")}
+    assert {tuple(g) for name, g in seen if name == "b"} == {("b.n0", "b")}
+
+
+def test_one_nn_layer_called_in_many_threads_stamps_each_neuron_its_own_group() -> None:
+    import nn
+
+    layer = nn.Layer(2, 3, seed=0)
+    seen: list[tuple[str, tuple[str, ...]]] = []
+
+    def work(name: str) -> Callable[[], None]:
+        outer = ag.node_group(name)
+
+        def run() -> None:
+            for _ in range(200):
+                with outer:
+                    out = layer([0.5, -1.0])
+                seen.append((name, tuple(v.group for v in out)))
+
+        return run
+
+    run_threads(work("a"), work("b"))
+    for name in ("a", "b"):
+        assert {g for who, g in seen if who == name} == {
+            (f"{name}.neurons.0", f"{name}.neurons.1", f"{name}.neurons.2")
+        }

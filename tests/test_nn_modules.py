@@ -181,6 +181,22 @@ def test_forward_nodes_carry_layer_groups() -> None:
     assert named([1.0, 2.0]).group == "net.layers.0.neurons.0"
 
 
+def test_a_layer_follows_its_neurons_being_renamed_or_replaced_between_calls() -> None:
+    layer = nn.Layer(2, 2, seed=0)
+    assert [v.group for v in layer([0.5, -0.5])] == ["neurons.0", "neurons.1"]
+    layer.neurons[1].name = "second"
+    assert [v.group for v in layer([0.5, -0.5])] == ["neurons.0", "second"]
+    layer.neurons[0].name = ""  # unnamed: its nodes belong to the layer's group ("" here)
+    assert [v.group for v in layer([0.5, -0.5])] == ["", "second"]
+    other = nn.Neuron(2, "linear", seed=1, name="swapped")
+    layer.neurons[0] = other
+    out = layer([0.5, -0.5])
+    assert out[0].group == "swapped"
+    assert out[0].data == other([0.5, -0.5]).data  # the new neuron's forward ran
+    layer.neurons.append(nn.Neuron(2, seed=2, name="third"))
+    assert [v.group for v in layer([0.5, -0.5])] == ["swapped", "second", "third"]
+
+
 def test_initialisation_is_seeded_and_follows_the_scheme() -> None:
     assert np.array_equal(weights(nn.MLP(4, [8, 1], seed=5)), weights(nn.MLP(4, [8, 1], seed=5)))
     assert not np.array_equal(
