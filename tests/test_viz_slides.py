@@ -111,3 +111,31 @@ def test_bad_arguments_are_named(tmp_path: Path) -> None:
         viz.slides(f, tmp_path / "folder.pdf")
     with pytest.raises(TypeError, match=r"must be an autograd\.Value"):
         viz.slides(3.0, tmp_path / "talk.pdf")  # type: ignore[arg-type]
+
+
+def test_slides_from_threads_keep_their_text_and_matplotlibs_settings(tmp_path: Path) -> None:
+    """Type 42 fonts are set in matplotlib's global rcParams for the PDF's writing only:
+    two threads writing slides at once each get text a reader can copy (∂, →), and the
+    setting is what it was before, whichever thread finishes last."""
+    import sys
+    import threading
+
+    import matplotlib
+
+    before = matplotlib.rcParams["pdf.fonttype"]
+    f, _ = build()
+    paths = [tmp_path / f"{k}.pdf" for k in range(2)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=viz.slides, args=(f, p)) for p in paths]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert matplotlib.rcParams["pdf.fonttype"] == before
+    for path in paths:
+        pages = page_texts(path)
+        assert any("∂f/∂q" in page and "→" in page for page in pages)

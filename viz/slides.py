@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -80,13 +81,20 @@ def slides(
             " draw a smaller graph, or step through it with viz.stepper"
         )
 
+    import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    with PdfPages(out) as pdf:
-        for png, caption in _pages(root, style, passes, backend):
+    pages = list(_pages(root, style, passes, backend))
+    # TrueType fonts (Type 42): a reader can search and copy ∂ and →, which matplotlib 3.10's
+    # Type 3 fonts leave out of the text. rcParams are global: one PDF at a time sets them.
+    with _RC_LOCK, matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(out) as pdf:
+        for png, caption in pages:
             pdf.savefig(_page(png, caption, title))
     return out
+
+
+_RC_LOCK = threading.Lock()
 
 
 def _step_count(root: Value, passes: str) -> int:
