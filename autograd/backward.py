@@ -12,8 +12,9 @@ an explanation).
 
 from __future__ import annotations
 
+import functools
 import gc
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from math import isfinite
 from operator import attrgetter
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from autograd import modes
+from autograd.batch_dot import Add, KeptLayers, chain_rule_at_dot
 from autograd.data import MATH_ERRORS, as_data, data_of
 from autograd.errors import AutogradError, DomainError
 from autograd.graph import PASS_LOCK, order_and_leaves, topological_order
@@ -276,29 +278,37 @@ def _chain_rule(order: list[Value], create_graph: bool, grads: dict[Value, Any] 
     gradients are summed there instead of in ``.grad`` (:func:`gradients`). A plain
     :func:`backward` pass (no map, no ``create_graph``, no anomaly checks) runs
     :func:`_float_chain_rule` instead, the same rule with the float nodes' partials
-    written out (an optimisation).
+    written out (an optimisation). A batched layer's ``dot`` nodes wait in a
+    :class:`~autograd.batch_dot.KeptLayers` for two matrix products (an optimisation too),
+    handed over when one of their inputs or weights has its turn, the leaves' at the end.
     """
     anomaly = modes.current().anomaly
     if grads is None and not create_graph and not anomaly:
         _float_chain_rule(order)
         return
+    add = _adder(create_graph, grads)
+    layers = None if anomaly or create_graph else KeptLayers(add)  # (anomaly checks each +=)
     node = order[-1]
     try:
         for node in reversed(order):
             if node._op is None:
                 continue
+            if layers is not None and id(node) in layers.waiting:
+                layers.hand_over(id(node))  # its gradient is complete only with theirs
             if grads is None:
                 g = node.grad
             elif node in grads:
                 g = grads[node]
             else:  # the outputs do not depend on it
                 continue
-            _chain_rule_at(node, g, create_graph, grads)
+            _chain_rule_at(node, g, add, create_graph, layers)
             if anomaly:
                 for parent in node.parents:
                     check_finite(
                         parent, "backward", parent.grad if grads is None else grads[parent]
                     )
+        if layers is not None:
+            layers.hand_over_all()  # to the leaves
     except AutogradError:
         raise
     except MATH_ERRORS as exc:
@@ -306,23 +316,73 @@ def _chain_rule(order: list[Value], create_graph: bool, grads: dict[Value, Any] 
 
 
 def _chain_rule_at(
-    node: Value, g: Any, create_graph: bool = False, grads: dict[Value, Any] | None = None
+    node: Value, g: Any, add: Add, create_graph: bool = False, layers: KeptLayers | None = None
 ) -> None:
     """The chain rule at one node whose gradient is ``g``: for each parent ``p``::
 
         p.grad += reduce_to(p.data, g · ∂node/∂p)
 
     with the partial from the op table (:func:`local_partials`: Values under
-    ``create_graph``, so the result can be differentiated again), summed into
-    ``grads`` instead of ``.grad`` when a map is given.
+    ``create_graph``, so the result can be differentiated again); ``add`` does the ``+=``
+    (:func:`_adder`). A ``dot`` node holding a batch takes
+    :func:`autograd.batch_dot.chain_rule_at_dot` (an optimisation, the same rule).
     """
-    for parent, partial in zip(node.parents, local_partials(node, create_graph)):
-        contribution = reduce_to(parent._data, g * partial)
-        if grads is None:
+    if node._op is DOT and g.__class__ is np.ndarray and not create_graph:
+        chain_rule_at_dot(node, g, add, layers)
+    else:
+        add(node.parents, [g * partial for partial in local_partials(node, create_graph)])
+
+
+def _adder(create_graph: bool, grads: dict[Value, Any] | None) -> Add:
+    """Where a pass sums its contributions: into the ``grads`` map (:func:`gradients`), into
+    ``.grad`` as Values (``create_graph``), or into ``.grad`` as numbers (:func:`_add`)."""
+    if grads is not None:
+
+        def add_to_map(parents: Sequence[Value], contributions: Iterable[Any]) -> None:
+            for parent, contribution in zip(parents, contributions):
+                contribution = reduce_to(parent._data, contribution)
+                total = grads.get(parent)
+                grads[parent] = contribution if total is None else total + contribution
+
+        return add_to_map
+    if create_graph:
+
+        def add_value(parents: Sequence[Value], contributions: Iterable[Any]) -> None:
+            for parent, contribution in zip(parents, contributions):
+                parent.grad = parent.grad + reduce_to(parent._data, contribution)
+
+        return add_value
+    return functools.partial(_add, made=set())
+
+
+def _add(parents: Sequence[Value], contributions: Iterable[Any], made: set[int]) -> None:
+    """``parent.grad += reduce_to(parent.data, contribution)``, for a pass over numbers.
+
+    Each contribution is a new array (or a number) that nothing else holds. The first one a
+    node gets in the pass is kept (onto a gradient of 0) or added into a new array, so a
+    gradient array that the user or another node holds is never written to; later ones are
+    added in place into that array, which the pass made (``made``: ids of such nodes).
+    """
+    for parent, contribution in zip(parents, contributions):
+        if contribution.__class__ is float:  # a number (a parameter's batch sum, say)
+            parent.grad = parent.grad + contribution
+            continue
+        data = parent._data
+        if contribution.__class__ is np.ndarray and (
+            data.__class__ is not np.ndarray or contribution.shape != data.shape
+        ):
+            contribution = reduce_to(data, contribution)
+        key = id(parent)
+        if key in made:
             parent.grad += contribution
-        else:  # for gradients(): into the map, never into .grad
-            total = grads.get(parent)
-            grads[parent] = contribution if total is None else total + contribution
+            continue
+        grad = parent.grad
+        if grad.__class__ is float and grad == 0.0 and contribution.__class__ is np.ndarray:
+            parent.grad = contribution
+        else:
+            parent.grad = grad + contribution
+        if parent.grad.__class__ is np.ndarray:
+            made.add(key)
 
 
 def _float_chain_rule(order: list[Value]) -> None:
@@ -337,17 +397,22 @@ def _float_chain_rule(order: list[Value]) -> None:
     whose gradient is 0 (behind a dead ReLU, or a sample whose hinge is flat: 40% of
     them in micrograd's demo step) is skipped when its value is finite: then every
     operand is finite, so each contribution 0·xᵢ would be exactly 0. Any other node (a
-    batch) takes :func:`_chain_rule_at`.
+    batch) takes :func:`_chain_rule_at`, its batched layers kept as in :func:`_chain_rule`.
     """
+    add = _adder(False, None)
+    layers = KeptLayers(add)
+    waiting = layers.waiting
     node = order[-1]
     try:
         for node in reversed(order):
             op = node._op
             if op is None:
                 continue
+            if waiting and id(node) in waiting:
+                layers.hand_over(id(node))  # its gradient is complete only with theirs
             g = node.grad
             if node._data.__class__ is not float:
-                _chain_rule_at(node, g)
+                _chain_rule_at(node, g, add, layers=layers)
                 continue
             kind = op.kind
             if op is RELU:  # ∂relu(x)/∂x = step(x), written out (g · 1 = g exactly)
@@ -355,7 +420,10 @@ def _float_chain_rule(order: list[Value]) -> None:
                 a.grad += g if a._data > 0 else g * 0.0
             elif kind is UNARY:
                 a = node._a
-                a.grad += g * op.partials(a._data, node._data)[0]
+                if a._data.__class__ is float:
+                    a.grad += g * op.partials(a._data, node._data)[0]
+                else:  # a batch reduced to one number (batch_sum, batch_mean): into an array
+                    _chain_rule_at(node, g, add, layers=layers)
             elif kind is WITH_CONSTANT:  # the base op's partials, the constant in its place
                 a, base = node._a, op.base
                 assert base is not None  # set on every WITH_CONSTANT op (ops.with_constant)
@@ -389,6 +457,7 @@ def _float_chain_rule(order: list[Value]) -> None:
                 partials = op.partials(*map(_get_data, parents), node._data)
                 for parent, partial in zip(parents, partials):
                     parent.grad += g * partial
+        layers.hand_over_all()  # to the leaves
     except AutogradError:
         raise
     except MATH_ERRORS as exc:

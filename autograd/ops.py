@@ -257,6 +257,47 @@ def _dot_forward(*xs: Any) -> Any:
     return dot_product(xs[:n], xs[n : 2 * n], xs[-1] if len(xs) % 2 else None)
 
 
+def is_layer(ws: Sequence[Any], xs: Sequence[Any]) -> bool:
+    """Whether a ``dot``'s operands are a layer's on a batch: numbers for the weights, batches
+    (1-D arrays) of one length for the inputs (so that ``np.dot(ws, xs)`` is the sum)."""
+    return (
+        _FLOATS.issuperset(map(type, ws))
+        and _ARRAYS.issuperset(map(type, xs))
+        and len(set(map(_shape, xs))) == 1
+    )
+
+
+_FLOATS, _ARRAYS, _shape = {float}, {np.ndarray}, operator.attrgetter("shape")
+
+
+STACKED_PRODUCTS = 1 << 15
+"""A batched layer's ``dot`` with at most this many products (inputs × samples) stacks its
+inputs into one matrix; a bigger one (whose matrix would not stay in cache) sums them one
+input at a time."""
+
+
+def _dot_array_forward(*xs: Any) -> Any:
+    """:data:`DOT` on batches. On a layer's operands (:func:`is_layer`) the products go into
+    one matrix, row i = wᵢ·xᵢ, summed down its columns (numpy adds the rows in order), or
+    past :data:`STACKED_PRODUCTS` are summed in place one input at a time: either way the
+    numbers of :func:`dot_product`, in its order, without a new array per partial sum.
+    Otherwise :func:`dot_product`."""
+    n = len(xs) // 2
+    ws, inputs = xs[:n], xs[n : 2 * n]
+    if not is_layer(ws, inputs):
+        return _dot_forward(*xs)
+    samples = len(inputs[0])
+    if samples > 1 and n * samples <= STACKED_PRODUCTS:  # (one sample: numpy sums pairwise)
+        products = np.array(inputs)
+        products *= np.array(ws)[:, None]
+        total = np.add.reduce(products, axis=0)
+    else:
+        total = inputs[0] * ws[0]
+        for w, x in zip(ws[1:], inputs[1:]):
+            total += x * w
+    return total + xs[-1] if len(xs) % 2 else total
+
+
 def _dot_partials(*xs: Any) -> tuple[Any, ...]:
     inputs = xs[:-1]
     n = len(inputs) // 2
@@ -459,6 +500,7 @@ DOT = Op(
     kind=NARY,
     forward=_dot_forward,
     partials=_dot_partials,
+    array_forward=_dot_array_forward,
     formulas=(),
     doc="Σ wᵢ·xᵢ (+ b) as one node with parents (w₁…wₙ, x₁…xₙ[, b]);"
     "  ∂/∂wᵢ = xᵢ,  ∂/∂xᵢ = wᵢ,  ∂/∂b = 1",

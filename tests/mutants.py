@@ -86,6 +86,22 @@ MUTANTS = (
         "backward's float fast path drops a NaN that 0 · ∞ makes behind a relu",
     ),
     Mutant(
+        "batch-grad-in-place",
+        "autograd/backward.py",
+        "        if key in made:",
+        "        if key in made or parent.grad.__class__ is np.ndarray:",
+        ("tests/test_engine_batched_dot.py",),
+        "a batched pass adds into a gradient array the user holds",
+    ),
+    Mutant(
+        "layer-weights-wait",
+        "autograd/batch_dot.py",
+        "self._wait(weights, key)",
+        "None",
+        ("tests/test_engine_batched_dot.py",),
+        "a batched layer's weight that is not a leaf gets its gradient after its turn",
+    ),
+    Mutant(
         "div-partial",
         "autograd/ops.py",
         "partials=lambda a, b, out: (1.0 / b, -out / b),",
