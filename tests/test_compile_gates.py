@@ -353,12 +353,7 @@ def test_a_relu_input_used_elsewhere_gets_no_gate():
 
     step = ag.compile(f)
     for _ in range(2):
-        w.grad = b.grad = 0.0
-        got = [step(), w.grad, b.grad]
-        w.grad = b.grad = 0.0
-        want = f()
-        want.backward()
-        assert _agree(got, [want.data, w.grad, b.grad])
+        assert _agree(*_compiled_and_engine(step, f, w, b))
     assert "for " in (step.source or "") and "keep_zeros" not in (step.source or "")
 
 
@@ -433,12 +428,17 @@ def test_two_gated_loops_each_check_their_own_seed():
 
     step = ag.compile(f)
     for _ in range(3):
-        w.grad = b.grad = 0.0
-        got = [step(), w.grad, b.grad]
-        w.grad = b.grad = 0.0
-        want = f()
-        want.backward()
-        assert _agree(got, [want.data, w.grad, b.grad])
+        assert _agree(*_compiled_and_engine(step, f, w, b))
         w.data, b.data = w.data - 0.2 * w.grad, b.data - 0.2 * b.grad
     source = step.source or ""
     assert source.count("= gates_inexact(") == 2 and "rolled into 2 loop(s)" in source
+
+
+def _compiled_and_engine(step, f, w, b):
+    """``[loss, w.grad, b.grad]`` from the compiled step, then from the engine, each from 0."""
+    w.grad = b.grad = 0.0
+    got = [step(), w.grad, b.grad]
+    w.grad = b.grad = 0.0
+    want = f()
+    want.backward()
+    return got, [want.data, w.grad, b.grad]
