@@ -290,7 +290,7 @@ def _dot_array_forward(*xs: Any) -> Any:
     if samples > 1 and n * samples <= STACKED_PRODUCTS:  # (one sample: numpy sums pairwise)
         products = np.array(inputs)
         products *= np.array(ws)[:, None]
-        total = np.add.reduce(products, axis=0)
+        total = products.sum(axis=0)  # np.add.reduce down the columns
     else:
         total = inputs[0] * ws[0]
         for w, x in zip(ws[1:], inputs[1:]):
