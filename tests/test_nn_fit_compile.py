@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from support.threads import run_switching_often
 
 import nn
 from autograd import Value
@@ -231,18 +232,10 @@ def test_compile_must_be_true_false_or_auto() -> None:
 
 
 def test_a_note_is_shown_once_across_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
 
     shown: list[str] = []
     monkeypatch.setattr(steps.warnings, "warn", lambda message, *a, **k: shown.append(message))
-    threads = [threading.Thread(target=steps.note_once, args=("same",)) for _ in range(8)]
-    old = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    finally:
-        sys.setswitchinterval(old)
+    run_switching_often(
+        [threading.Thread(target=steps.note_once, args=("same",)) for _ in range(8)]
+    )
     assert shown == ["nn.fit trains on the engine: same"]

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.threads import run_switching_often
 
 import nn
 
@@ -398,7 +399,6 @@ def test_save_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
 
 
 def test_threads_saving_to_one_path_all_succeed(tmp_path: Path) -> None:
-    import sys
     import threading
 
     path = tmp_path / "m.json"
@@ -414,16 +414,7 @@ def test_threads_saving_to_one_path_all_succeed(tmp_path: Path) -> None:
             except BaseException as exc:  # collected and reported below
                 errors.append(exc)
 
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        threads = [threading.Thread(target=work, args=(m,)) for m in models]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    finally:
-        sys.setswitchinterval(interval)
+    run_switching_often([threading.Thread(target=work, args=(m,)) for m in models])
     assert errors == []
     assert weights(nn.load(path)) in [weights(m) for m in models]
     assert leftovers(tmp_path, {"m.json"}) == []

@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from support.threads import run_switching_often
 
 import autograd as ag
 import nn
@@ -117,7 +118,6 @@ def test_slides_from_threads_keep_their_text_and_matplotlibs_settings(tmp_path: 
     """Type 42 fonts are set in matplotlib's global rcParams for the PDF's writing only:
     two threads writing slides at once each get text a reader can copy (∂, →), and the
     setting is what it was before, whichever thread finishes last."""
-    import sys
     import threading
 
     import matplotlib
@@ -125,16 +125,7 @@ def test_slides_from_threads_keep_their_text_and_matplotlibs_settings(tmp_path: 
     before = matplotlib.rcParams["pdf.fonttype"]
     f, _ = build()
     paths = [tmp_path / f"{k}.pdf" for k in range(2)]
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        threads = [threading.Thread(target=viz.slides, args=(f, p)) for p in paths]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    finally:
-        sys.setswitchinterval(interval)
+    run_switching_often([threading.Thread(target=viz.slides, args=(f, p)) for p in paths])
     assert matplotlib.rcParams["pdf.fonttype"] == before
     for path in paths:
         pages = page_texts(path)
