@@ -232,7 +232,6 @@ def test_compile_must_be_true_false_or_auto() -> None:
 
 
 def test_a_note_is_shown_once_across_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-
     shown: list[str] = []
     monkeypatch.setattr(steps.warnings, "warn", lambda message, *a, **k: shown.append(message))
     run_switching_often(
